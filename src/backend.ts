@@ -1,0 +1,42 @@
+/**
+ * What the batch driver needs from a compute backend. Both backends implement the same
+ * kernels with the same buffer layout; the wasm one runs them in linear memory, the JS one
+ * over plain typed arrays. Kernels take typed-array views into the backend's own memory.
+ */
+export type Dtype = 'f64' | 'f32';
+
+/** A block of backend memory. Views over it must be re-read after anything that allocates. */
+export interface Region {
+  readonly bytes: number;
+}
+
+export interface Backend {
+  readonly name: 'wasm' | 'js';
+  alloc(bytes: number): Region;
+  free(region: Region): void;
+  f64(region: Region): Float64Array;
+  f32(region: Region): Float32Array;
+  i32(region: Region): Int32Array;
+  /** Bytes of memory the backend holds (wasm: the size of linear memory). */
+  memoryBytes(): number;
+
+  /** Losses of gathered target probabilities into out; returns their pairwise sum. */
+  probabilityLoss(
+    p: Float64Array, labels: Int32Array, n: number, alpha: Float64Array | null, alphaScalar: number,
+    gamma: number, epsilon: number, out: Float64Array,
+  ): number;
+  /** Losses of logit rows into out; returns their sum, or NaN with invalidRow() set. */
+  logitLoss(
+    rows: Float64Array | Float32Array, labels: Int32Array, n: number, classes: number,
+    alpha: Float64Array | null, alphaScalar: number, gamma: number, out: Float64Array,
+  ): number;
+  invalidRow(): number;
+  /** Copies p_t and labels out of rows that live in backend memory; returns a bad index or -1. */
+  gather(
+    rows: Float64Array | Float32Array, labels: Int32Array, n: number, classes: number,
+    ignore: number, hasIgnore: boolean, pOut: Float64Array, labelsOut: Int32Array,
+  ): number;
+  checkLabels(
+    labels: Int32Array, n: number, classes: number, ignore: number, hasIgnore: boolean, labelsOut: Int32Array,
+  ): number;
+}

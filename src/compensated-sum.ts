@@ -1,0 +1,15 @@
+/** Neumaier's compensated running sum, for adding up the per-chunk pairwise sums. */
+export class CompensatedSum {
+  private sum = 0;
+  private carry = 0;
+
+  add(x: number): void {
+    const t = this.sum + x;
+    this.carry += Math.abs(this.sum) >= Math.abs(x) ? this.sum - t + x : x - t + this.sum;
+    this.sum = t;
+  }
+
+  value(): number {
+    return this.sum + this.carry;
+  }
+}

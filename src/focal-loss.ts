@@ -1,0 +1,108 @@
+import { CompensatedSum } from './compensated-sum.js';
+import { describe, type Layout } from './layout.js';
+import { copyLabels, copyLogitRows, gatherProbabilities } from './marshal.js';
+import { epsilonFor, resolveOptions, show, type FocalLossOptions, type Resolved } from './options.js';
+import { selectBackend } from './runtime.js';
+import { CHUNK, scratchFor, type Scratch } from './scratch.js';
+import { flatName, logitError } from './validate.js';
+
+/**
+ * Multi-class focal loss, FL(p_t) = −α_t · (1 − p_t)^γ · ln(p_t), over a batch.
+ *
+ * @param yTrue - the class index of each of the N samples (any array-like of integers).
+ * @param yPred - N rows of C probabilities (or logits with `fromLogits`), or one flat
+ *   row-major buffer of N·C values (`Float64Array`, `Float32Array` or `number[]`).
+ * @param gamma - focusing parameter γ ≥ 0 (default 2); or pass an options object here.
+ * @param alpha - class weight: one number, or one weight per class (default: none).
+ * @returns the mean loss over counted samples (or the sum, or a Float64Array of N
+ *   per-sample losses, by `reduction`).
+ * @throws TypeError when an argument has the wrong type; RangeError when a shape, length or
+ *   value is wrong (the message names the argument, the sample index and the value).
+ */
+export function focalLoss(
+  yTrue: ArrayLike<number>, yPred: ArrayLike<number> | ArrayLike<ArrayLike<number>>, gamma?: number,
+  alpha?: number | ArrayLike<number>,
+): number;
+export function focalLoss(
+  yTrue: ArrayLike<number>, yPred: ArrayLike<number> | ArrayLike<ArrayLike<number>>,
+  options: FocalLossOptions & { reduction: 'none' },
+): Float64Array;
+export function focalLoss(
+  yTrue: ArrayLike<number>, yPred: ArrayLike<number> | ArrayLike<ArrayLike<number>>,
+  options?: FocalLossOptions & { reduction?: 'mean' | 'sum' },
+): number;
+export function focalLoss(
+  yTrue: ArrayLike<number>, yPred: ArrayLike<number> | ArrayLike<ArrayLike<number>>, options?: FocalLossOptions,
+): number | Float64Array;
+export function focalLoss(yTrue: unknown, yPred: unknown, third?: unknown, fourth?: unknown): number | Float64Array {
+  const o = resolveOptions(third, fourth);
+  const layout = describe(yTrue, yPred);
+  const backend = selectBackend(o.backend);
+  const scratch = scratchFor(backend);
+  const alphaScalar = prepareAlpha(o, layout.classes, scratch);
+  if (o.fromLogits) scratch.ensureRows(layout.classes * (layout.dtype === 'f32' ? 4 : 8));
+
+  // Nothing below allocates backend memory, so these views stay valid for the whole call.
+  const p = backend.f64(scratch.p);
+  const labels = backend.i32(scratch.labels);
+  const out = backend.f64(scratch.out);
+  const alpha = o.alpha !== undefined && typeof o.alpha !== 'number' ? backend.f64(scratch.alpha) : null;
+  const perSample = o.reduction === 'none' ? new Float64Array(layout.n) : null;
+  const total = new CompensatedSum();
+  const ignore = o.ignoreIndex;
+  const y = yTrue as ArrayLike<number>;
+  let counted = 0;
+
+  if (o.fromLogits) {
+    const rows = layout.dtype === 'f32' ? backend.f32(scratch.rows) : backend.f64(scratch.rows);
+    const step = Math.min(CHUNK, Math.floor(rows.length / layout.classes));
+    for (let start = 0; start < layout.n; start += step) {
+      const m = Math.min(step, layout.n - start);
+      counted += copyLabels(y, layout.classes, start, m, ignore, labels);
+      copyLogitRows(layout, start, m, rows);
+      const sum = backend.logitLoss(rows, labels, m, layout.classes, alpha, alphaScalar, o.gamma, out);
+      if (Number.isNaN(sum)) throw invalidLogits(layout, start + backend.invalidRow());
+      total.add(sum);
+      perSample?.set(out.subarray(0, m), start);
+    }
+  } else {
+    const epsilon = epsilonFor(o.epsilon, layout.dtype);
+    for (let start = 0; start < layout.n; start += CHUNK) {
+      const m = Math.min(CHUNK, layout.n - start);
+      counted += gatherProbabilities(y, layout, start, m, ignore, p, labels);
+      total.add(backend.probabilityLoss(p, labels, m, alpha, alphaScalar, o.gamma, epsilon, out));
+      perSample?.set(out.subarray(0, m), start);
+    }
+  }
+  if (perSample !== null) return perSample;
+  if (o.reduction === 'sum') return total.value();
+  return counted === 0 ? 0 : total.value() / counted;
+}
+
+/** Checks alpha and, for per-class weights, copies them into backend memory. */
+function prepareAlpha(o: Resolved, classes: number, scratch: Scratch): number {
+  const alpha = o.alpha;
+  if (alpha === undefined) return 1;
+  if (typeof alpha === 'number') return alpha;
+  if (alpha.length !== classes) {
+    throw new RangeError(`focalLoss: alpha has ${alpha.length} weights but yPred has ${classes} classes`);
+  }
+  for (let c = 0; c < classes; c++) {
+    const a = alpha[c];
+    if (typeof a !== 'number') throw new TypeError(`focalLoss: alpha[${c}] = ${show(a)} is not a number`);
+    if (!(a >= 0 && a < Infinity)) {
+      throw new RangeError(`focalLoss: alpha[${c}] = ${show(a)} must be finite and >= 0`);
+    }
+  }
+  scratch.ensureAlpha(classes);
+  scratch.backend.f64(scratch.alpha).set(alpha);
+  return 1;
+}
+
+function invalidLogits(layout: Layout, i: number): Error {
+  if (layout.rows !== null) return logitError(i, layout.rows[i], (c) => `yPred[${i}][${c}]`);
+  const flat = layout.flat!;
+  const row = Array.from({ length: layout.classes }, (_, c) => flat[i * layout.classes + c]);
+  return logitError(i, row, (c) => flatName(i, layout.classes, c));
+}
+

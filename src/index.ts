@@ -1,0 +1,3 @@
+export { focalLoss, focalLoss as focusedLoss } from './focal-loss.js';
+export { backendInfo, init, type BackendInfo } from './runtime.js';
+export type { BackendChoice, FocalLossOptions, Reduction } from './options.js';

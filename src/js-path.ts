@@ -1,0 +1,109 @@
+import type { Backend, Region } from './backend.js';
+import { focus, powerPlan } from './focus.js';
+import { pairwiseSum } from './pairwise-sum.js';
+
+/**
+ * The pure-JS backend: the wasm kernels' algorithms over plain typed arrays, used where
+ * WebAssembly is unavailable and as the reference the wasm path is tested against.
+ */
+class JsRegion implements Region {
+  constructor(readonly buffer: ArrayBuffer) {}
+  get bytes(): number {
+    return this.buffer.byteLength;
+  }
+}
+
+let badRow = -1;
+
+function weight(alpha: Float64Array | null, alphaScalar: number, label: number): number {
+  if (label < 0) return 0;
+  return alpha === null ? alphaScalar : alpha[label];
+}
+
+export const jsBackend: Backend = {
+  name: 'js',
+  alloc: (bytes) => new JsRegion(new ArrayBuffer(bytes)),
+  free: () => {},
+  f64: (region) => new Float64Array((region as JsRegion).buffer),
+  f32: (region) => new Float32Array((region as JsRegion).buffer),
+  i32: (region) => new Int32Array((region as JsRegion).buffer),
+  memoryBytes: () => 0,
+
+  probabilityLoss(p, labels, n, alpha, alphaScalar, gamma, epsilon, out) {
+    const plan = powerPlan(gamma);
+    const logHigh = Math.log1p(-epsilon);
+    for (let i = 0; i < n; i++) {
+      const a = weight(alpha, alphaScalar, labels[i]);
+      let x = p[i];
+      let q = 1 - x;
+      let logP: number;
+      if (q < epsilon) {
+        q = epsilon;
+        logP = logHigh;
+      } else {
+        if (x < epsilon) {
+          x = epsilon;
+          q = 1 - epsilon;
+        }
+        logP = Math.log(x);
+      }
+      out[i] = a === 0 ? 0 : a * focus(q, gamma, plan) * (0 - logP);
+    }
+    return pairwiseSum(out, 0, n);
+  },
+
+  logitLoss(rows, labels, n, classes, alpha, alphaScalar, gamma, out) {
+    const plan = powerPlan(gamma);
+    for (let i = 0; i < n; i++) {
+      const label = labels[i];
+      const a = weight(alpha, alphaScalar, label);
+      let loss = 0;
+      if (label >= 0) {
+        const start = i * classes;
+        let m = -Infinity;
+        for (let c = start; c < start + classes; c++) m = Math.max(m, rows[c]);
+        if (!(m < Infinity && m > -Infinity)) {
+          badRow = i;
+          return NaN;
+        }
+        const xt = rows[start + label];
+        let rest = 0;
+        for (let c = start; c < start + classes; c++) if (c !== start + label) rest += Math.exp(rows[c] - m);
+        const total = Math.exp(xt - m) + rest;
+        const logP = xt === m ? -Math.log1p(rest) : xt - m - Math.log(total);
+        if (a !== 0) loss = a * focus(rest / total, gamma, plan) * (0 - logP);
+      }
+      out[i] = loss;
+    }
+    return pairwiseSum(out, 0, n);
+  },
+
+  invalidRow: () => badRow,
+
+  gather(rows, labels, n, classes, ignore, hasIgnore, pOut, labelsOut) {
+    for (let i = 0; i < n; i++) {
+      const label = labels[i];
+      let x = 1;
+      if (hasIgnore && label === ignore) {
+        labelsOut[i] = -1;
+      } else {
+        if (label < 0 || label >= classes) return i;
+        x = rows[i * classes + label];
+        if (!(x >= 0 && x <= 1)) return i;
+        labelsOut[i] = label;
+      }
+      pOut[i] = x;
+    }
+    return -1;
+  },
+
+  checkLabels(labels, n, classes, ignore, hasIgnore, labelsOut) {
+    for (let i = 0; i < n; i++) {
+      let label = labels[i];
+      if (hasIgnore && label === ignore) label = -1;
+      else if (label < 0 || label >= classes) return i;
+      labelsOut[i] = label;
+    }
+    return -1;
+  },
+};

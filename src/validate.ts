@@ -1,0 +1,49 @@
+import { describeValue } from './layout.js';
+import { show } from './options.js';
+
+// Error builders, kept out of the hot loops: those only test a condition and call these.
+
+export function labelError(i: number, label: unknown, classes: number, ignoreIndex: number | undefined): RangeError {
+  const ignore = ignoreIndex === undefined ? '' : ` (or the ignoreIndex ${ignoreIndex})`;
+  return new RangeError(
+    `focalLoss: yTrue[${i}] = ${show(label)} is not a class index: expected an integer in [0, ${classes})${ignore}`,
+  );
+}
+
+export function rowError(i: number, row: unknown, classes: number): Error {
+  if (!isRow(row)) return new TypeError(`focalLoss: yPred[${i}] must be an array of ${classes} numbers, got ${describeValue(row)}`);
+  return new RangeError(
+    `focalLoss: ragged yPred: row ${i} has length ${row.length}, expected ${classes} like yPred[0]`,
+  );
+}
+
+function isRow(row: unknown): row is ArrayLike<unknown> {
+  return typeof row === 'object' && row !== null && typeof (row as ArrayLike<unknown>).length === 'number';
+}
+
+/** `where` names the entry, e.g. "yPred[3][1]" or "yPred[7] (sample 3, class 1)". */
+export function probabilityError(where: string, value: unknown): Error {
+  if (typeof value !== 'number') return notANumber(where, value);
+  const hint = Number.isNaN(value) ? '' : '; if yPred holds logits, pass fromLogits: true';
+  return new RangeError(`focalLoss: ${where} = ${show(value)} is not a probability in [0, 1]${hint}`);
+}
+
+/** The first entry of a logit row that the kernel rejected, or the row itself when all are -Infinity. */
+export function logitError(i: number, row: ArrayLike<unknown>, name: (c: number) => string): Error {
+  for (let c = 0; c < row.length; c++) {
+    const v = row[c];
+    if (typeof v !== 'number') return notANumber(name(c), v);
+    if (Number.isNaN(v) || v === Infinity) {
+      return new RangeError(`focalLoss: ${name(c)} = ${show(v)} is not a valid logit (sample ${i})`);
+    }
+  }
+  return new RangeError(`focalLoss: sample ${i} has no finite logit (every entry of its row is -Infinity)`);
+}
+
+export function flatName(i: number, classes: number, c: number): string {
+  return `yPred[${i * classes + c}] (sample ${i}, class ${c})`;
+}
+
+export function notANumber(where: string, value: unknown): TypeError {
+  return new TypeError(`focalLoss: ${where} = ${show(value)} is not a number`);
+}
