@@ -2,7 +2,7 @@
 // src/generated/kernel-base64.ts, so the package instantiates wasm without reading a file
 // or fetching a URL. The .wasm files themselves are shipped too, for init().
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const asc = (target) =>
   execFileSync(process.execPath, ['node_modules/assemblyscript/bin/asc.js', '--config', 'asconfig.json', '--target', target], {
@@ -20,4 +20,7 @@ writeFileSync(
     `export const SIMD_WASM_BASE64 = '${simd.toString('base64')}';\n` +
     `export const SCALAR_WASM_BASE64 = '${scalar.toString('base64')}';\n`,
 );
+mkdirSync('dist', { recursive: true });
+copyFileSync('build/kernel-simd.wasm', 'dist/kernel-simd.wasm');
+copyFileSync('build/kernel.wasm', 'dist/kernel.wasm');
 console.log(`kernel: simd ${simd.length} B, scalar ${scalar.length} B`);

@@ -10,6 +10,7 @@ export class CompensatedSum {
   }
 
   value(): number {
-    return this.sum + this.carry;
+    // Once a term is infinite the carry is Inf - Inf = NaN; the sum itself is the answer.
+    return Number.isFinite(this.sum) ? this.sum + this.carry : this.sum;
   }
 }
