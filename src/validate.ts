@@ -3,7 +3,8 @@ import { show } from './options.js';
 
 // Error builders, kept out of the hot loops: those only test a condition and call these.
 
-export function labelError(i: number, label: unknown, classes: number, ignoreIndex: number | undefined): RangeError {
+export function labelError(i: number, label: unknown, classes: number, ignoreIndex: number | undefined): Error {
+  if (typeof label !== 'number') return notANumber(`yTrue[${i}]`, label);
   const ignore = ignoreIndex === undefined ? '' : ` (or the ignoreIndex ${ignoreIndex})`;
   return new RangeError(
     `focalLoss: yTrue[${i}] = ${show(label)} is not a class index: expected an integer in [0, ${classes})${ignore}`,
