@@ -52,3 +52,5 @@ export function layouts(c: Case): Array<[string, ArrayLike<number> | ArrayLike<A
   ];
   return c.dtype === 'f64' ? f64 : [...f64, ...f32];
 }
+
+export const longBatch = reference.longBatch as Array<{ gamma: number; distinct: number; mean: number; sumPerRepeat: number }>;
