@@ -20,12 +20,34 @@ export function focus(q: f64, gamma: f64, plan: i32): f64 {
   return w;
 }
 
-// @ts-ignore: decorator
-@inline
-export function vfocus(q: v128, gamma: f64, plan: i32): v128 {
-  if (plan == 0) return vexp(f64x2.mul(f64x2.splat(gamma), vlog(q)));
-  let w = f64x2.splat(1);
-  for (let j = 1; j < plan; j++) w = f64x2.mul(w, q);
-  if (gamma != <f64>(plan - 1)) w = f64x2.mul(w, f64x2.sqrt(q));
-  return w;
+// q^gamma on two lanes, one class per common gamma. The loop is instantiated once per
+// class (a generic over the class), so each copy has a straight-line body: V8 allocates
+// registers far better for that than for a body split by a branch or an inner loop.
+export class Pow0 {
+  // @ts-ignore: decorator
+  @inline apply(q: v128, gamma: v128): v128 { return f64x2.splat(1); }
+}
+export class Pow05 {
+  // @ts-ignore: decorator
+  @inline apply(q: v128, gamma: v128): v128 { return f64x2.sqrt(q); }
+}
+export class Pow1 {
+  // @ts-ignore: decorator
+  @inline apply(q: v128, gamma: v128): v128 { return q; }
+}
+export class Pow15 {
+  // @ts-ignore: decorator
+  @inline apply(q: v128, gamma: v128): v128 { return f64x2.mul(q, f64x2.sqrt(q)); }
+}
+export class Pow2 {
+  // @ts-ignore: decorator
+  @inline apply(q: v128, gamma: v128): v128 { return f64x2.mul(q, q); }
+}
+export class Pow25 {
+  // @ts-ignore: decorator
+  @inline apply(q: v128, gamma: v128): v128 { return f64x2.mul(f64x2.mul(q, q), f64x2.sqrt(q)); }
+}
+export class PowAny {
+  // @ts-ignore: decorator
+  @inline apply(q: v128, gamma: v128): v128 { return vexp(f64x2.mul(gamma, vlog(q))); }
 }

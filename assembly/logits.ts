@@ -1,5 +1,4 @@
 import { focus, powerPlan } from './focus';
-import { weight } from './probabilities';
 import { pairwiseSum } from './summation';
 import { vexp } from './vector-math';
 
@@ -12,34 +11,35 @@ export function invalidRow(): i32 {
 
 /**
  * Focal loss from unnormalised scores, n rows of `classes` f64 values, one row at a time
- * through a stable log-softmax. labels[i] is a class index or -1 (ignored). Writes each
- * loss to out[i] and returns their pairwise sum, or NaN (see invalidRow) for a bad row.
+ * through a stable log-softmax. labels[i] is a class index or -1 (ignored); weights as in
+ * probabilityLoss. Writes each loss to out[i] and returns their pairwise sum, or NaN (see
+ * invalidRow) for a bad row.
  */
 export function logitLossF64(
-  rows: usize, labels: usize, n: i32, classes: i32, alpha: usize, alphaScalar: f64, gamma: f64, out: usize,
+  rows: usize, labels: usize, n: i32, classes: i32, weights: usize, weightStride: i32, gamma: f64, out: usize,
 ): f64 {
-  return logitLoss<f64>(rows, labels, n, classes, alpha, alphaScalar, gamma, out);
+  return logitLoss<f64>(rows, labels, n, classes, weights, weightStride, gamma, out);
 }
 
 /** logitLossF64 for f32 rows; the arithmetic is still f64. */
 export function logitLossF32(
-  rows: usize, labels: usize, n: i32, classes: i32, alpha: usize, alphaScalar: f64, gamma: f64, out: usize,
+  rows: usize, labels: usize, n: i32, classes: i32, weights: usize, weightStride: i32, gamma: f64, out: usize,
 ): f64 {
-  return logitLoss<f32>(rows, labels, n, classes, alpha, alphaScalar, gamma, out);
+  return logitLoss<f32>(rows, labels, n, classes, weights, weightStride, gamma, out);
 }
 
 // @ts-ignore: decorator
 @inline
 function logitLoss<T>(
-  rows: usize, labels: usize, n: i32, classes: i32, alpha: usize, alphaScalar: f64, gamma: f64, out: usize,
+  rows: usize, labels: usize, n: i32, classes: i32, weights: usize, weightStride: i32, gamma: f64, out: usize,
 ): f64 {
   const plan = powerPlan(gamma);
   const stride = <usize>classes << alignof<T>();
   for (let i = 0; i < n; i++) {
     const label = load<i32>(labels + (<usize>i << 2));
-    const a = weight(alpha, alphaScalar, label);
     let loss: f64 = 0;
     if (label >= 0) {
+      const a = load<f64>(weights + <usize>(label * weightStride));
       const row = rows + <usize>i * stride;
       const m = rowMax<T>(row, classes);
       if (!(m < Infinity && m > -Infinity)) {

@@ -1,100 +1,145 @@
 // f64x2 natural log and exp. Wasm has no vector transcendental functions, so these follow
 // fdlibm's e_log.c and e_exp.c lane-wise (both < 1 ulp there), with the exponent split
 // done on the bit patterns so that no lane needs an integer conversion instruction.
+//
+// The constants are loaded from a table instead of written as v128 literals: V8 rebuilds a
+// v128 literal from two immediates on every use (3 instructions each, about 60 per call),
+// while a load from the table is one instruction that often folds into the arithmetic.
 
-const LN2_HI: f64 = 6.93147180369123816490e-01;
-const LN2_LO: f64 = 1.90821492927058770002e-10;
-const INV_LN2: f64 = 1.44269504088896338700e+00;
-const TWO52: f64 = 4503599627370496.0;
-const TWO54: f64 = 18014398509481984.0;
-const SMALLEST_NORMAL: f64 = 2.2250738585072014e-308;
+// @ts-ignore: decorator
+@inline const LN2_HI = 0;
+// @ts-ignore: decorator
+@inline const LN2_LO = 1;
+// @ts-ignore: decorator
+@inline const INV_LN2 = 2;
+// @ts-ignore: decorator
+@inline const TWO54 = 3;
+// @ts-ignore: decorator
+@inline const SMALLEST_NORMAL = 4;
+// @ts-ignore: decorator
+@inline const MINUS_54 = 5;
+// @ts-ignore: decorator
+@inline const K_OFFSET = 6;
+// @ts-ignore: decorator
+@inline const ONE = 7;
+// @ts-ignore: decorator
+@inline const TWO = 8;
+// @ts-ignore: decorator
+@inline const HALF = 9;
+// @ts-ignore: decorator
+@inline const MINUS_INF = 10;
+// @ts-ignore: decorator
+@inline const EXP_FLOOR = 11;
+// @ts-ignore: decorator
+@inline const ROUND_MAGIC = 12;
+// @ts-ignore: decorator
+@inline const LG1 = 13;
+// @ts-ignore: decorator
+@inline const P1 = 20;
+// @ts-ignore: decorator
+@inline const MANTISSA_SHIFT = 25;
+// @ts-ignore: decorator
+@inline const MANTISSA_MASK = 26;
+// @ts-ignore: decorator
+@inline const MANTISSA_BASE = 27;
+// @ts-ignore: decorator
+@inline const EXPONENT_BITS = 28;
+// @ts-ignore: decorator
+@inline const BIAS = 29;
 
-const LG1: f64 = 6.666666666666735130e-01;
-const LG2: f64 = 3.999999999940941908e-01;
-const LG3: f64 = 2.857142874366239149e-01;
-const LG4: f64 = 2.222219843214978396e-01;
-const LG5: f64 = 1.818357216161805012e-01;
-const LG6: f64 = 1.531383769920937332e-01;
-const LG7: f64 = 1.479819860511658591e-01;
+// Each entry twice, one per lane; integer entries are stored as their bit patterns.
+const K = memory.data<u64>([
+  0x3FE62E42FEE00000, 0x3FE62E42FEE00000, // ln 2, high part (fdlibm ln2_hi)
+  0x3DEA39EF35793C76, 0x3DEA39EF35793C76, // ln 2, low part (fdlibm ln2_lo)
+  0x3FF71547652B82FE, 0x3FF71547652B82FE, // 1 / ln 2
+  0x4350000000000000, 0x4350000000000000, // 2^54, to lift subnormals
+  0x0010000000000000, 0x0010000000000000, // smallest normal
+  0xC04B000000000000, 0xC04B000000000000, // -54
+  0x43300000000003FF, 0x43300000000003FF, // 2^52 + 1023, unbiases the exponent
+  0x3FF0000000000000, 0x3FF0000000000000, // 1
+  0x4000000000000000, 0x4000000000000000, // 2
+  0x3FE0000000000000, 0x3FE0000000000000, // 0.5
+  0xFFF0000000000000, 0xFFF0000000000000, // -Infinity
+  0xC090E00000000000, 0xC090E00000000000, // -1080: below it every exp is 0
+  0x4338000000000000, 0x4338000000000000, // 1.5 * 2^52, rounds to an integer
+  0x3FE5555555555593, 0x3FE5555555555593, // Lg1 .. Lg7 of e_log.c
+  0x3FD999999997FA04, 0x3FD999999997FA04,
+  0x3FD2492494229359, 0x3FD2492494229359,
+  0x3FCC71C51D8E78AF, 0x3FCC71C51D8E78AF,
+  0x3FC7466496CB03DE, 0x3FC7466496CB03DE,
+  0x3FC39A09D078C69F, 0x3FC39A09D078C69F,
+  0x3FC2F112DF3E5244, 0x3FC2F112DF3E5244,
+  0x3FC555555555553E, 0x3FC555555555553E, // P1 .. P5 of e_exp.c
+  0xBF66C16C16BEBD93, 0xBF66C16C16BEBD93,
+  0x3F11566AAF25DE2C, 0x3F11566AAF25DE2C,
+  0xBEBBBD41C5D26BF1, 0xBEBBBD41C5D26BF1,
+  0x3E66376972BEA4D0, 0x3E66376972BEA4D0,
+  0x00095F6200000000, 0x00095F6200000000, // moves the mantissa into [sqrt(2)/2, sqrt(2))
+  0x000FFFFFFFFFFFFF, 0x000FFFFFFFFFFFFF,
+  0x3FE6A09E00000000, 0x3FE6A09E00000000,
+  0x4330000000000000, 0x4330000000000000, // 2^52: exponent field as a double
+  0x00000000000003FF, 0x00000000000003FF, // 1023
+], 16);
 
-const P1: f64 = 1.66666666666666019037e-01;
-const P2: f64 = -2.77777777770155933842e-03;
-const P3: f64 = 6.61375632143793436117e-05;
-const P4: f64 = -1.65339022054652515390e-06;
-const P5: f64 = 4.13813679705723846039e-08;
-
-// Below this every exp result is 0 even after the two-step scaling.
-const EXP_FLOOR: f64 = -1080.0;
+// @ts-ignore: decorator
+@inline
+function k(index: i32): v128 {
+  return v128.load(K + (<usize>index << 4));
+}
 
 /** ln(x) for x in [0, +Inf): subnormals are rescaled first, ln(0) = -Inf. */
 // @ts-ignore: decorator
 @inline
 export function vlog(x: v128): v128 {
-  const zero = f64x2.splat(0);
-  const tiny = f64x2.lt(x, f64x2.splat(SMALLEST_NORMAL));
-  const scaled = v128.bitselect(f64x2.mul(x, f64x2.splat(TWO54)), x, tiny);
-  const kAdjust = v128.bitselect(f64x2.splat(-54.0), zero, tiny);
+  const tiny = f64x2.lt(x, k(SMALLEST_NORMAL));
+  const scaled = v128.bitselect(f64x2.mul(x, k(TWO54)), x, tiny);
+  const kAdjust = v128.and(k(MINUS_54), tiny);
 
-  // Move the mantissa into [sqrt(2)/2, sqrt(2)) and the rest into the exponent k.
-  let bits = i64x2.add(scaled, i64x2.splat(0x95F6200000000));
-  const biased = i64x2.shr_u(bits, 52);
-  const k = f64x2.add(
-    f64x2.sub(v128.or(biased, i64x2.splat(0x4330000000000000)), f64x2.splat(TWO52 + 1023.0)),
-    kAdjust,
-  );
-  bits = i64x2.add(v128.and(bits, i64x2.splat(0x000FFFFFFFFFFFFF)), i64x2.splat(0x3FE6A09E00000000));
-  const f = f64x2.sub(bits, f64x2.splat(1.0));
+  let bits = i64x2.add(scaled, k(MANTISSA_SHIFT));
+  const e = f64x2.sub(v128.or(i64x2.shr_u(bits, 52), k(EXPONENT_BITS)), k(K_OFFSET));
+  const kf = f64x2.add(e, kAdjust);
+  bits = i64x2.add(v128.and(bits, k(MANTISSA_MASK)), k(MANTISSA_BASE));
+  const f = f64x2.sub(bits, k(ONE));
 
-  const hfsq = f64x2.mul(f64x2.mul(f64x2.splat(0.5), f), f);
-  const s = f64x2.div(f, f64x2.add(f64x2.splat(2.0), f));
+  const hfsq = f64x2.mul(f64x2.mul(k(HALF), f), f);
+  const s = f64x2.div(f, f64x2.add(k(TWO), f));
   const z = f64x2.mul(s, s);
   const w = f64x2.mul(z, z);
-  const t1 = f64x2.mul(w, madd(w, madd(w, f64x2.splat(LG6), LG4), LG2));
-  const t2 = f64x2.mul(z, madd(w, madd(w, madd(w, f64x2.splat(LG7), LG5), LG3), LG1));
+  const t1 = f64x2.mul(w, madd(w, madd(w, k(LG1 + 5), LG1 + 3), LG1 + 1));
+  const t2 = f64x2.mul(z, madd(w, madd(w, madd(w, k(LG1 + 6), LG1 + 4), LG1 + 2), LG1));
   const r = f64x2.add(t2, t1);
-  const inner = f64x2.add(f64x2.mul(s, f64x2.add(hfsq, r)), f64x2.mul(k, f64x2.splat(LN2_LO)));
-  const result = f64x2.sub(
-    f64x2.mul(k, f64x2.splat(LN2_HI)),
-    f64x2.sub(f64x2.sub(hfsq, inner), f),
-  );
-  return v128.bitselect(f64x2.splat(-Infinity), result, f64x2.eq(x, zero));
+  const inner = f64x2.add(f64x2.mul(s, f64x2.add(hfsq, r)), f64x2.mul(kf, k(LN2_LO)));
+  const result = f64x2.sub(f64x2.mul(kf, k(LN2_HI)), f64x2.sub(f64x2.sub(hfsq, inner), f));
+  return v128.bitselect(k(MINUS_INF), result, f64x2.eq(x, f64x2.splat(0)));
 }
 
 /** e^x for x in [-Inf, 709]; results below the subnormal range flush to 0. */
 // @ts-ignore: decorator
 @inline
 export function vexp(x: v128): v128 {
-  x = f64x2.max(x, f64x2.splat(EXP_FLOOR));
-  const kf = f64x2.nearest(f64x2.mul(x, f64x2.splat(INV_LN2)));
-  const hi = f64x2.sub(x, f64x2.mul(kf, f64x2.splat(LN2_HI)));
-  const lo = f64x2.mul(kf, f64x2.splat(LN2_LO));
+  x = f64x2.max(x, k(EXP_FLOOR));
+  const kf = f64x2.nearest(f64x2.mul(x, k(INV_LN2)));
+  const hi = f64x2.sub(x, f64x2.mul(kf, k(LN2_HI)));
+  const lo = f64x2.mul(kf, k(LN2_LO));
   const r = f64x2.sub(hi, lo);
   const t = f64x2.mul(r, r);
-  const c = f64x2.sub(
-    r,
-    f64x2.mul(t, madd(t, madd(t, madd(t, madd(t, f64x2.splat(P5), P4), P3), P2), P1)),
-  );
+  const c = f64x2.sub(r, f64x2.mul(t, madd(t, madd(t, madd(t, madd(t, k(P1 + 4), P1 + 3), P1 + 2), P1 + 1), P1)));
   const y = f64x2.sub(
-    f64x2.splat(1.0),
-    f64x2.sub(
-      f64x2.sub(lo, f64x2.div(f64x2.mul(r, c), f64x2.sub(f64x2.splat(2.0), c))),
-      hi,
-    ),
+    k(ONE),
+    f64x2.sub(f64x2.sub(lo, f64x2.div(f64x2.mul(r, c), f64x2.sub(k(TWO), c))), hi),
   );
   // 2^k in two factors so that k down to -1558 never leaves the normal range before the
   // final multiply, which then rounds a subnormal result once.
-  const magic = f64x2.splat(TWO52 * 1.5);
-  const k = i64x2.sub(f64x2.add(kf, magic), magic);
-  const k1 = i64x2.shr_s(k, 1);
-  const k2 = i64x2.sub(k, k1);
-  const bias = i64x2.splat(1023);
-  const s1 = i64x2.shl(i64x2.add(k1, bias), 52);
-  const s2 = i64x2.shl(i64x2.add(k2, bias), 52);
+  const magic = k(ROUND_MAGIC);
+  const n = i64x2.sub(f64x2.add(kf, magic), magic);
+  const n1 = i64x2.shr_s(n, 1);
+  const s1 = i64x2.shl(i64x2.add(n1, k(BIAS)), 52);
+  const s2 = i64x2.shl(i64x2.add(i64x2.sub(n, n1), k(BIAS)), 52);
   return f64x2.mul(f64x2.mul(y, s1), s2);
 }
 
 // @ts-ignore: decorator
 @inline
-function madd(x: v128, acc: v128, c: f64): v128 {
-  return f64x2.add(f64x2.mul(x, acc), f64x2.splat(c));
+function madd(x: v128, acc: v128, c: i32): v128 {
+  return f64x2.add(f64x2.mul(x, acc), k(c));
 }

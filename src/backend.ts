@@ -20,15 +20,18 @@ export interface Backend {
   /** Bytes of memory the backend holds (wasm: the size of linear memory). */
   memoryBytes(): number;
 
-  /** Losses of gathered target probabilities into out; returns their pairwise sum. */
+  /**
+   * Losses of gathered target probabilities into out; returns their pairwise sum. The
+   * weight of class c is weights[c * weightStride] (stride 0: one weight for every class).
+   */
   probabilityLoss(
-    p: Float64Array, labels: Int32Array, n: number, alpha: Float64Array | null, alphaScalar: number,
+    p: Float64Array, labels: Int32Array, n: number, weights: Float64Array, weightStride: 0 | 1,
     gamma: number, epsilon: number, out: Float64Array,
   ): number;
   /** Losses of logit rows into out; returns their sum, or NaN with invalidRow() set. */
   logitLoss(
     rows: Float64Array | Float32Array, labels: Int32Array, n: number, classes: number,
-    alpha: Float64Array | null, alphaScalar: number, gamma: number, out: Float64Array,
+    weights: Float64Array, weightStride: 0 | 1, gamma: number, out: Float64Array,
   ): number;
   invalidRow(): number;
   /** Copies p_t and labels out of rows that live in backend memory; returns a bad index or -1. */

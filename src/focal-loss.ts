@@ -39,14 +39,14 @@ export function focalLoss(yTrue: unknown, yPred: unknown, third?: unknown, fourt
   const layout = describe(yTrue, yPred);
   const backend = selectBackend(o.backend);
   const scratch = scratchFor(backend);
-  const alphaScalar = prepareAlpha(o, layout.classes, scratch);
+  const weightStride = prepareWeights(o, layout.classes, scratch);
   if (o.fromLogits) scratch.ensureRows(layout.classes * (layout.dtype === 'f32' ? 4 : 8));
 
   // Nothing below allocates backend memory, so these views stay valid for the whole call.
   const p = backend.f64(scratch.p);
   const labels = backend.i32(scratch.labels);
   const out = backend.f64(scratch.out);
-  const alpha = o.alpha !== undefined && typeof o.alpha !== 'number' ? backend.f64(scratch.alpha) : null;
+  const weights = backend.f64(scratch.weights);
   const perSample = o.reduction === 'none' ? new Float64Array(layout.n) : null;
   const total = new CompensatedSum();
   const ignore = o.ignoreIndex;
@@ -60,7 +60,7 @@ export function focalLoss(yTrue: unknown, yPred: unknown, third?: unknown, fourt
       const m = Math.min(step, layout.n - start);
       counted += copyLabels(y, layout.classes, start, m, ignore, labels);
       copyLogitRows(layout, start, m, rows);
-      const sum = backend.logitLoss(rows, labels, m, layout.classes, alpha, alphaScalar, o.gamma, out);
+      const sum = backend.logitLoss(rows, labels, m, layout.classes, weights, weightStride, o.gamma, out);
       if (Number.isNaN(sum)) throw invalidLogits(layout, start + backend.invalidRow());
       total.add(sum);
       perSample?.set(out.subarray(0, m), start);
@@ -70,7 +70,7 @@ export function focalLoss(yTrue: unknown, yPred: unknown, third?: unknown, fourt
     for (let start = 0; start < layout.n; start += CHUNK) {
       const m = Math.min(CHUNK, layout.n - start);
       counted += gatherProbabilities(y, layout, start, m, ignore, p, labels);
-      total.add(backend.probabilityLoss(p, labels, m, alpha, alphaScalar, o.gamma, epsilon, out));
+      total.add(backend.probabilityLoss(p, labels, m, weights, weightStride, o.gamma, epsilon, out));
       perSample?.set(out.subarray(0, m), start);
     }
   }
@@ -79,11 +79,13 @@ export function focalLoss(yTrue: unknown, yPred: unknown, third?: unknown, fourt
   return counted === 0 ? 0 : total.value() / counted;
 }
 
-/** Checks alpha and, for per-class weights, copies them into backend memory. */
-function prepareAlpha(o: Resolved, classes: number, scratch: Scratch): number {
+/** Checks alpha and writes the class weights into backend memory; returns their stride. */
+function prepareWeights(o: Resolved, classes: number, scratch: Scratch): 0 | 1 {
   const alpha = o.alpha;
-  if (alpha === undefined) return 1;
-  if (typeof alpha === 'number') return alpha;
+  if (alpha === undefined || typeof alpha === 'number') {
+    scratch.backend.f64(scratch.weights)[0] = alpha ?? 1;
+    return 0;
+  }
   if (alpha.length !== classes) {
     throw new RangeError(`focalLoss: alpha has ${alpha.length} weights but yPred has ${classes} classes`);
   }
@@ -94,8 +96,8 @@ function prepareAlpha(o: Resolved, classes: number, scratch: Scratch): number {
       throw new RangeError(`focalLoss: alpha[${c}] = ${show(a)} must be finite and >= 0`);
     }
   }
-  scratch.ensureAlpha(classes);
-  scratch.backend.f64(scratch.alpha).set(alpha);
+  scratch.ensureWeights(classes);
+  scratch.backend.f64(scratch.weights).set(alpha);
   return 1;
 }
 

@@ -15,11 +15,6 @@ class JsRegion implements Region {
 
 let badRow = -1;
 
-function weight(alpha: Float64Array | null, alphaScalar: number, label: number): number {
-  if (label < 0) return 0;
-  return alpha === null ? alphaScalar : alpha[label];
-}
-
 export const jsBackend: Backend = {
   name: 'js',
   alloc: (bytes) => new JsRegion(new ArrayBuffer(bytes)),
@@ -29,11 +24,12 @@ export const jsBackend: Backend = {
   i32: (region) => new Int32Array((region as JsRegion).buffer),
   memoryBytes: () => 0,
 
-  probabilityLoss(p, labels, n, alpha, alphaScalar, gamma, epsilon, out) {
+  probabilityLoss(p, labels, n, weights, weightStride, gamma, epsilon, out) {
     const plan = powerPlan(gamma);
     const logHigh = Math.log1p(-epsilon);
     for (let i = 0; i < n; i++) {
-      const a = weight(alpha, alphaScalar, labels[i]);
+      const label = labels[i];
+      const a = label < 0 ? 0 : weights[label * weightStride];
       let x = p[i];
       let q = 1 - x;
       let logP: number;
@@ -52,13 +48,13 @@ export const jsBackend: Backend = {
     return pairwiseSum(out, 0, n);
   },
 
-  logitLoss(rows, labels, n, classes, alpha, alphaScalar, gamma, out) {
+  logitLoss(rows, labels, n, classes, weights, weightStride, gamma, out) {
     const plan = powerPlan(gamma);
     for (let i = 0; i < n; i++) {
       const label = labels[i];
-      const a = weight(alpha, alphaScalar, label);
       let loss = 0;
       if (label >= 0) {
+        const a = weights[label * weightStride];
         const start = i * classes;
         let m = -Infinity;
         for (let c = start; c < start + classes; c++) m = Math.max(m, rows[c]);

@@ -8,21 +8,21 @@ export const ROW_BYTES = 1 << 20;
 /**
  * The fixed buffers every call streams its batch through. Allocated once per backend, so
  * linear memory does not grow with the batch size; only a row wider than ROW_BYTES or a
- * longer alpha table makes a buffer grow, once.
+ * longer class-weight table makes a buffer grow, once.
  */
 export class Scratch {
   readonly p: Region;
   readonly labels: Region;
   readonly out: Region;
   rows: Region;
-  alpha: Region;
+  weights: Region;
 
   constructor(readonly backend: Backend) {
     this.p = backend.alloc(CHUNK * 8);
     this.labels = backend.alloc(CHUNK * 4);
     this.out = backend.alloc(CHUNK * 8);
     this.rows = backend.alloc(ROW_BYTES);
-    this.alpha = backend.alloc(8 * 64);
+    this.weights = backend.alloc(8 * 64);
   }
 
   ensureRows(bytes: number): void {
@@ -31,10 +31,10 @@ export class Scratch {
     this.rows = this.backend.alloc(bytes);
   }
 
-  ensureAlpha(classes: number): void {
-    if (this.alpha.bytes >= classes * 8) return;
-    this.backend.free(this.alpha);
-    this.alpha = this.backend.alloc(classes * 8);
+  ensureWeights(classes: number): void {
+    if (this.weights.bytes >= classes * 8) return;
+    this.backend.free(this.weights);
+    this.weights = this.backend.alloc(classes * 8);
   }
 }
 

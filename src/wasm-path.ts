@@ -6,10 +6,10 @@ interface KernelExports {
   alloc(bytes: number): number;
   release(ptr: number): void;
   probabilityLoss(
-    p: number, labels: number, n: number, alpha: number, alphaScalar: number, gamma: number, eps: number, out: number,
+    p: number, labels: number, n: number, weights: number, weightStride: number, gamma: number, eps: number, out: number,
   ): number;
   logitLossF64(
-    rows: number, labels: number, n: number, classes: number, alpha: number, alphaScalar: number, gamma: number,
+    rows: number, labels: number, n: number, classes: number, weights: number, weightStride: number, gamma: number,
     out: number,
   ): number;
   logitLossF32: KernelExports['logitLossF64'];
@@ -29,7 +29,7 @@ class WasmRegion implements Region {
   ) {}
 }
 
-const at = (view: ArrayBufferView | null): number => (view === null ? 0 : view.byteOffset);
+const at = (view: ArrayBufferView): number => view.byteOffset;
 
 /** Wraps an instantiated kernel as a Backend; views are rebuilt whenever memory has grown. */
 export function wasmBackend(instance: WebAssembly.Instance): Backend {
@@ -46,11 +46,11 @@ export function wasmBackend(instance: WebAssembly.Instance): Backend {
     i32: (r) => new Int32Array(k.memory.buffer, (r as WasmRegion).ptr, r.bytes >>> 2),
     memoryBytes: () => k.memory.buffer.byteLength,
 
-    probabilityLoss: (p, labels, n, alpha, alphaScalar, gamma, epsilon, out) =>
-      k.probabilityLoss(at(p), at(labels), n, at(alpha), alphaScalar, gamma, epsilon, at(out)),
-    logitLoss: (rows, labels, n, classes, alpha, alphaScalar, gamma, out) =>
+    probabilityLoss: (p, labels, n, weights, weightStride, gamma, epsilon, out) =>
+      k.probabilityLoss(at(p), at(labels), n, at(weights), weightStride * 8, gamma, epsilon, at(out)),
+    logitLoss: (rows, labels, n, classes, weights, weightStride, gamma, out) =>
       (rows instanceof Float32Array ? k.logitLossF32 : k.logitLossF64)(
-        at(rows), at(labels), n, classes, at(alpha), alphaScalar, gamma, at(out),
+        at(rows), at(labels), n, classes, at(weights), weightStride * 8, gamma, at(out),
       ),
     invalidRow: () => k.invalidRow(),
     gather: (rows, labels, n, classes, ignore, hasIgnore, pOut, labelsOut) =>
