@@ -34,11 +34,15 @@ export interface Backend {
     weights: Float64Array, weightStride: 0 | 1, gamma: number, out: Float64Array,
   ): number;
   invalidRow(): number;
-  /** Copies p_t and labels out of rows that live in backend memory; returns a bad index or -1. */
+  /**
+   * Copies p_t and labels out of rows that live in backend memory (ignored samples get
+   * label -1); returns the number of counted samples, or -(i + 1) for a bad sample i.
+   */
   gather(
     rows: Float64Array | Float32Array, labels: Int32Array, n: number, classes: number,
     ignore: number, hasIgnore: boolean, pOut: Float64Array, labelsOut: Int32Array,
   ): number;
+  /** Copies labels as gather does, for logit rows that the kernel reads whole. */
   checkLabels(
     labels: Int32Array, n: number, classes: number, ignore: number, hasIgnore: boolean, labelsOut: Int32Array,
   ): number;

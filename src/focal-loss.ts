@@ -1,7 +1,7 @@
-import { CompensatedSum } from './compensated-sum.js';
 import { describe, type Layout } from './layout.js';
 import { copyLabels, copyLogitRows, gatherProbabilities } from './marshal.js';
 import { epsilonFor, resolveOptions, show, type FocalLossOptions, type Resolved } from './options.js';
+import { Reducer } from './reduction.js';
 import { selectBackend } from './runtime.js';
 import { CHUNK, scratchFor, type Scratch } from './scratch.js';
 import { flatName, logitError } from './validate.js';
@@ -47,40 +47,35 @@ export function focalLoss(yTrue: unknown, yPred: unknown, third?: unknown, fourt
   const labels = backend.i32(scratch.labels);
   const out = backend.f64(scratch.out);
   const weights = backend.f64(scratch.weights);
-  const perSample = o.reduction === 'none' ? new Float64Array(layout.n) : null;
-  const total = new CompensatedSum();
+  const reducer = new Reducer(o.reduction, layout.n);
   const ignore = o.ignoreIndex;
   const y = yTrue as ArrayLike<number>;
-  let counted = 0;
 
   if (o.fromLogits) {
     const rows = layout.dtype === 'f32' ? backend.f32(scratch.rows) : backend.f64(scratch.rows);
     const step = Math.min(CHUNK, Math.floor(rows.length / layout.classes));
     for (let start = 0; start < layout.n; start += step) {
       const m = Math.min(step, layout.n - start);
-      counted += copyLabels(y, layout.classes, start, m, ignore, labels);
+      const counted = copyLabels(y, layout.classes, start, m, ignore, labels);
       copyLogitRows(layout, start, m, rows);
       const sum = backend.logitLoss(rows, labels, m, layout.classes, weights, weightStride, o.gamma, out);
       if (Number.isNaN(sum)) throw invalidLogits(layout, start + backend.invalidRow());
-      total.add(sum);
-      perSample?.set(out.subarray(0, m), start);
+      reducer.add(sum, counted, start, out.subarray(0, m));
     }
   } else {
     const epsilon = epsilonFor(o.epsilon, layout.dtype);
     for (let start = 0; start < layout.n; start += CHUNK) {
       const m = Math.min(CHUNK, layout.n - start);
-      counted += gatherProbabilities(y, layout, start, m, ignore, p, labels);
-      total.add(backend.probabilityLoss(p, labels, m, weights, weightStride, o.gamma, epsilon, out));
-      perSample?.set(out.subarray(0, m), start);
+      const counted = gatherProbabilities(y, layout, start, m, ignore, p, labels);
+      const sum = backend.probabilityLoss(p, labels, m, weights, weightStride, o.gamma, epsilon, out);
+      reducer.add(sum, counted, start, out.subarray(0, m));
     }
   }
-  if (perSample !== null) return perSample;
-  if (o.reduction === 'sum') return total.value();
-  return counted === 0 ? 0 : total.value() / counted;
+  return reducer.result();
 }
 
 /** Checks alpha and writes the class weights into backend memory; returns their stride. */
-function prepareWeights(o: Resolved, classes: number, scratch: Scratch): 0 | 1 {
+export function prepareWeights(o: Resolved, classes: number, scratch: Scratch): 0 | 1 {
   const alpha = o.alpha;
   if (alpha === undefined || typeof alpha === 'number') {
     scratch.backend.f64(scratch.weights)[0] = alpha ?? 1;

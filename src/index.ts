@@ -1,3 +1,4 @@
 export { focalLoss, focalLoss as focusedLoss } from './focal-loss.js';
 export { backendInfo, init, type BackendInfo } from './runtime.js';
 export type { BackendChoice, FocalLossOptions, Reduction } from './options.js';
+export { createWorkspace, type Workspace, type WorkspaceOptions } from './workspace.js';

@@ -77,29 +77,33 @@ export const jsBackend: Backend = {
   invalidRow: () => badRow,
 
   gather(rows, labels, n, classes, ignore, hasIgnore, pOut, labelsOut) {
+    let counted = 0;
     for (let i = 0; i < n; i++) {
       const label = labels[i];
       let x = 1;
       if (hasIgnore && label === ignore) {
         labelsOut[i] = -1;
       } else {
-        if (label < 0 || label >= classes) return i;
+        if (label < 0 || label >= classes) return -(i + 1);
         x = rows[i * classes + label];
-        if (!(x >= 0 && x <= 1)) return i;
+        if (!(x >= 0 && x <= 1)) return -(i + 1);
         labelsOut[i] = label;
+        counted++;
       }
       pOut[i] = x;
     }
-    return -1;
+    return counted;
   },
 
   checkLabels(labels, n, classes, ignore, hasIgnore, labelsOut) {
+    let counted = 0;
     for (let i = 0; i < n; i++) {
       let label = labels[i];
       if (hasIgnore && label === ignore) label = -1;
-      else if (label < 0 || label >= classes) return i;
+      else if (label < 0 || label >= classes) return -(i + 1);
+      else counted++;
       labelsOut[i] = label;
     }
-    return -1;
+    return counted;
   },
 };

@@ -3,11 +3,13 @@ import { show } from './options.js';
 
 // Error builders, kept out of the hot loops: those only test a condition and call these.
 
-export function labelError(i: number, label: unknown, classes: number, ignoreIndex: number | undefined): Error {
-  if (typeof label !== 'number') return notANumber(`yTrue[${i}]`, label);
+export function labelError(
+  i: number, label: unknown, classes: number, ignoreIndex: number | undefined, argument = 'yTrue',
+): Error {
+  if (typeof label !== 'number') return notANumber(`${argument}[${i}]`, label);
   const ignore = ignoreIndex === undefined ? '' : ` (or the ignoreIndex ${ignoreIndex})`;
   return new RangeError(
-    `focalLoss: yTrue[${i}] = ${show(label)} is not a class index: expected an integer in [0, ${classes})${ignore}`,
+    `focalLoss: ${argument}[${i}] = ${show(label)} is not a class index: expected an integer in [0, ${classes})${ignore}`,
   );
 }
 
@@ -41,8 +43,8 @@ export function logitError(i: number, row: ArrayLike<unknown>, name: (c: number)
   return new RangeError(`focalLoss: sample ${i} has no finite logit (every entry of its row is -Infinity)`);
 }
 
-export function flatName(i: number, classes: number, c: number): string {
-  return `yPred[${i * classes + c}] (sample ${i}, class ${c})`;
+export function flatName(i: number, classes: number, c: number, argument = 'yPred'): string {
+  return `${argument}[${i * classes + c}] (sample ${i}, class ${c})`;
 }
 
 export function notANumber(where: string, value: unknown): TypeError {
