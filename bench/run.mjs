@@ -97,8 +97,8 @@ for (const w of WORKLOADS.filter((w) => !only || only.includes(w.id))) {
   const samples = new Map(list.map((c) => [c, []]));
   const errors = new Map();
   for (const c of list) {
-    await c.setup?.();
     try {
+      await c.setup?.();
       const before = backendInfo().memoryBytes;
       const value = c.run();
       c.memoryGrowth = backendInfo().memoryBytes - before;

@@ -37,7 +37,13 @@ export function wasmBackend(instance: WebAssembly.Instance): Backend {
   return {
     name: 'wasm',
     alloc(bytes) {
-      const ptr = k.alloc(bytes);
+      let ptr = 0;
+      try {
+        ptr = k.alloc(bytes);
+      } catch {
+        // The allocator traps when linear memory cannot grow (the 4 GiB limit, or the host's).
+      }
+      if (ptr === 0) throw new RangeError(`cannot allocate ${bytes} bytes of wasm memory (at most 1 GiB per buffer)`);
       return new WasmRegion(ptr, bytes);
     },
     free: (region) => k.release((region as WasmRegion).ptr),

@@ -68,14 +68,19 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
   }
   const backend = selectBackend(resolveOptions({ backend: options.backend }, undefined).backend);
   const bytes = rows * classes * (dtype === 'f32' ? 4 : 8);
-  if (bytes > 2 ** 31) throw new RangeError(`createWorkspace: ${rows} × ${classes} predictions exceed 2 GiB`);
 
   // The scratch buffers and a weight table for every class exist before the workspace, so
   // that loss() never allocates and never detaches the caller's views.
   const scratch = scratchFor(backend);
   scratch.ensureWeights(classes);
-  let predictions: Region | null = backend.alloc(bytes);
-  let labels: Region | null = backend.alloc(rows * 4);
+  let predictions: Region | null;
+  let labels: Region | null;
+  try {
+    predictions = backend.alloc(bytes);
+  } catch (error) {
+    throw new RangeError(`createWorkspace: ${rows} × ${classes} ${dtype} predictions: ${(error as Error).message}`);
+  }
+  labels = backend.alloc(rows * 4);
 
   const live = (): [Region, Region] => {
     if (predictions === null || labels === null) throw new Error('workspace: used after dispose()');

@@ -87,3 +87,14 @@ describe('createWorkspace', () => {
     ws.dispose();
   });
 });
+
+describe('createWorkspace limits', () => {
+  it('refuses a buffer over 1 GiB with a RangeError and stays usable', () => {
+    expect(() => createWorkspace({ rows: 200_000, classes: 1000 })).toThrow(/200000 × 1000 f64 predictions: .*1 GiB/);
+    const ws = createWorkspace({ rows: 2, classes: 2 });
+    ws.predictions.set([0.5, 0.5, 0.5, 0.5]);
+    ws.labels.set([0, 1]);
+    expect(ws.loss({ gamma: 0 })).toBeCloseTo(Math.LN2, 15);
+    ws.dispose();
+  });
+});
