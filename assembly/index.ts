@@ -7,3 +7,6 @@ export { gatherF64, gatherF32, checkLabels } from './gather';
 export function usesSimd(): i32 {
   return ASC_FEATURE_SIMD ? 1 : 0;
 }
+export { denseProbabilityLoss, denseLogitLoss, invalidDenseRow } from './dense';
+export { binaryLoss } from './binary';
+export { applyWeights } from './summation';

@@ -26,3 +26,14 @@ function leafSum(ptr: usize, n: i32): f64 {
   for (; i < n; i++) total += load<f64>(ptr + (<usize>i << 3));
   return total;
 }
+
+/** out[i] *= weights[i] for n values; returns the pairwise sum of the weighted values. */
+export function applyWeights(out: usize, weights: usize, n: i32): f64 {
+  for (let i = 0; i < n; i++) {
+    const at = out + (<usize>i << 3);
+    const w = load<f64>(weights + (<usize>i << 3));
+    // A zero weight drops the value even when it is infinite.
+    store<f64>(at, w == 0 ? 0 : load<f64>(at) * w);
+  }
+  return pairwiseSum(out, n);
+}

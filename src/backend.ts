@@ -42,6 +42,24 @@ export interface Backend {
     rows: Float64Array | Float32Array, labels: Int32Array, n: number, classes: number,
     ignore: number, hasIgnore: boolean, pOut: Float64Array, labelsOut: Int32Array,
   ): number;
+  /** Row losses against target rows (probabilities, f64); returns their pairwise sum. */
+  denseProbabilityLoss(
+    rows: Float64Array, targets: Float64Array, n: number, classes: number, weights: Float64Array,
+    weightStride: 0 | 1, gamma: number, epsilon: number, out: Float64Array,
+  ): number;
+  /** Row losses against target rows from logits (f64); NaN with invalidDenseRow() set for a bad row. */
+  denseLogitLoss(
+    rows: Float64Array, targets: Float64Array, n: number, classes: number, weights: Float64Array,
+    weightStride: 0 | 1, gamma: number, out: Float64Array,
+  ): number;
+  invalidDenseRow(): number;
+  /** Sigmoid focal loss per element (alpha < 0: no class balancing); returns the pairwise sum. */
+  binaryLoss(
+    x: Float64Array, y: Float64Array, n: number, alpha: number, gamma: number, epsilon: number,
+    fromLogits: boolean, out: Float64Array,
+  ): number;
+  /** out[i] *= weights[i]; returns the pairwise sum of the weighted values. */
+  applyWeights(out: Float64Array, weights: Float64Array, n: number): number;
   /** Copies labels as gather does, for logit rows that the kernel reads whole. */
   checkLabels(
     labels: Int32Array, n: number, classes: number, ignore: number, hasIgnore: boolean, labelsOut: Int32Array,

@@ -1,5 +1,5 @@
 import { describe, type Layout } from './layout.js';
-import { copyLabels, copyLogitRows, gatherProbabilities } from './marshal.js';
+import { copyLabels, copyRows, copySampleWeights, copyTargets, gatherProbabilities, smoothLabels } from './marshal.js';
 import { epsilonFor, resolveOptions, show, type FocalLossOptions, type Resolved } from './options.js';
 import { Reducer } from './reduction.js';
 import { selectBackend } from './runtime.js';
@@ -35,43 +35,84 @@ export function focalLoss(
   yTrue: ArrayLike<number>, yPred: ArrayLike<number> | ArrayLike<ArrayLike<number>>, options?: FocalLossOptions,
 ): number | Float64Array;
 export function focalLoss(yTrue: unknown, yPred: unknown, third?: unknown, fourth?: unknown): number | Float64Array {
-  const o = resolveOptions(third, fourth);
+  const o = resolveOptions('focalLoss', third, fourth);
   const layout = describe(yTrue, yPred);
+  const { n, classes } = layout;
+  const dense = layout.targets !== null || o.labelSmoothing > 0;
+  if (layout.targets !== null && o.ignoreIndex !== undefined) {
+    throw new RangeError('focalLoss: ignoreIndex applies to class-index targets, but yTrue holds target rows');
+  }
+  checkSampleWeight(o, n);
   const backend = selectBackend(o.backend);
   const scratch = scratchFor(backend);
-  const weightStride = prepareWeights(o, layout.classes, scratch);
-  if (o.fromLogits) scratch.ensureRows(layout.classes * (layout.dtype === 'f32' ? 4 : 8));
+  const weightStride = prepareWeights(o, classes, scratch);
+  if (o.fromLogits || dense) scratch.ensureRows(classes * (layout.dtype === 'f32' && !dense ? 4 : 8));
+  const targetRegion = dense ? scratch.ensureTargets() : null;
 
   // Nothing below allocates backend memory, so these views stay valid for the whole call.
   const p = backend.f64(scratch.p);
   const labels = backend.i32(scratch.labels);
   const out = backend.f64(scratch.out);
   const weights = backend.f64(scratch.weights);
-  const reducer = new Reducer(o.reduction, layout.n);
+  const sampleWeights = backend.f64(scratch.sampleWeights);
+  const reducer = new Reducer(o.reduction, n, o.normalizer);
   const ignore = o.ignoreIndex;
   const y = yTrue as ArrayLike<number>;
 
-  if (o.fromLogits) {
+  /** Applies sample weights to a chunk's losses and hands the chunk to the reducer. */
+  const finish = (sum: number, counted: number, start: number, m: number, countedLabels: Int32Array | null) => {
+    let weightSum = counted;
+    if (o.sampleWeight !== undefined) {
+      weightSum = copySampleWeights('focalLoss', o.sampleWeight, start, m, 1, sampleWeights, countedLabels);
+      sum = backend.applyWeights(out, sampleWeights, m);
+    }
+    reducer.add(sum, counted, weightSum, start, out.subarray(0, m));
+  };
+
+  if (dense) {
+    const rows = backend.f64(scratch.rows);
+    const targets = backend.f64(targetRegion!);
+    const step = Math.min(CHUNK, Math.floor(rows.length / classes));
+    const epsilon = epsilonFor(o.epsilon, layout.dtype);
+    for (let start = 0; start < n; start += step) {
+      const m = Math.min(step, n - start);
+      let counted = m;
+      if (layout.targets !== null) copyTargets(layout.targets, classes, start, m, o.labelSmoothing, targets);
+      else counted = smoothLabels(y, classes, start, m, o.labelSmoothing, ignore, targets, labels);
+      copyRows(layout, start, m, rows, !o.fromLogits);
+      const sum = o.fromLogits
+        ? backend.denseLogitLoss(rows, targets, m, classes, weights, weightStride, o.gamma, out)
+        : backend.denseProbabilityLoss(rows, targets, m, classes, weights, weightStride, o.gamma, epsilon, out);
+      if (Number.isNaN(sum)) throw invalidLogits(layout, start + backend.invalidDenseRow());
+      finish(sum, counted, start, m, layout.targets === null ? labels : null);
+    }
+  } else if (o.fromLogits) {
     const rows = layout.dtype === 'f32' ? backend.f32(scratch.rows) : backend.f64(scratch.rows);
-    const step = Math.min(CHUNK, Math.floor(rows.length / layout.classes));
-    for (let start = 0; start < layout.n; start += step) {
-      const m = Math.min(step, layout.n - start);
-      const counted = copyLabels(y, layout.classes, start, m, ignore, labels);
-      copyLogitRows(layout, start, m, rows);
-      const sum = backend.logitLoss(rows, labels, m, layout.classes, weights, weightStride, o.gamma, out);
+    const step = Math.min(CHUNK, Math.floor(rows.length / classes));
+    for (let start = 0; start < n; start += step) {
+      const m = Math.min(step, n - start);
+      const counted = copyLabels(y, classes, start, m, ignore, labels);
+      copyRows(layout, start, m, rows, false);
+      const sum = backend.logitLoss(rows, labels, m, classes, weights, weightStride, o.gamma, out);
       if (Number.isNaN(sum)) throw invalidLogits(layout, start + backend.invalidRow());
-      reducer.add(sum, counted, start, out.subarray(0, m));
+      finish(sum, counted, start, m, labels);
     }
   } else {
     const epsilon = epsilonFor(o.epsilon, layout.dtype);
-    for (let start = 0; start < layout.n; start += CHUNK) {
-      const m = Math.min(CHUNK, layout.n - start);
+    for (let start = 0; start < n; start += CHUNK) {
+      const m = Math.min(CHUNK, n - start);
       const counted = gatherProbabilities(y, layout, start, m, ignore, p, labels);
       const sum = backend.probabilityLoss(p, labels, m, weights, weightStride, o.gamma, epsilon, out);
-      reducer.add(sum, counted, start, out.subarray(0, m));
+      finish(sum, counted, start, m, labels);
     }
   }
   return reducer.result();
+}
+
+export function checkSampleWeight(o: Resolved, n: number): void {
+  if (o.sampleWeight !== undefined && o.sampleWeight.length !== n) {
+    throw new RangeError(`${o.fn}: sampleWeight has ${o.sampleWeight.length} weights but the batch has ${n} samples`);
+  }
 }
 
 /** Checks alpha and writes the class weights into backend memory; returns their stride. */

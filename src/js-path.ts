@@ -14,6 +14,15 @@ class JsRegion implements Region {
 }
 
 let badRow = -1;
+let badDenseRow = -1;
+
+/** ln p and 1 - p of a clipped probability, as the kernels clip: 1 - p directly to [eps, 1 - eps]. */
+function clipped(x: number, epsilon: number, logHigh: number): [logP: number, q: number] {
+  const q = 1 - x;
+  if (q < epsilon) return [logHigh, epsilon];
+  if (x < epsilon) return [Math.log(epsilon), 1 - epsilon];
+  return [Math.log(x), q];
+}
 
 export const jsBackend: Backend = {
   name: 'js',
@@ -75,6 +84,104 @@ export const jsBackend: Backend = {
   },
 
   invalidRow: () => badRow,
+
+  denseProbabilityLoss(rows, targets, n, classes, weights, weightStride, gamma, epsilon, out) {
+    const plan = powerPlan(gamma);
+    const logHigh = Math.log1p(-epsilon);
+    for (let i = 0; i < n; i++) {
+      let total = 0;
+      for (let c = 0; c < classes; c++) {
+        const y = targets[i * classes + c];
+        const a = weights[c * weightStride];
+        if (y === 0 || a === 0) continue;
+        const [logP, q] = clipped(rows[i * classes + c], epsilon, logHigh);
+        total += a * y * focus(q, gamma, plan) * (0 - logP);
+      }
+      out[i] = total;
+    }
+    return pairwiseSum(out, 0, n);
+  },
+
+  denseLogitLoss(rows, targets, n, classes, weights, weightStride, gamma, out) {
+    const plan = powerPlan(gamma);
+    for (let i = 0; i < n; i++) {
+      const start = i * classes;
+      let m = -Infinity;
+      let top = 0;
+      for (let c = 0; c < classes; c++) {
+        if (!(rows[start + c] <= m)) {
+          m = rows[start + c];
+          top = c;
+        }
+      }
+      if (!(m < Infinity && m > -Infinity)) {
+        badDenseRow = i;
+        return NaN;
+      }
+      let rest = 0;
+      for (let c = 0; c < classes; c++) if (c !== top) rest += Math.exp(rows[start + c] - m);
+      const logTotal = Math.log1p(rest);
+      let total = 0;
+      for (let c = 0; c < classes; c++) {
+        const y = targets[start + c];
+        const a = weights[c * weightStride];
+        if (y === 0 || a === 0) continue;
+        const logP = rows[start + c] - m - logTotal;
+        total += a * y * focus(-Math.expm1(logP), gamma, plan) * (0 - logP);
+      }
+      out[i] = total;
+    }
+    return pairwiseSum(out, 0, n);
+  },
+
+  invalidDenseRow: () => badDenseRow,
+
+  binaryLoss(x, y, n, alpha, gamma, epsilon, fromLogits, out) {
+    const plan = powerPlan(gamma);
+    const logHigh = Math.log1p(-epsilon);
+    for (let i = 0; i < n; i++) {
+      const v = x[i];
+      const t = y[i];
+      let logP: number;
+      let logQ: number;
+      let p: number;
+      let q: number;
+      if (fromLogits) {
+        const tail = Math.log1p(Math.exp(-Math.abs(v)));
+        logP = -(Math.max(-v, 0) + tail);
+        logQ = -(Math.max(v, 0) + tail);
+        p = Math.exp(logP);
+        q = Math.exp(logQ);
+      } else {
+        p = v;
+        q = 1 - v;
+        if (q < epsilon) {
+          q = epsilon;
+          p = 1 - epsilon;
+          logP = logHigh;
+          logQ = Math.log(epsilon);
+        } else if (p < epsilon) {
+          p = epsilon;
+          q = 1 - epsilon;
+          logP = Math.log(epsilon);
+          logQ = logHigh;
+        } else {
+          logP = Math.log(p);
+          logQ = Math.log1p(-p);
+        }
+      }
+      const bce = (t > 0 ? -t * logP : 0) + (t < 1 ? -(1 - t) * logQ : 0);
+      const a = alpha < 0 ? 1 : alpha * t + (1 - alpha) * (1 - t);
+      const w = focus(p * (1 - t) + q * t, gamma, plan);
+      out[i] = a === 0 || w === 0 ? 0 : a * w * bce;
+    }
+    return pairwiseSum(out, 0, n);
+  },
+
+  applyWeights(out, weights, n) {
+    for (let i = 0; i < n; i++) out[i] = weights[i] === 0 ? 0 : out[i] * weights[i];
+    return pairwiseSum(out, 0, n);
+  },
 
   gather(rows, labels, n, classes, ignore, hasIgnore, pOut, labelsOut) {
     let counted = 0;

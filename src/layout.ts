@@ -5,18 +5,20 @@ import { isArrayLike, show } from './options.js';
 export interface Layout {
   n: number;
   classes: number;
+  /** yTrue as target rows (one-hot or soft), or null for class indices. */
+  targets: ArrayLike<ArrayLike<number>> | null;
   rows: ArrayLike<ArrayLike<number>> | null;
   flat: ArrayLike<number> | null;
   /** f32 when the predictions are Float32Array(s); decides epsilon 'auto' and the logit buffer. */
   dtype: Dtype;
 }
 
-function arrayLike(name: string, value: unknown): ArrayLike<unknown> {
+export function arrayLike(name: string, value: unknown, fn = 'focalLoss'): ArrayLike<unknown> {
   if (!isArrayLike(value) || value instanceof DataView) {
-    throw new TypeError(`focalLoss: ${name} must be an array or typed array, got ${describeValue(value)}`);
+    throw new TypeError(`${fn}: ${name} must be an array or typed array, got ${describeValue(value)}`);
   }
   if (value instanceof BigInt64Array || value instanceof BigUint64Array) {
-    throw new TypeError(`focalLoss: ${name} must hold numbers, got a ${value.constructor.name}`);
+    throw new TypeError(`${fn}: ${name} must hold numbers, got a ${value.constructor.name}`);
   }
   return value;
 }
@@ -32,6 +34,7 @@ export function describe(yTrue: unknown, yPred: unknown): Layout {
   const pred = arrayLike('yPred', yPred);
   const n = labels.length;
   if (n === 0) throw new RangeError('focalLoss: empty batch: yTrue has no samples');
+  const targets = !ArrayBuffer.isView(labels) && isArrayLike(labels[0]) ? (labels as ArrayLike<ArrayLike<number>>) : null;
 
   const first = pred.length > 0 ? pred[0] : undefined;
   if (!ArrayBuffer.isView(pred) && isArrayLike(first)) {
@@ -43,6 +46,7 @@ export function describe(yTrue: unknown, yPred: unknown): Layout {
     return {
       n,
       classes,
+      targets,
       rows: pred as ArrayLike<ArrayLike<number>>,
       flat: null,
       dtype: first instanceof Float32Array ? 'f32' : 'f64',
@@ -56,6 +60,7 @@ export function describe(yTrue: unknown, yPred: unknown): Layout {
   return {
     n,
     classes: pred.length / n,
+    targets,
     rows: null,
     flat: pred as ArrayLike<number>,
     dtype: pred instanceof Float32Array ? 'f32' : 'f64',

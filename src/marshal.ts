@@ -1,5 +1,5 @@
 import type { Layout } from './layout.js';
-import { flatName, labelError, notANumber, probabilityError, rowError } from './validate.js';
+import { flatName, labelError, notANumber, probabilityError, rowError, targetError, targetRowError } from './validate.js';
 
 // Moves samples [start, start + m) of a JS-resident batch into the backend's chunk buffers,
 // validating exactly what it reads. Ignored samples get label -1 (and p = 1).
@@ -109,15 +109,22 @@ export function copyLabels(
   return counted;
 }
 
-/** Copies m whole logit rows into `into` (the kernel checks their values). */
-export function copyLogitRows(layout: Layout, start: number, m: number, into: Float64Array | Float32Array): void {
+/**
+ * Copies m whole rows into `into`. Logits are only type-checked here (the kernel rejects NaN
+ * and +Infinity); probabilities must lie in [0, 1].
+ */
+export function copyRows(
+  layout: Layout, start: number, m: number, into: Float64Array | Float32Array, probabilities: boolean,
+): void {
   const classes = layout.classes;
   if (layout.rows === null) {
     const flat = layout.flat!;
-    if (ArrayBuffer.isView(flat)) {
+    if (ArrayBuffer.isView(flat) && !probabilities) {
       into.set((flat as unknown as Float64Array).subarray(start * classes, (start + m) * classes));
     } else {
-      copyPlain(flat, start * classes, m * classes, into, 0, (k) => flatName(start + Math.floor(k / classes), classes, k % classes));
+      copyChecked(flat, start * classes, m * classes, into, 0, probabilities, (k) =>
+        flatName(start + Math.floor(k / classes), classes, k % classes),
+      );
     }
     return;
   }
@@ -125,19 +132,90 @@ export function copyLogitRows(layout: Layout, start: number, m: number, into: Fl
     const i = start + j;
     const row = layout.rows[i];
     if (typeof row !== 'object' || row === null || row.length !== classes) throw rowError(i, row, classes);
-    if (ArrayBuffer.isView(row)) into.set(row as unknown as Float64Array, j * classes);
-    else copyPlain(row, 0, classes, into, j * classes, (c) => `yPred[${i}][${c}]`);
+    if (ArrayBuffer.isView(row) && !probabilities) into.set(row as unknown as Float64Array, j * classes);
+    else copyChecked(row, 0, classes, into, j * classes, probabilities, (c) => `yPred[${i}][${c}]`);
   }
 }
 
 // Plain arrays may hold anything; a typed array's set() would coerce "1" to 1 silently.
-function copyPlain(
+function copyChecked(
   from: ArrayLike<unknown>, offset: number, count: number, into: Float64Array | Float32Array, at: number,
-  name: (k: number) => string,
+  probabilities: boolean, name: (k: number) => string, fn = 'focalLoss',
 ): void {
   for (let k = 0; k < count; k++) {
     const v = from[offset + k];
-    if (typeof v !== 'number') throw notANumber(name(k), v);
+    if (typeof v !== 'number' || (probabilities && !(v >= 0 && v <= 1))) {
+      throw probabilities ? probabilityError(name(k), v, fn) : notANumber(name(k), v, fn);
+    }
     into[at + k] = v;
   }
+}
+
+/**
+ * Copies target rows (one-hot or soft, each value in [0, 1]) with label smoothing applied:
+ * y * (1 - s) + s / classes. Every row counts.
+ */
+export function copyTargets(
+  targets: ArrayLike<ArrayLike<number>>, classes: number, start: number, m: number, smoothing: number,
+  into: Float64Array,
+): void {
+  const keep = 1 - smoothing;
+  const spread = smoothing / classes;
+  for (let j = 0; j < m; j++) {
+    const i = start + j;
+    const row = targets[i];
+    if (typeof row !== 'object' || row === null || row.length !== classes) throw targetRowError(i, row, classes);
+    for (let c = 0; c < classes; c++) {
+      const y = row[c];
+      if (typeof y !== 'number' || !(y >= 0 && y <= 1)) throw targetError(`yTrue[${i}][${c}]`, y);
+      into[j * classes + c] = y * keep + spread;
+    }
+  }
+}
+
+/**
+ * Class indices as smoothed target rows; ignored samples get a zero row and label -1 in
+ * `labels`. Returns how many samples count.
+ */
+export function smoothLabels(
+  yTrue: ArrayLike<number>, classes: number, start: number, m: number, smoothing: number,
+  ignore: number | undefined, into: Float64Array, labels: Int32Array,
+): number {
+  const spread = smoothing / classes;
+  let counted = 0;
+  for (let j = 0; j < m; j++) {
+    const i = start + j;
+    const t = yTrue[i];
+    const ignored = t === ignore;
+    if (!ignored && (t >>> 0 !== t || t >= classes)) throw labelError(i, t, classes, ignore);
+    into.fill(ignored ? 0 : spread, j * classes, (j + 1) * classes);
+    labels[j] = ignored ? -1 : t;
+    if (!ignored) {
+      into[j * classes + t] += 1 - smoothing;
+      counted++;
+    }
+  }
+  return counted;
+}
+
+/**
+ * Copies the weights of samples [start, start + m), each repeated `repeat` times (one per
+ * element of a multi-label row). Returns the sum of the weights of counted samples: all of
+ * them, or those whose label is not -1 when `labels` is given.
+ */
+export function copySampleWeights(
+  fn: string, weights: ArrayLike<number>, start: number, m: number, repeat: number, into: Float64Array,
+  labels: Int32Array | null,
+): number {
+  let total = 0;
+  for (let j = 0; j < m; j++) {
+    const w = weights[start + j];
+    if (typeof w !== 'number') throw notANumber(`sampleWeight[${start + j}]`, w, fn);
+    if (!(w >= 0 && w < Infinity)) {
+      throw new RangeError(`${fn}: sampleWeight[${start + j}] = ${w} must be finite and >= 0`);
+    }
+    into.fill(w, j * repeat, (j + 1) * repeat);
+    if (labels === null || labels[j] >= 0) total += w * repeat;
+  }
+  return total;
 }

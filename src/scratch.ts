@@ -14,13 +14,16 @@ export class Scratch {
   readonly p: Region;
   readonly labels: Region;
   readonly out: Region;
+  readonly sampleWeights: Region;
   rows: Region;
+  targets: Region | null = null;
   weights: Region;
 
   constructor(readonly backend: Backend) {
     this.p = backend.alloc(CHUNK * 8);
     this.labels = backend.alloc(CHUNK * 4);
     this.out = backend.alloc(CHUNK * 8);
+    this.sampleWeights = backend.alloc(CHUNK * 8);
     this.rows = backend.alloc(ROW_BYTES);
     this.weights = backend.alloc(8 * 64);
   }
@@ -29,6 +32,15 @@ export class Scratch {
     if (this.rows.bytes >= bytes) return;
     this.backend.free(this.rows);
     this.rows = this.backend.alloc(bytes);
+  }
+
+  /** Target rows (dense targets, label smoothing, binary targets), sized like the rows buffer. */
+  ensureTargets(): Region {
+    if (this.targets === null || this.targets.bytes < this.rows.bytes) {
+      if (this.targets !== null) this.backend.free(this.targets);
+      this.targets = this.backend.alloc(this.rows.bytes);
+    }
+    return this.targets;
   }
 
   ensureWeights(classes: number): void {

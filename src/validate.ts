@@ -25,10 +25,21 @@ function isRow(row: unknown): row is ArrayLike<unknown> {
 }
 
 /** `where` names the entry, e.g. "yPred[3][1]" or "yPred[7] (sample 3, class 1)". */
-export function probabilityError(where: string, value: unknown): Error {
-  if (typeof value !== 'number') return notANumber(where, value);
+export function probabilityError(where: string, value: unknown, fn = 'focalLoss'): Error {
+  if (typeof value !== 'number') return notANumber(where, value, fn);
   const hint = Number.isNaN(value) ? '' : '; if yPred holds logits, pass fromLogits: true';
-  return new RangeError(`focalLoss: ${where} = ${show(value)} is not a probability in [0, 1]${hint}`);
+  return new RangeError(`${fn}: ${where} = ${show(value)} is not a probability in [0, 1]${hint}`);
+}
+
+/** A target value outside [0, 1] (one-hot, soft or binary targets). */
+export function targetError(where: string, value: unknown, fn = 'focalLoss'): Error {
+  if (typeof value !== 'number') return notANumber(where, value, fn);
+  return new RangeError(`${fn}: ${where} = ${show(value)} is not a target in [0, 1]`);
+}
+
+export function targetRowError(i: number, row: unknown, classes: number): Error {
+  if (!isRow(row)) return new TypeError(`focalLoss: yTrue[${i}] must be a row of ${classes} targets, got ${describeValue(row)}`);
+  return new RangeError(`focalLoss: yTrue[${i}] has ${row.length} targets, expected ${classes} like yPred`);
 }
 
 /** The first entry of a logit row that the kernel rejected, or the row itself when all are -Infinity. */
@@ -47,6 +58,6 @@ export function flatName(i: number, classes: number, c: number, argument = 'yPre
   return `${argument}[${i * classes + c}] (sample ${i}, class ${c})`;
 }
 
-export function notANumber(where: string, value: unknown): TypeError {
-  return new TypeError(`focalLoss: ${where} = ${show(value)} is not a number`);
+export function notANumber(where: string, value: unknown, fn = 'focalLoss'): TypeError {
+  return new TypeError(`${fn}: ${where} = ${show(value)} is not a number`);
 }

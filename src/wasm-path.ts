@@ -20,6 +20,17 @@ interface KernelExports {
   ): number;
   gatherF32: KernelExports['gatherF64'];
   checkLabels(labels: number, n: number, classes: number, ignore: number, hasIgnore: number, labelsOut: number): number;
+  denseProbabilityLoss(
+    rows: number, targets: number, n: number, classes: number, weights: number, weightStride: number, gamma: number,
+    eps: number, out: number,
+  ): number;
+  denseLogitLoss(
+    rows: number, targets: number, n: number, classes: number, weights: number, weightStride: number, gamma: number,
+    out: number,
+  ): number;
+  invalidDenseRow(): number;
+  binaryLoss(x: number, y: number, n: number, alpha: number, gamma: number, eps: number, fromLogits: number, out: number): number;
+  applyWeights(out: number, weights: number, n: number): number;
 }
 
 class WasmRegion implements Region {
@@ -65,5 +76,13 @@ export function wasmBackend(instance: WebAssembly.Instance): Backend {
       ),
     checkLabels: (labels, n, classes, ignore, hasIgnore, labelsOut) =>
       k.checkLabels(at(labels), n, classes, ignore, hasIgnore ? 1 : 0, at(labelsOut)),
+    denseProbabilityLoss: (rows, targets, n, classes, weights, weightStride, gamma, epsilon, out) =>
+      k.denseProbabilityLoss(at(rows), at(targets), n, classes, at(weights), weightStride * 8, gamma, epsilon, at(out)),
+    denseLogitLoss: (rows, targets, n, classes, weights, weightStride, gamma, out) =>
+      k.denseLogitLoss(at(rows), at(targets), n, classes, at(weights), weightStride * 8, gamma, at(out)),
+    invalidDenseRow: () => k.invalidDenseRow(),
+    binaryLoss: (x, y, n, alpha, gamma, epsilon, fromLogits, out) =>
+      k.binaryLoss(at(x), at(y), n, alpha, gamma, epsilon, fromLogits ? 1 : 0, at(out)),
+    applyWeights: (out, weights, n) => k.applyWeights(at(out), at(weights), n),
   };
 }

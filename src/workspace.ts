@@ -1,6 +1,7 @@
 import type { Backend, Dtype, Region } from './backend.js';
-import { prepareWeights } from './focal-loss.js';
+import { checkSampleWeight, prepareWeights } from './focal-loss.js';
 import { epsilonFor, resolveOptions, show, type BackendChoice, type FocalLossOptions } from './options.js';
+import { copySampleWeights } from './marshal.js';
 import { Reducer } from './reduction.js';
 import { selectBackend } from './runtime.js';
 import { CHUNK, scratchFor } from './scratch.js';
@@ -36,7 +37,10 @@ export interface Workspace {
   readonly predictions: Float64Array | Float32Array;
   /** N class indices. */
   readonly labels: Int32Array;
-  /** The focal loss of the batch; options as for `focalLoss` (alpha, gamma, reduction, ...). */
+  /**
+   * The focal loss of the batch; options as for `focalLoss` (alpha, gamma, reduction,
+   * sampleWeight, normalizer, ...), except labelSmoothing, which needs target rows.
+   */
   loss(options?: Omit<FocalLossOptions, 'backend'>): number;
   loss(options: Omit<FocalLossOptions, 'backend'> & { reduction: 'none' }): Float64Array;
   /** Frees the buffers; the workspace cannot be used afterwards. */
@@ -66,7 +70,7 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
   if (typeof defaultFromLogits !== 'boolean') {
     throw new TypeError(`createWorkspace: fromLogits must be a boolean, got ${show(options.fromLogits)}`);
   }
-  const backend = selectBackend(resolveOptions({ backend: options.backend }, undefined).backend);
+  const backend = selectBackend(resolveOptions('focalLoss', { backend: options.backend }).backend);
   const bytes = rows * classes * (dtype === 'f32' ? 4 : 8);
 
   // The scratch buffers and a weight table for every class exist before the workspace, so
@@ -100,10 +104,14 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     },
     loss(lossOptions?: Omit<FocalLossOptions, 'backend'>) {
       const [p, l] = live();
-      const o = resolveOptions({ fromLogits: defaultFromLogits, ...lossOptions }, undefined);
+      const o = resolveOptions('focalLoss', { fromLogits: defaultFromLogits, ...lossOptions });
       if (lossOptions !== undefined && 'backend' in lossOptions) {
         throw new TypeError('workspace.loss: the backend is fixed when the workspace is created');
       }
+      if (o.labelSmoothing > 0) {
+        throw new RangeError('workspace.loss: labelSmoothing needs target rows; use focalLoss for it');
+      }
+      checkSampleWeight(o, rows);
       const weightStride = prepareWeights(o, classes, scratchFor(backend));
       return batchLoss(backend, view(p), backend.i32(l).subarray(0, rows), classes, weightStride, o);
     },
@@ -127,11 +135,12 @@ function batchLoss(
   const chunkLabels = backend.i32(scratch.labels);
   const out = backend.f64(scratch.out);
   const weights = backend.f64(scratch.weights);
+  const sampleWeights = backend.f64(scratch.sampleWeights);
   // Labels are Int32: an ignoreIndex outside that range can never match one.
   const ignore = o.ignoreIndex ?? 0;
   const hasIgnore = o.ignoreIndex !== undefined && (o.ignoreIndex | 0) === o.ignoreIndex;
   const epsilon = epsilonFor(o.epsilon, predictions instanceof Float32Array ? 'f32' : 'f64');
-  const reducer = new Reducer(o.reduction, n);
+  const reducer = new Reducer(o.reduction, n, o.normalizer);
 
   for (let start = 0; start < n; start += CHUNK) {
     const m = Math.min(CHUNK, n - start);
@@ -157,7 +166,12 @@ function batchLoss(
       }
       sum = backend.probabilityLoss(p, chunkLabels, m, weights, weightStride, o.gamma, epsilon, out);
     }
-    reducer.add(sum, counted, start, out.subarray(0, m));
+    let weightSum = counted;
+    if (o.sampleWeight !== undefined) {
+      weightSum = copySampleWeights('workspace.loss', o.sampleWeight, start, m, 1, sampleWeights, chunkLabels);
+      sum = backend.applyWeights(out, sampleWeights, m);
+    }
+    reducer.add(sum, counted, weightSum, start, out.subarray(0, m));
   }
   return reducer.result();
 }
