@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { focalLoss } from '../src/index.js';
+import { binaryFocalLoss, focalLoss } from '../src/index.js';
 
 // Batches of N rows of C probabilities (normalised) or logits, with labels in range.
 const batch = (fromLogits: boolean) =>
@@ -123,3 +123,46 @@ function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+describe('binaryFocalLoss laws', () => {
+  const elements = (fromLogits: boolean) =>
+    fc.array(
+      fc.tuple(
+        fromLogits ? fc.double({ min: -1000, max: 1000, noNaN: true }) : fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.oneof(fc.constantFrom(0, 1), fc.double({ min: 0, max: 1, noNaN: true })),
+      ),
+      { minLength: 1, maxLength: 60 },
+    );
+
+  for (const fromLogits of [false, true]) {
+    it(`${fromLogits ? 'logits' : 'probabilities'}: wasm equals JS within 1e-12, per element`, () => {
+      fc.assert(
+        fc.property(elements(fromLogits), gamma, fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }), (pairs, g, a) => {
+          const yPred = pairs.map(([x]) => x);
+          const yTrue = pairs.map(([, t]) => t);
+          const options = { gamma: g, alpha: a, fromLogits, reduction: 'none' as const };
+          const wasm = binaryFocalLoss(yTrue, yPred, { ...options, backend: 'wasm' });
+          const js = binaryFocalLoss(yTrue, yPred, { ...options, backend: 'js' });
+          return wasm.every((v, i) => v === js[i] || relClose(v, js[i], 1e-12) || Math.abs(v - js[i]) < 1e-300);
+        }),
+        { numRuns: 200 },
+      );
+    });
+  }
+
+  it('gamma = 0 without alpha is binary cross-entropy', () => {
+    fc.assert(
+      fc.property(elements(false), (pairs) => {
+        const yPred = pairs.map(([x]) => x);
+        const yTrue = pairs.map(([, t]) => t);
+        const loss = binaryFocalLoss(yTrue, yPred, { gamma: 0, reduction: 'none' });
+        return pairs.every(([x, t], i) => {
+          const p = Math.min(Math.max(x, 1e-7), 1 - 1e-7);
+          const bce = -(t * Math.log(p) + (1 - t) * Math.log(1 - p));
+          return Math.abs(loss[i] - bce) <= 1e-9 * Math.max(1, bce);
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
