@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
+// `npm test`: the suite in Node. The same shared tests run in Chromium with
+// `npm run test:browser` (vitest.browser.config.ts).
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/*.test.ts', 'test/node/**/*.test.ts'],
     testTimeout: 120_000,
   },
 });

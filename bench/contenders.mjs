@@ -31,16 +31,19 @@ export function handFlat(yTrue, flat, classes, gamma, alpha, fromLogits) {
     const t = yTrue[i];
     const base = i * classes;
     let logP;
+    let q;
     if (fromLogits) {
       let m = -Infinity;
       for (let c = base; c < base + classes; c++) if (flat[c] > m) m = flat[c];
       let s = 0;
       for (let c = base; c < base + classes; c++) s += Math.exp(flat[c] - m);
       logP = flat[base + t] - m - Math.log(s);
+      q = 1 - Math.exp(logP);
     } else {
-      logP = Math.log(Math.min(Math.max(flat[base + t], EPS), 1 - EPS));
+      const p = Math.min(Math.max(flat[base + t], EPS), 1 - EPS);
+      logP = Math.log(p);
+      q = 1 - p;
     }
-    const q = 1 - Math.exp(logP);
     const w = gamma === 2 ? q * q : Math.pow(q, gamma);
     sum -= (alpha ? alpha[t] : 1) * w * logP;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backendInfo, focalLoss } from '../src/index.js';
-import { expectClose, longBatch } from './helpers.js';
+import { backendInfo, focalLoss } from '../../src/index.js';
+import { expectClose, longBatch } from '../helpers.js';
 
 // wasm memory never shrinks, so its size after a call is the peak the call needed.
 const MIB = 1 << 20;

@@ -11,7 +11,7 @@ const byHand = -[0.8, 0.6, 0.6].reduce((s, p, i) => s + [1, 1.5, 2][i] * (1 - p)
 /** A fresh copy of the library, as a page that has just imported it sees it. */
 async function freshLibrary() {
   vi.resetModules();
-  return import('../src/index.js');
+  return import('../../src/index.js');
 }
 
 afterEach(() => {
