@@ -1,11 +1,6 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-
-/** Debian's Chromium, never a downloaded one; flags keep it off this machine's closed network. */
-export const chromium = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
+import { chromiumLaunchOptions } from './test/chromium.js';
 
 // `npm run test:browser`: the shared suite inside headless Chromium, then the bundler and
 // demo end-to-end tests, which build pages, serve them on 127.0.0.1 and open them.
@@ -20,7 +15,7 @@ export default defineConfig({
           browser: {
             enabled: true,
             headless: true,
-            provider: playwright({ launchOptions: chromium }),
+            provider: playwright({ launchOptions: chromiumLaunchOptions }),
             instances: [{ browser: 'chromium' }],
           },
         },

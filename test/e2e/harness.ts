@@ -1,0 +1,69 @@
+// Shared pieces of the end-to-end tests: the packed package, a static server on
+// 127.0.0.1, and Debian's Chromium driven by Playwright.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { chromium as launcher, type Browser, type Page } from 'playwright';
+import { chromiumLaunchOptions } from '../chromium.js';
+
+export const root = new URL('../../', import.meta.url).pathname;
+
+/**
+ * `npm pack`s the package and unpacks it as node_modules/focal-loss-wasm of a fresh folder,
+ * so the tests see exactly what a user installs.
+ */
+export function installPacked(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'focal-loss-e2e-'));
+  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root, encoding: 'utf8' }).trim();
+  const target = join(dir, 'node_modules', 'focal-loss-wasm');
+  execFileSync('mkdir', ['-p', target]);
+  execFileSync('tar', ['-xzf', join(dir, tarball), '-C', target, '--strip-components=1']);
+  return dir;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+};
+
+/** Serves `dir` on 127.0.0.1 (a free port); resolves to its base URL. */
+export async function serve(dir: string): Promise<{ url: string; server: Server }> {
+  const server = createServer((request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
+    let file = join(dir, path);
+    try {
+      if (statSync(file).isDirectory()) file = join(file, 'index.html');
+      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      response.end(readFileSync(file));
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return { url: `http://127.0.0.1:${address.port}/`, server };
+}
+
+export function launch(): Promise<Browser> {
+  return launcher.launch({ ...chromiumLaunchOptions, headless: true });
+}
+
+/** Opens a page, collecting console errors and uncaught exceptions. */
+export async function open(browser: Browser, url: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(String(error)));
+  await page.goto(url);
+  return { page, errors };
+}
