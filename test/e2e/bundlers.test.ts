@@ -7,7 +7,8 @@ import { build as viteBuild, createServer as viteServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webpack from 'webpack';
 import { cases, expectClose } from '../helpers.js';
-import { installPacked, launch, open, root, serve } from './harness.js';
+import { installPacked, root } from '../packed.js';
+import { launch, open, serve } from './harness.js';
 
 const worked = cases.filter((c) => c.positional).map((c) => c.expected.mean);
 

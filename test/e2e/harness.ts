@@ -1,27 +1,10 @@
-// Shared pieces of the end-to-end tests: the packed package, a static server on
-// 127.0.0.1, and Debian's Chromium driven by Playwright.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+// Shared pieces of the end-to-end tests: a static server on 127.0.0.1 and Debian's
+// Chromium driven by Playwright.
+import { readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium as launcher, type Browser, type Page } from 'playwright';
 import { chromiumLaunchOptions } from '../chromium.js';
-
-export const root = new URL('../../', import.meta.url).pathname;
-
-/**
- * `npm pack`s the package and unpacks it as node_modules/focal-loss-wasm of a fresh folder,
- * so the tests see exactly what a user installs.
- */
-export function installPacked(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'focal-loss-e2e-'));
-  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root, encoding: 'utf8' }).trim();
-  const target = join(dir, 'node_modules', 'focal-loss-wasm');
-  execFileSync('mkdir', ['-p', target]);
-  execFileSync('tar', ['-xzf', join(dir, tarball), '-C', target, '--strip-components=1']);
-  return dir;
-}
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
