@@ -9,12 +9,37 @@ function baseline(result, role) {
   return times.length ? Math.min(...times) : null;
 }
 
+const SUMMARY = [
+  ['textbook', 'textbook loop'],
+  ['hand', 'hand-written flat JS'],
+  ['js', 'focalLoss, JS path'],
+  ['wasm', 'focalLoss, wasm'],
+  ['wasm-nested', 'focalLoss, wasm (nested)'],
+  ['workspace', 'workspace kernel'],
+  ['floor', 'p_t read floor'],
+  ['tfjs', 'best TF.js (tensors created)'],
+];
+
+/** One row per workload: the median ns/sample of each kind of contender. */
+function renderSummary(report) {
+  const lines = [`| workload | ${SUMMARY.map(([, title]) => title).join(' | ')} |`, `|---|${SUMMARY.map(() => '---:').join('|')}|`];
+  for (const r of report.results) {
+    const cells = SUMMARY.map(([role]) => fmt(baseline(r, role)));
+    lines.push(`| ${r.id} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
 export function renderMarkdown(report) {
   const m = report.machine;
   const lines = [
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}; Node ${report.node} (V8 ${report.v8}); ` +
       `wasm kernel: ${report.wasm.build}. ${report.rounds} interleaved round(s)${report.quick ? ', quick mode (N / 100)' : ''}; ${report.date}.`,
     `wasm linear memory for one-shot calls: ${(report.oneShotWasmMemoryBytes / 2 ** 20).toFixed(2)} MiB (workspaces add their batch).`,
+    '',
+    'Median ns per sample (lower is better); the full tables follow.',
+    '',
+    renderSummary(report),
     '',
   ];
   for (const r of report.results) {

@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { build as esbuild } from 'esbuild';
-import type { Browser } from 'playwright';
+import type { Browser, Page } from 'playwright';
 import { build as viteBuild, createServer as viteServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webpack from 'webpack';
@@ -30,21 +30,35 @@ afterAll(async () => {
 /** Opens the app at `url` and checks it computed the worked examples on wasm, error-free. */
 async function expectWorkedExamples(url: string): Promise<void> {
   const { page, errors } = await open(browser, url);
-  await page.waitForFunction(() => '__results' in window, undefined, { timeout: 60_000 });
-  const results = (await page.evaluate(() => (window as unknown as { __results: unknown }).__results)) as {
-    examples: number[];
-    info: { backend: string; simd: boolean };
-  };
-  expect(results.examples.length).toBe(worked.length);
-  results.examples.forEach((value, i) => expectClose(value, worked[i], `example ${i}`));
+  const results = await workedExamples(page);
   expect(results.info.backend).toBe('wasm');
   expect(results.info.simd).toBe(true);
   expect(errors).toEqual([]);
   await page.close();
 }
 
-async function serveDir(path: string): Promise<string> {
-  const { url, server } = await serve(path);
+async function workedExamples(page: Page) {
+  await page.waitForFunction(() => '__results' in window, undefined, { timeout: 60_000 });
+  const results = (await page.evaluate(() => (window as unknown as { __results: unknown }).__results)) as {
+    examples: number[];
+    info: { backend: string; simd: boolean; reason?: string };
+  };
+  expect(results.examples.length).toBe(worked.length);
+  results.examples.forEach((value, i) => expectClose(value, worked[i], `example ${i}`));
+  return results;
+}
+
+let esbuilt: string | undefined;
+async function esbuildApp(): Promise<string> {
+  if (esbuilt) return esbuilt;
+  const outDir = join(dir, 'out-esbuild');
+  await esbuild({ entryPoints: [join(dir, 'app/main.js')], bundle: true, format: 'esm', minify: true, outfile: join(outDir, 'main.js'), logLevel: 'silent' });
+  writeFileSync(join(outDir, 'index.html'), '<!doctype html><link rel="icon" href="data:,"><body><script type="module" src="main.js"></script></body>');
+  return (esbuilt = outDir);
+}
+
+async function serveDir(path: string, headers?: Record<string, string>): Promise<string> {
+  const { url, server } = await serve(path, headers);
   servers.push(server);
   return url;
 }
@@ -80,10 +94,18 @@ describe('the packed package in bundlers and browsers', () => {
   });
 
   it('esbuild', async () => {
-    const outDir = join(dir, 'out-esbuild');
-    await esbuild({ entryPoints: [join(dir, 'app/main.js')], bundle: true, format: 'esm', minify: true, outfile: join(outDir, 'main.js'), logLevel: 'silent' });
-    writeFileSync(join(outDir, 'index.html'), '<!doctype html><link rel="icon" href="data:,"><body><script type="module" src="main.js"></script></body>');
-    await expectWorkedExamples(await serveDir(outDir));
+    await expectWorkedExamples(await serveDir(await esbuildApp()));
+  });
+
+  it("falls back to the JS path under a CSP without 'wasm-unsafe-eval', same results", async () => {
+    const url = await serveDir(await esbuildApp(), { 'content-security-policy': "script-src 'self'" });
+    const { page, errors } = await open(browser, url);
+    const results = await workedExamples(page);
+    expect(results.info.backend).toBe('js');
+    expect(results.info.reason).toMatch(/wasm kernel failed to load/);
+    // The browser reports the refused compilation itself; nothing else may go wrong.
+    expect(errors.filter((e) => !/WebAssembly|wasm|Content Security Policy/i.test(e))).toEqual([]);
+    await page.close();
   });
 
   it('a plain <script type="module"> from a static server (import map, no bundler)', async () => {

@@ -16,14 +16,14 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-/** Serves `dir` on 127.0.0.1 (a free port); resolves to its base URL. */
-export async function serve(dir: string): Promise<{ url: string; server: Server }> {
+/** Serves `dir` on 127.0.0.1 (a free port), with extra response headers; resolves to its base URL. */
+export async function serve(dir: string, headers: Record<string, string> = {}): Promise<{ url: string; server: Server }> {
   const server = createServer((request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
     let file = join(dir, path);
     try {
       if (statSync(file).isDirectory()) file = join(file, 'index.html');
-      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...headers });
       response.end(readFileSync(file));
     } catch {
       response.writeHead(404).end();
