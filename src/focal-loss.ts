@@ -1,5 +1,5 @@
 import { describe, type Layout } from './layout.js';
-import { copyLabels, copyRows, copySampleWeights, copyTargets, gatherProbabilities, smoothLabels } from './marshal.js';
+import { copyLabels, copyRows, copySampleWeights, copyTargets, firstProblem, gatherProbabilities, smoothLabels } from './marshal.js';
 import { epsilonFor, resolveOptions, show, type FocalLossOptions, type Resolved } from './options.js';
 import { Reducer } from './reduction.js';
 import { selectBackend } from './runtime.js';
@@ -97,6 +97,25 @@ export function focalLoss(yTrue: unknown, yPred: unknown, third?: unknown, fourt
       if (Number.isNaN(sum)) throw invalidLogits(layout, start + backend.invalidRow());
       finish(sum, counted, start, m, labels);
     }
+  } else if (backend.name === 'wasm' && narrowTypedRows(layout, yTrue)) {
+    // Narrow rows: copying whole rows is one memcpy over the cache lines that reading p_t
+    // touches anyway, and lets the kernel gather and validate at native speed.
+    const flat = layout.flat as Float64Array | Float32Array;
+    const rows = flat instanceof Float32Array ? backend.f32(scratch.rows) : backend.f64(scratch.rows);
+    const rawLabels = backend.i32(scratch.out);
+    const step = Math.min(CHUNK, Math.floor(rows.length / classes));
+    const epsilon = epsilonFor(o.epsilon, layout.dtype);
+    // Labels arrive as Int32: an ignoreIndex outside that range can never match one.
+    const hasIgnore = ignore !== undefined && (ignore | 0) === ignore;
+    for (let start = 0; start < n; start += step) {
+      const m = Math.min(step, n - start);
+      rows.set(flat.subarray(start * classes, (start + m) * classes));
+      rawLabels.set((yTrue as Int32Array).subarray(start, start + m));
+      const counted = backend.gather(rows, rawLabels, m, classes, ignore ?? 0, hasIgnore, p, labels);
+      if (counted < 0) throw firstProblem(y, layout, start, m, ignore);
+      const sum = backend.probabilityLoss(p, labels, m, weights, weightStride, o.gamma, epsilon, out);
+      finish(sum, counted, start, m, labels);
+    }
   } else {
     const epsilon = epsilonFor(o.epsilon, layout.dtype);
     for (let start = 0; start < n; start += CHUNK) {
@@ -107,6 +126,18 @@ export function focalLoss(yTrue: unknown, yPred: unknown, third?: unknown, fourt
     }
   }
   return reducer.result();
+}
+
+/** Rows at most this wide are copied whole (see above); wider ones have only p_t gathered. */
+const NARROW_ROW_BYTES = 256;
+
+/** Flat Float64Array/Float32Array predictions with narrow rows, and labels that copy exactly into Int32. */
+function narrowTypedRows(layout: Layout, yTrue: unknown): boolean {
+  const flat = layout.flat;
+  if (!(flat instanceof Float64Array || flat instanceof Float32Array)) return false;
+  if (layout.classes * flat.BYTES_PER_ELEMENT > NARROW_ROW_BYTES) return false;
+  return yTrue instanceof Int32Array || yTrue instanceof Uint8Array || yTrue instanceof Int8Array ||
+    yTrue instanceof Uint16Array || yTrue instanceof Int16Array;
 }
 
 export function checkSampleWeight(o: Resolved, n: number): void {

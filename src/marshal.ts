@@ -69,7 +69,8 @@ function gatherRows(
   return valid ? counted : -1;
 }
 
-function firstProblem(
+/** The first invalid label, row or p_t of a chunk that failed validation, as an error. */
+export function firstProblem(
   yTrue: ArrayLike<number>, layout: Layout, start: number, m: number, ignore: number | undefined,
 ): Error {
   const classes = layout.classes;

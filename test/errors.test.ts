@@ -28,6 +28,8 @@ const bad: Array<[string, Call, typeof TypeError | typeof RangeError, RegExp[]]>
   ['p_t is NaN', (b) => focalLoss(labels, [[NaN, 0.5, 0.5], [0.1, 0.8, 0.1]], b), RangeError, [/yPred\[0\]\[0\] = NaN/]],
   ['p_t above 1', (b) => focalLoss(labels, [[0.5, 0.5, 0], [0.1, 2.5, 0.1]], b), RangeError, [/yPred\[1\]\[1\] = 2.5/, /fromLogits/]],
   ['p_t below 0 (flat)', (b) => focalLoss(labels, Float64Array.of(0.5, 0.5, 0, 0.1, -0.25, 0.1), b), RangeError, [/yPred\[4\]/, /sample 1, class 1/, /-0.25/, /fromLogits/]],
+  ['typed labels out of range', (b) => focalLoss(Int32Array.of(0, 3), Float64Array.of(0.7, 0.2, 0.1, 0.1, 0.8, 0.1), b), RangeError, [/yTrue\[1\] = 3/]],
+  ['typed labels, p_t NaN', (b) => focalLoss(Uint8Array.of(0, 1), Float32Array.of(0.7, 0.2, 0.1, 0.1, NaN, 0.1), b), RangeError, [/yPred\[4\] \(sample 1, class 1\) = NaN/]],
   ['p_t a string', (b) => focalLoss(labels, [['0.5', 0.5, 0], [0.1, 0.8, 0.1]] as never, b), TypeError, [/yPred\[0\]\[0\] = "0.5"/]],
   ['logit NaN', (b) => focalLoss(labels, [[1, 2, 3], [4, NaN, 6]], { ...b, fromLogits: true }), RangeError, [/yPred\[1\]\[1\] = NaN/, /sample 1/]],
   ['logit +Infinity (flat)', (b) => focalLoss(labels, Float32Array.of(1, 2, 3, Infinity, 5, 6), { ...b, fromLogits: true }), RangeError, [/yPred\[3\]/, /sample 1, class 0/, /Infinity/]],
