@@ -6,34 +6,31 @@ import { selectBackend } from './runtime.js';
 import { CHUNK, scratchFor, type Scratch } from './scratch.js';
 import { flatName, logitError } from './validate.js';
 
+/** Class indices (N), or target rows (N rows of C values in [0, 1]: one-hot or soft). */
+export type Targets = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+/** N rows of C values, or one flat row-major buffer of N·C values. */
+export type Predictions = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+
 /**
  * Multi-class focal loss, FL(p_t) = −α_t · (1 − p_t)^γ · ln(p_t), over a batch.
  *
- * @param yTrue - the class index of each of the N samples (any array-like of integers).
+ * @param yTrue - the class index of each of the N samples (any array-like of integers), or
+ *   N target rows (one-hot or soft), for which FL = Σ_c −α_c · y_c · (1 − p_c)^γ · ln p_c.
  * @param yPred - N rows of C probabilities (or logits with `fromLogits`), or one flat
  *   row-major buffer of N·C values (`Float64Array`, `Float32Array` or `number[]`).
  * @param gamma - focusing parameter γ ≥ 0 (default 2); or pass an options object here.
  * @param alpha - class weight: one number, or one weight per class (default: none).
- * @returns the mean loss over counted samples (or the sum, or a Float64Array of N
- *   per-sample losses, by `reduction`).
+ * @returns the mean loss over counted samples (or the sum, the weighted mean, or a
+ *   Float64Array of N per-sample losses, by `reduction`).
  * @throws TypeError when an argument has the wrong type; RangeError when a shape, length or
  *   value is wrong (the message names the argument, the sample index and the value).
  */
+export function focalLoss(yTrue: Targets, yPred: Predictions, gamma?: number, alpha?: number | ArrayLike<number>): number;
+export function focalLoss(yTrue: Targets, yPred: Predictions, options: FocalLossOptions & { reduction: 'none' }): Float64Array;
 export function focalLoss(
-  yTrue: ArrayLike<number>, yPred: ArrayLike<number> | ArrayLike<ArrayLike<number>>, gamma?: number,
-  alpha?: number | ArrayLike<number>,
+  yTrue: Targets, yPred: Predictions, options?: FocalLossOptions & { reduction?: 'mean' | 'sum' | 'weightedMean' },
 ): number;
-export function focalLoss(
-  yTrue: ArrayLike<number>, yPred: ArrayLike<number> | ArrayLike<ArrayLike<number>>,
-  options: FocalLossOptions & { reduction: 'none' },
-): Float64Array;
-export function focalLoss(
-  yTrue: ArrayLike<number>, yPred: ArrayLike<number> | ArrayLike<ArrayLike<number>>,
-  options?: FocalLossOptions & { reduction?: 'mean' | 'sum' },
-): number;
-export function focalLoss(
-  yTrue: ArrayLike<number>, yPred: ArrayLike<number> | ArrayLike<ArrayLike<number>>, options?: FocalLossOptions,
-): number | Float64Array;
+export function focalLoss(yTrue: Targets, yPred: Predictions, options?: FocalLossOptions): number | Float64Array;
 export function focalLoss(yTrue: unknown, yPred: unknown, third?: unknown, fourth?: unknown): number | Float64Array {
   const o = resolveOptions('focalLoss', third, fourth);
   const layout = describe(yTrue, yPred);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cases, expectClose } from '../helpers.js';
@@ -32,6 +32,25 @@ describe('the published package', () => {
     expect(files).not.toMatch(/\.\/(src|test|assembly|bench)\//);
   });
 
+  it('type-checks typical calls against the shipped declarations', () => {
+    writeFileSync(
+      join(dir, 'use.ts'),
+      `import { focalLoss, binaryFocalLoss, createWorkspace, type FocalLossOptions } from 'focal-loss-wasm';
+      const a: number = focalLoss([0, 1], [[0.5, 0.5], [0.2, 0.8]]);
+      const b: number = focalLoss([[1, 0], [0, 1]], [[0.5, 0.5], [0.2, 0.8]], { alpha: 0.25, labelSmoothing: 0.1 });
+      const c: Float64Array = focalLoss(Int32Array.of(0, 1), new Float32Array(4), { reduction: 'none', fromLogits: true });
+      const d: number = focalLoss([0, 1], [[0.5, 0.5], [0.2, 0.8]], 2, [1, 2]);
+      const e: number = binaryFocalLoss([0, 1], [0.3, 0.9], { alpha: 0.25 });
+      const f: Float64Array = binaryFocalLoss([[0, 1]], [[0.3, 0.9]], { reduction: 'none' });
+      const options: FocalLossOptions = { gamma: 1, sampleWeight: [1, 2], reduction: 'weightedMean' };
+      const g: number = createWorkspace({ rows: 2, classes: 2 }).loss(options);
+      export { a, b, c, d, e, f, g };`,
+    );
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
+    const tsc = join(root, 'node_modules/typescript/bin/tsc');
+    node([tsc, '--noEmit', '--strict', '--module', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom', 'use.ts']);
+  });
+
   it('works through import in Node', () => {
     expectClose(Number(node(['--input-type=module', '-e', `import { focalLoss } from 'focal-loss-wasm'; console.log(${call});`])), worked.expected.mean);
   });
@@ -41,7 +60,7 @@ describe('the published package', () => {
   });
 
   it('exposes the raw kernel as focal-loss-wasm/wasm, ready for init()', () => {
-    const script = `import { readFileSync } from 'node:fs'; import { createRequire } from 'node:module';
+    const script = `import { readFileSync, writeFileSync } from 'node:fs'; import { createRequire } from 'node:module';
       import { init, focalLoss } from 'focal-loss-wasm';
       const bytes = readFileSync(createRequire(import.meta.url).resolve('focal-loss-wasm/wasm'));
       console.log(JSON.stringify(init(new WebAssembly.Module(bytes))), ${call});`;
