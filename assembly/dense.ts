@@ -1,3 +1,4 @@
+import { clippedLog, clippedOneMinus } from './clip';
 import { focus, powerPlan } from './focus';
 import { pairwiseSum } from './summation';
 
@@ -21,20 +22,8 @@ export function denseProbabilityLoss(
       const y = load<f64>(targets + ((base + c) << 3));
       const a = load<f64>(weights + <usize>(c * weightStride));
       if (y == 0 || a == 0) continue;
-      let x = load<f64>(rows + ((base + c) << 3));
-      let q = 1 - x;
-      let logP: f64;
-      if (q < eps) {
-        q = eps;
-        logP = logHigh;
-      } else {
-        if (x < eps) {
-          x = eps;
-          q = 1 - eps;
-        }
-        logP = Math.log(x);
-      }
-      total += a * y * focus(q, gamma, plan) * (0 - logP);
+      const x = load<f64>(rows + ((base + c) << 3));
+      total += a * y * focus(clippedOneMinus(x, eps), gamma, plan) * (0 - clippedLog(x, eps, logHigh));
     }
     store<f64>(out + (<usize>i << 3), total);
   }

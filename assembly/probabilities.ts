@@ -1,3 +1,4 @@
+import { clippedLog, clippedOneMinus } from './clip';
 import { focus, Pow0, Pow05, Pow1, Pow15, Pow2, Pow25, PowAny, powerPlan } from './focus';
 import { pairwiseSum } from './summation';
 import { vlog } from './vector-math';
@@ -62,19 +63,8 @@ function probabilityLoop<Power>(
   for (; i < n; i++) {
     const label = load<i32>(labels + (<usize>i << 2));
     const a = label < 0 ? 0 : load<f64>(weights + <usize>(label * weightStride));
-    let x = load<f64>(p + (<usize>i << 3));
-    let q = 1 - x;
-    let logP: f64;
-    if (q < eps) {
-      q = eps;
-      logP = logHigh;
-    } else {
-      if (x < eps) {
-        x = eps;
-        q = 1 - eps;
-      }
-      logP = Math.log(x);
-    }
-    store<f64>(out + (<usize>i << 3), a == 0 ? 0 : a * focus(q, gamma, plan) * (0 - logP));
+    const x = load<f64>(p + (<usize>i << 3));
+    const loss = a * focus(clippedOneMinus(x, eps), gamma, plan) * (0 - clippedLog(x, eps, logHigh));
+    store<f64>(out + (<usize>i << 3), a == 0 ? 0 : loss);
   }
 }

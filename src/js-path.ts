@@ -16,12 +16,15 @@ class JsRegion implements Region {
 let badRow = -1;
 let badDenseRow = -1;
 
-/** ln p and 1 - p of a clipped probability, as the kernels clip: 1 - p directly to [eps, 1 - eps]. */
-function clipped(x: number, epsilon: number, logHigh: number): [logP: number, q: number] {
-  const q = 1 - x;
-  if (q < epsilon) return [logHigh, epsilon];
-  if (x < epsilon) return [Math.log(epsilon), 1 - epsilon];
-  return [Math.log(x), q];
+// Clipping as in assembly/clip.ts: p to [eps, 1 - eps], with 1 - p clipped directly and
+// ln(1 - eps) = log1p(-eps) passed in as logHigh.
+function clippedOneMinus(p: number, epsilon: number): number {
+  const q = 1 - p;
+  return q < epsilon ? epsilon : p < epsilon ? 1 - epsilon : q;
+}
+
+function clippedLog(p: number, epsilon: number, logHigh: number): number {
+  return 1 - p < epsilon ? logHigh : Math.log(Math.max(p, epsilon));
 }
 
 export const jsBackend: Backend = {
@@ -39,20 +42,8 @@ export const jsBackend: Backend = {
     for (let i = 0; i < n; i++) {
       const label = labels[i];
       const a = label < 0 ? 0 : weights[label * weightStride];
-      let x = p[i];
-      let q = 1 - x;
-      let logP: number;
-      if (q < epsilon) {
-        q = epsilon;
-        logP = logHigh;
-      } else {
-        if (x < epsilon) {
-          x = epsilon;
-          q = 1 - epsilon;
-        }
-        logP = Math.log(x);
-      }
-      out[i] = a === 0 ? 0 : a * focus(q, gamma, plan) * (0 - logP);
+      const loss = a * focus(clippedOneMinus(p[i], epsilon), gamma, plan) * (0 - clippedLog(p[i], epsilon, logHigh));
+      out[i] = a === 0 ? 0 : loss;
     }
     return pairwiseSum(out, 0, n);
   },
@@ -94,8 +85,8 @@ export const jsBackend: Backend = {
         const y = targets[i * classes + c];
         const a = weights[c * weightStride];
         if (y === 0 || a === 0) continue;
-        const [logP, q] = clipped(rows[i * classes + c], epsilon, logHigh);
-        total += a * y * focus(q, gamma, plan) * (0 - logP);
+        const x = rows[i * classes + c];
+        total += a * y * focus(clippedOneMinus(x, epsilon), gamma, plan) * (0 - clippedLog(x, epsilon, logHigh));
       }
       out[i] = total;
     }

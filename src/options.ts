@@ -64,9 +64,9 @@ const KNOWN: Record<string, Set<string>> = {
 const REDUCTIONS: readonly string[] = ['mean', 'sum', 'none', 'weightedMean'];
 const BACKENDS: readonly string[] = ['auto', 'wasm', 'js'];
 
-const show = (value: unknown): string =>
+/** A value as error messages quote it. */
+export const show = (value: unknown): string =>
   typeof value === 'string' ? JSON.stringify(value) : typeof value === 'bigint' ? `${value}n` : String(value);
-export { show };
 
 function oneOf<T extends string>(fn: string, name: string, value: unknown, allowed: readonly string[], fallback: T): T {
   if (value === undefined) return fallback;

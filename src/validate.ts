@@ -1,5 +1,5 @@
 import { describeValue } from './layout.js';
-import { show } from './options.js';
+import { isArrayLike, show } from './options.js';
 
 // Error builders, kept out of the hot loops: those only test a condition and call these.
 
@@ -14,14 +14,10 @@ export function labelError(
 }
 
 export function rowError(i: number, row: unknown, classes: number): Error {
-  if (!isRow(row)) return new TypeError(`focalLoss: yPred[${i}] must be an array of ${classes} numbers, got ${describeValue(row)}`);
+  if (!isArrayLike(row)) return new TypeError(`focalLoss: yPred[${i}] must be an array of ${classes} numbers, got ${describeValue(row)}`);
   return new RangeError(
     `focalLoss: ragged yPred: row ${i} has length ${row.length}, expected ${classes} like yPred[0]`,
   );
-}
-
-function isRow(row: unknown): row is ArrayLike<unknown> {
-  return typeof row === 'object' && row !== null && typeof (row as ArrayLike<unknown>).length === 'number';
 }
 
 /** `where` names the entry, e.g. "yPred[3][1]" or "yPred[7] (sample 3, class 1)". */
@@ -38,7 +34,7 @@ export function targetError(where: string, value: unknown, fn = 'focalLoss'): Er
 }
 
 export function targetRowError(i: number, row: unknown, classes: number): Error {
-  if (!isRow(row)) return new TypeError(`focalLoss: yTrue[${i}] must be a row of ${classes} targets, got ${describeValue(row)}`);
+  if (!isArrayLike(row)) return new TypeError(`focalLoss: yTrue[${i}] must be a row of ${classes} targets, got ${describeValue(row)}`);
   return new RangeError(`focalLoss: yTrue[${i}] has ${row.length} targets, expected ${classes} like yPred`);
 }
 

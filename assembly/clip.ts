@@ -1,0 +1,18 @@
+// Probability clipping with exact semantics: p is clipped to [eps, 1 - eps], but 1 - p is
+// clipped directly (not computed as 1 - fl(1 - eps), which loses ~10 digits), and
+// ln(1 - eps) comes from log1p(-eps), passed in as logHigh.
+
+/** 1 - p, clipped to [eps, 1 - eps]. */
+// @ts-ignore: decorator
+@inline
+export function clippedOneMinus(p: f64, eps: f64): f64 {
+  const q = 1 - p;
+  return q < eps ? eps : p < eps ? 1 - eps : q;
+}
+
+/** ln p for p clipped to [eps, 1 - eps]. */
+// @ts-ignore: decorator
+@inline
+export function clippedLog(p: f64, eps: f64, logHigh: f64): f64 {
+  return 1 - p < eps ? logHigh : Math.log(max(p, eps));
+}
