@@ -4,12 +4,12 @@ import { isArrayLike, show } from './options.js';
 // Error builders, kept out of the hot loops: those only test a condition and call these.
 
 export function labelError(
-  i: number, label: unknown, classes: number, ignoreIndex: number | undefined, argument = 'yTrue',
+  i: number, label: unknown, classes: number, ignoreIndex: number | undefined, argument = 'yTrue', fn = 'focalLoss',
 ): Error {
-  if (typeof label !== 'number') return notANumber(`${argument}[${i}]`, label);
+  if (typeof label !== 'number') return notANumber(`${argument}[${i}]`, label, fn);
   const ignore = ignoreIndex === undefined ? '' : ` (or the ignoreIndex ${ignoreIndex})`;
   return new RangeError(
-    `focalLoss: ${argument}[${i}] = ${show(label)} is not a class index: expected an integer in [0, ${classes})${ignore}`,
+    `${fn}: ${argument}[${i}] = ${show(label)} is not a class index: expected an integer in [0, ${classes})${ignore}`,
   );
 }
 
@@ -39,15 +39,15 @@ export function targetRowError(i: number, row: unknown, classes: number): Error 
 }
 
 /** The first entry of a logit row that the kernel rejected, or the row itself when all are -Infinity. */
-export function logitError(i: number, row: ArrayLike<unknown>, name: (c: number) => string): Error {
+export function logitError(i: number, row: ArrayLike<unknown>, name: (c: number) => string, fn = 'focalLoss'): Error {
   for (let c = 0; c < row.length; c++) {
     const v = row[c];
-    if (typeof v !== 'number') return notANumber(name(c), v);
+    if (typeof v !== 'number') return notANumber(name(c), v, fn);
     if (Number.isNaN(v) || v === Infinity) {
-      return new RangeError(`focalLoss: ${name(c)} = ${show(v)} is not a valid logit (sample ${i})`);
+      return new RangeError(`${fn}: ${name(c)} = ${show(v)} is not a valid logit (sample ${i})`);
     }
   }
-  return new RangeError(`focalLoss: sample ${i} has no finite logit (every entry of its row is -Infinity)`);
+  return new RangeError(`${fn}: sample ${i} has no finite logit (every entry of its row is -Infinity)`);
 }
 
 export function flatName(i: number, classes: number, c: number, argument = 'yPred'): string {

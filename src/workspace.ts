@@ -7,6 +7,8 @@ import { selectBackend } from './runtime.js';
 import { CHUNK, scratchFor } from './scratch.js';
 import { flatName, labelError, logitError, probabilityError } from './validate.js';
 
+const FN = 'workspace.loss';
+
 /** What {@link createWorkspace} needs to know about the batches it will hold. */
 export interface WorkspaceOptions {
   /** Samples per batch (N). */
@@ -150,25 +152,25 @@ function batchLoss(
     let sum: number;
     if (o.fromLogits) {
       counted = backend.checkLabels(chunk, m, classes, ignore, hasIgnore, chunkLabels);
-      if (counted < 0) throw labelError(start - counted - 1, labels[start - counted - 1], classes, o.ignoreIndex, 'labels');
+      if (counted < 0) throw labelError(start - counted - 1, labels[start - counted - 1], classes, o.ignoreIndex, 'labels', FN);
       sum = backend.logitLoss(rows, chunkLabels, m, classes, weights, weightStride, o.gamma, out);
       if (Number.isNaN(sum)) {
         const i = start + backend.invalidRow();
-        throw logitError(i, predictions.subarray(i * classes, (i + 1) * classes), (c) => flatName(i, classes, c, 'predictions'));
+        throw logitError(i, predictions.subarray(i * classes, (i + 1) * classes), (c) => flatName(i, classes, c, 'predictions'), FN);
       }
     } else {
       counted = backend.gather(rows, chunk, m, classes, ignore, hasIgnore, p, chunkLabels);
       if (counted < 0) {
         const i = start - counted - 1;
         const t = labels[i];
-        if (t < 0 || t >= classes) throw labelError(i, t, classes, o.ignoreIndex, 'labels');
-        throw probabilityError(flatName(i, classes, t, 'predictions'), predictions[i * classes + t]);
+        if (t < 0 || t >= classes) throw labelError(i, t, classes, o.ignoreIndex, 'labels', FN);
+        throw probabilityError(flatName(i, classes, t, 'predictions'), predictions[i * classes + t], FN);
       }
       sum = backend.probabilityLoss(p, chunkLabels, m, weights, weightStride, o.gamma, epsilon, out);
     }
     let weightSum = counted;
     if (o.sampleWeight !== undefined) {
-      weightSum = copySampleWeights('workspace.loss', o.sampleWeight, start, m, 1, sampleWeights, chunkLabels);
+      weightSum = copySampleWeights(FN, o.sampleWeight, start, m, 1, sampleWeights, chunkLabels);
       sum = backend.applyWeights(out, sampleWeights, m);
     }
     reducer.add(sum, counted, weightSum, start, out.subarray(0, m));

@@ -37,7 +37,7 @@ describe('createWorkspace', () => {
     ws.predictions.set([0.2, 0.3, 0.5, 0.1, 1.5, 0.1]);
     ws.labels.set([2, 1]);
     expect(() => ws.loss()).toThrow(RangeError);
-    expect(() => ws.loss()).toThrow(/predictions\[4\] \(sample 1, class 1\) = 1.5/);
+    expect(() => ws.loss()).toThrow(/^workspace.loss: predictions\[4\] \(sample 1, class 1\) = 1.5/);
     expect(() => ws.loss({ fromLogits: true, gamma: 0 })).not.toThrow();
     ws.predictions[4] = NaN;
     expect(() => ws.loss({ fromLogits: true })).toThrow(/predictions\[4\] \(sample 1, class 1\) = NaN/);
