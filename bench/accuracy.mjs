@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { backendInfo, focalLoss } from '../dist/index.js';
+import { focalLoss, wasmBuild } from '../dist/index.js';
 
 const N = 1 << 20;
 let s = 12345;
@@ -28,5 +28,5 @@ const dir = mkdtempSync(join(tmpdir(), 'focal-accuracy-'));
 for (const [name, data] of [['p', p], ['neglog', negLog], ['focal', focal]]) {
   writeFileSync(join(dir, `${name}.f64`), new Uint8Array(data.buffer));
 }
-console.log(`wasm kernel: ${backendInfo().simd ? 'SIMD (f64x2)' : 'scalar'}, ${N} inputs`);
+console.log(`wasm kernel: ${wasmBuild() === 'simd' ? 'SIMD (f64x2)' : wasmBuild()}, ${N} inputs`);
 console.log(execFileSync('python3', [new URL('./accuracy.py', import.meta.url).pathname, dir], { encoding: 'utf8' }));

@@ -7,7 +7,7 @@ import Benchmark from 'benchmark';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { backendInfo, createWorkspace, focalLoss } from '../dist/index.js';
+import { backendInfo, createWorkspace, focalLoss, wasmBuild } from '../dist/index.js';
 import { gatherFloor, handFlat, reference, textbook, tfLoss } from './contenders.mjs';
 import { renderMarkdown, renderSvg } from './report.mjs';
 import { WORKLOADS, makeData } from './workloads.mjs';
@@ -148,7 +148,7 @@ const report = {
   machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.arch()}` },
   node: process.version,
   v8: process.versions.v8,
-  wasm: { ...backendInfo(), build: backendInfo().simd ? 'SIMD (f64x2)' : 'scalar' },
+  wasm: { ...backendInfo(), build: wasmBuild() === 'simd' ? 'SIMD (f64x2)' : wasmBuild() ?? 'unavailable' },
   // One-shot calls stream through fixed buffers: linear memory after them, before any
   // workspace exists, is their peak; each contender's growth during its first call is
   // listed per result (0 once the buffers exist). Workspaces hold whole batches on top.

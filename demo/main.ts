@@ -1,4 +1,4 @@
-import { backendInfo, focalLoss } from 'focal-loss-wasm';
+import { backendInfo, focalLoss, wasmBuild } from 'focal-loss-wasm';
 
 const $ = <T extends HTMLElement | SVGElement>(id: string) => document.getElementById(id) as T;
 const SVG = 'http://www.w3.org/2000/svg';
@@ -11,7 +11,7 @@ function svgElement(name: string, attributes: Record<string, string | number>, t
 }
 
 const info = backendInfo();
-$('backend').textContent = `backend: ${info.backend}${info.backend === 'wasm' ? (info.simd ? ' (SIMD)' : ' (scalar)') : ` — ${info.reason}`}`;
+$('backend').textContent = `backend: ${info.backend}${info.backend === 'wasm' ? (wasmBuild() === 'simd' ? ' (SIMD)' : ' (scalar)') : ` — ${info.reason}`}`;
 
 // --- Curves: FL against p_t for several gammas, computed by the library itself.
 const POINTS = 240;
@@ -142,7 +142,7 @@ async function bench(): Promise<void> {
     chart.append(svgElement('rect', { class: 'bar', x: 160, y, width, height: 26, fill: k === 0 ? '#2b6cb0' : k === 1 ? '#38a169' : '#a0aec0' }));
     chart.append(svgElement('text', { x: 165 + width, y: y + 18, 'font-size': 12 }, `${((ms * 1e6) / n).toFixed(1)} ns/sample`));
   });
-  status.textContent = `done: ${n.toLocaleString()} samples, median of 5 interleaved rounds, backend ${backendInfo().backend}${backendInfo().simd ? ' (SIMD)' : ''}`;
+  status.textContent = `done: ${n.toLocaleString()} samples, median of 5 interleaved rounds, backend ${backendInfo().backend}${wasmBuild() === 'simd' ? ' (SIMD)' : ''}`;
   status.dataset.done = 'true';
 }
 $('bench-run').addEventListener('click', () => void bench());

@@ -8,8 +8,6 @@ export interface BackendInfo {
   backend: 'wasm' | 'js';
   /** Why the wasm kernel is unavailable; absent when it is in use. */
   reason?: string;
-  /** Whether the wasm kernel is the SIMD (f64x2) build. */
-  simd: boolean;
   /** Current size of wasm linear memory in bytes (0 on the JS path). */
   memoryBytes: number;
 }
@@ -83,6 +81,12 @@ export function init(source: WebAssembly.Module | BufferSource): BackendInfo {
 /** Which path `backend: 'auto'` uses, why wasm is unavailable if it is, and its memory size. */
 export function backendInfo(): BackendInfo {
   const backend = wasmOrNull();
-  if (backend === null) return { backend: 'js', reason, simd: false, memoryBytes: 0 };
-  return { backend: 'wasm', simd, memoryBytes: backend.memoryBytes() };
+  if (backend === null) return { backend: 'js', reason, memoryBytes: 0 };
+  return { backend: 'wasm', memoryBytes: backend.memoryBytes() };
+}
+
+/** Which build of the wasm kernel is in use: 'simd' (f64x2), 'scalar', or null without wasm. */
+export function wasmBuild(): 'simd' | 'scalar' | null {
+  if (wasmOrNull() === null) return null;
+  return simd ? 'simd' : 'scalar';
 }

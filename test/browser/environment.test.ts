@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backendInfo, focalLoss } from '../../src/index.js';
+import { backendInfo, focalLoss, wasmBuild } from '../../src/index.js';
 
 describe('in the browser', () => {
   it('runs in a real page', () => {
@@ -13,6 +13,6 @@ describe('in the browser', () => {
     const info = backendInfo();
     expect(info.backend).toBe('wasm');
     expect(info.reason).toBeUndefined();
-    expect(info.simd).toBe(true);
+    expect(wasmBuild()).toBe('simd');
   });
 });

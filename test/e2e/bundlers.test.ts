@@ -32,7 +32,7 @@ async function expectWorkedExamples(url: string): Promise<void> {
   const { page, errors } = await open(browser, url);
   const results = await workedExamples(page);
   expect(results.info.backend).toBe('wasm');
-  expect(results.info.simd).toBe(true);
+  expect(results.build).toBe('simd');
   expect(errors).toEqual([]);
   await page.close();
 }
@@ -41,7 +41,8 @@ async function workedExamples(page: Page) {
   await page.waitForFunction(() => '__results' in window, undefined, { timeout: 60_000 });
   const results = (await page.evaluate(() => (window as unknown as { __results: unknown }).__results)) as {
     examples: number[];
-    info: { backend: string; simd: boolean; reason?: string };
+    info: { backend: string; reason?: string };
+    build: string | null;
   };
   expect(results.examples.length).toBe(worked.length);
   results.examples.forEach((value, i) => expectClose(value, worked[i], `example ${i}`));

@@ -24,8 +24,9 @@ describe('backend selection', () => {
     const info = lib.backendInfo();
     expect(info.backend).toBe('wasm');
     expect(info.reason).toBeUndefined();
-    expect(info.simd).toBe(WebAssembly.validate(wasmFile('wasm')));
     expect(info.memoryBytes).toBeGreaterThan(0);
+    expect(Object.keys(info).sort()).toEqual(['backend', 'memoryBytes']);
+    expect(lib.wasmBuild()).toBe(WebAssembly.validate(wasmFile('wasm')) ? 'simd' : 'scalar');
   });
 
   it('falls back to the JS path when WebAssembly is missing', async () => {
@@ -34,9 +35,9 @@ describe('backend selection', () => {
     expect(lib.backendInfo()).toEqual({
       backend: 'js',
       reason: expect.stringMatching(/WebAssembly is not available/),
-      simd: false,
       memoryBytes: 0,
     });
+    expect(lib.wasmBuild()).toBeNull();
     expect(Math.abs(lib.focalLoss([0, 1, 2], rows, 1.5, [1, 1.5, 2]) - byHand)).toBeLessThanOrEqual(1e-15);
     expect(() => lib.focalLoss([0], [[1]], { backend: 'wasm' })).toThrow(/backend "wasm" requested but .*not available/);
     expect(lib.focalLoss([0], [[0.5, 0.5]], { backend: 'js', gamma: 0 })).toBeCloseTo(Math.LN2, 15);
@@ -63,11 +64,13 @@ describe('backend selection', () => {
   it('init() takes a compiled WebAssembly.Module or bytes of the shipped .wasm files', async () => {
     const lib = await freshLibrary();
     const scalar = lib.init(new WebAssembly.Module(wasmFile('wasm-scalar')));
-    expect(scalar).toMatchObject({ backend: 'wasm', simd: false });
+    expect(scalar).toMatchObject({ backend: 'wasm' });
+    expect(lib.wasmBuild()).toBe('scalar');
     const scalarLoss = lib.focalLoss([0, 1, 2], rows, { gamma: 1.5, alpha: [1, 1.5, 2], backend: 'wasm' });
     expect(Math.abs(scalarLoss - byHand)).toBeLessThanOrEqual(1e-15);
 
-    expect(lib.init(wasmFile('wasm'))).toMatchObject({ backend: 'wasm', simd: true });
+    expect(lib.init(wasmFile('wasm'))).toMatchObject({ backend: 'wasm' });
+    expect(lib.wasmBuild()).toBe('simd');
     expect(lib.focalLoss([0, 1, 2], rows, { gamma: 1.5, alpha: [1, 1.5, 2], backend: 'wasm' })).toBeCloseTo(scalarLoss, 15);
   });
 

@@ -61,11 +61,11 @@ describe('the published package', () => {
 
   it('exposes the raw kernel as focal-loss-wasm/wasm, ready for init()', () => {
     const script = `import { readFileSync, writeFileSync } from 'node:fs'; import { createRequire } from 'node:module';
-      import { init, focalLoss } from 'focal-loss-wasm';
+      import { init, focalLoss, wasmBuild } from 'focal-loss-wasm';
       const bytes = readFileSync(createRequire(import.meta.url).resolve('focal-loss-wasm/wasm'));
-      console.log(JSON.stringify(init(new WebAssembly.Module(bytes))), ${call});`;
+      console.log(JSON.stringify({ ...init(new WebAssembly.Module(bytes)), build: wasmBuild() }), ${call});`;
     const [info, value] = node(['--input-type=module', '-e', script]).split(' ');
-    expect(JSON.parse(info)).toMatchObject({ backend: 'wasm', simd: true });
+    expect(JSON.parse(info)).toMatchObject({ backend: 'wasm', build: 'simd' });
     expectClose(Number(value), worked.expected.mean);
   });
 });

@@ -1,5 +1,5 @@
 // The smoke-test app every bundler builds: the worked examples of the README.
-import { backendInfo, focalLoss } from 'focal-loss-wasm';
+import { backendInfo, focalLoss, wasmBuild } from 'focal-loss-wasm';
 
 const results = {
   examples: [
@@ -8,6 +8,7 @@ const results = {
     focalLoss([0, 1, 2], [[0.8, 0.1, 0.1], [0.2, 0.6, 0.2], [0.1, 0.3, 0.6]], 1.5, [1.0, 1.5, 2.0]),
   ],
   info: backendInfo(),
+  build: wasmBuild(),
 };
 document.body.textContent = JSON.stringify(results);
 window.__results = results;
