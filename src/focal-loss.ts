@@ -1,7 +1,7 @@
 import { describe, type Layout } from './layout.js';
-import { copyLabels, copyRows, copySampleWeights, copyTargets, firstProblem, gatherProbabilities, smoothLabels } from './marshal.js';
+import { copyLabels, copyRows, copyTargets, firstProblem, gatherProbabilities, int32Ignore, smoothLabels } from './marshal.js';
 import { epsilonFor, resolveOptions, show, type FocalLossOptions, type Resolved } from './options.js';
-import { Reducer } from './reduction.js';
+import { SampleReducer } from './reduction.js';
 import { selectBackend } from './runtime.js';
 import { CHUNK, scratchFor, type Scratch } from './scratch.js';
 import { flatName, logitError } from './validate.js';
@@ -51,20 +51,9 @@ export function focalLoss(yTrue: unknown, yPred: unknown, third?: unknown, fourt
   const labels = backend.i32(scratch.labels);
   const out = backend.f64(scratch.out);
   const weights = backend.f64(scratch.weights);
-  const sampleWeights = backend.f64(scratch.sampleWeights);
-  const reducer = new Reducer(o.reduction, n, o.normalizer);
+  const reducer = new SampleReducer('focalLoss', o, n, backend, out, backend.f64(scratch.sampleWeights));
   const ignore = o.ignoreIndex;
   const y = yTrue as ArrayLike<number>;
-
-  /** Applies sample weights to a chunk's losses and hands the chunk to the reducer. */
-  const finish = (sum: number, counted: number, start: number, m: number, countedLabels: Int32Array | null) => {
-    let weightSum = counted;
-    if (o.sampleWeight !== undefined) {
-      weightSum = copySampleWeights('focalLoss', o.sampleWeight, start, m, 1, sampleWeights, countedLabels);
-      sum = backend.applyWeights(out, sampleWeights, m);
-    }
-    reducer.add(sum, counted, weightSum, start, out.subarray(0, m));
-  };
 
   if (dense) {
     const rows = backend.f64(scratch.rows);
@@ -81,7 +70,7 @@ export function focalLoss(yTrue: unknown, yPred: unknown, third?: unknown, fourt
         ? backend.denseLogitLoss(rows, targets, m, classes, weights, weightStride, o.gamma, out)
         : backend.denseProbabilityLoss(rows, targets, m, classes, weights, weightStride, o.gamma, epsilon, out);
       if (Number.isNaN(sum)) throw invalidLogits(layout, start + backend.invalidDenseRow());
-      finish(sum, counted, start, m, layout.targets === null ? labels : null);
+      reducer.addSamples(sum, counted, start, m, layout.targets === null ? labels : null);
     }
   } else if (o.fromLogits) {
     const rows = layout.dtype === 'f32' ? backend.f32(scratch.rows) : backend.f64(scratch.rows);
@@ -92,7 +81,7 @@ export function focalLoss(yTrue: unknown, yPred: unknown, third?: unknown, fourt
       copyRows(layout, start, m, rows, false);
       const sum = backend.logitLoss(rows, labels, m, classes, weights, weightStride, o.gamma, out);
       if (Number.isNaN(sum)) throw invalidLogits(layout, start + backend.invalidRow());
-      finish(sum, counted, start, m, labels);
+      reducer.addSamples(sum, counted, start, m, labels);
     }
   } else if (backend.name === 'wasm' && narrowTypedRows(layout, yTrue)) {
     // Narrow rows: copying whole rows is one memcpy over the cache lines that reading p_t
@@ -102,16 +91,15 @@ export function focalLoss(yTrue: unknown, yPred: unknown, third?: unknown, fourt
     const rawLabels = backend.i32(scratch.out);
     const step = Math.min(CHUNK, Math.floor(rows.length / classes));
     const epsilon = epsilonFor(o.epsilon, layout.dtype);
-    // Labels arrive as Int32: an ignoreIndex outside that range can never match one.
-    const hasIgnore = ignore !== undefined && (ignore | 0) === ignore;
+    const [int32Ignored, hasIgnore] = int32Ignore(ignore);
     for (let start = 0; start < n; start += step) {
       const m = Math.min(step, n - start);
       rows.set(flat.subarray(start * classes, (start + m) * classes));
       rawLabels.set((yTrue as Int32Array).subarray(start, start + m));
-      const counted = backend.gather(rows, rawLabels, m, classes, ignore ?? 0, hasIgnore, p, labels);
+      const counted = backend.gather(rows, rawLabels, m, classes, int32Ignored, hasIgnore, p, labels);
       if (counted < 0) throw firstProblem(y, layout, start, m, ignore);
       const sum = backend.probabilityLoss(p, labels, m, weights, weightStride, o.gamma, epsilon, out);
-      finish(sum, counted, start, m, labels);
+      reducer.addSamples(sum, counted, start, m, labels);
     }
   } else {
     const epsilon = epsilonFor(o.epsilon, layout.dtype);
@@ -119,7 +107,7 @@ export function focalLoss(yTrue: unknown, yPred: unknown, third?: unknown, fourt
       const m = Math.min(CHUNK, n - start);
       const counted = gatherProbabilities(y, layout, start, m, ignore, p, labels);
       const sum = backend.probabilityLoss(p, labels, m, weights, weightStride, o.gamma, epsilon, out);
-      finish(sum, counted, start, m, labels);
+      reducer.addSamples(sum, counted, start, m, labels);
     }
   }
   return reducer.result();

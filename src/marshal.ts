@@ -200,6 +200,14 @@ export function smoothLabels(
 }
 
 /**
+ * The ignore index as the kernels compare it with Int32 labels: an ignoreIndex outside the
+ * Int32 range can never match one, so it is dropped.
+ */
+export function int32Ignore(ignoreIndex: number | undefined): [ignore: number, hasIgnore: boolean] {
+  return ignoreIndex !== undefined && (ignoreIndex | 0) === ignoreIndex ? [ignoreIndex, true] : [0, false];
+}
+
+/**
  * Copies the weights of samples [start, start + m), each repeated `repeat` times (one per
  * element of a multi-label row). Returns the sum of the weights of counted samples: all of
  * them, or those whose label is not -1 when `labels` is given.

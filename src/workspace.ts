@@ -1,8 +1,8 @@
 import type { Backend, Dtype, Region } from './backend.js';
 import { checkSampleWeight, prepareWeights } from './focal-loss.js';
 import { epsilonFor, resolveOptions, show, type BackendChoice, type FocalLossOptions } from './options.js';
-import { copySampleWeights } from './marshal.js';
-import { Reducer } from './reduction.js';
+import { int32Ignore } from './marshal.js';
+import { SampleReducer } from './reduction.js';
 import { selectBackend } from './runtime.js';
 import { CHUNK, scratchFor } from './scratch.js';
 import { flatName, labelError, logitError, probabilityError } from './validate.js';
@@ -137,12 +137,9 @@ function batchLoss(
   const chunkLabels = backend.i32(scratch.labels);
   const out = backend.f64(scratch.out);
   const weights = backend.f64(scratch.weights);
-  const sampleWeights = backend.f64(scratch.sampleWeights);
-  // Labels are Int32: an ignoreIndex outside that range can never match one.
-  const ignore = o.ignoreIndex ?? 0;
-  const hasIgnore = o.ignoreIndex !== undefined && (o.ignoreIndex | 0) === o.ignoreIndex;
+  const [ignore, hasIgnore] = int32Ignore(o.ignoreIndex);
   const epsilon = epsilonFor(o.epsilon, predictions instanceof Float32Array ? 'f32' : 'f64');
-  const reducer = new Reducer(o.reduction, n, o.normalizer);
+  const reducer = new SampleReducer(FN, o, n, backend, out, backend.f64(scratch.sampleWeights));
 
   for (let start = 0; start < n; start += CHUNK) {
     const m = Math.min(CHUNK, n - start);
@@ -168,12 +165,7 @@ function batchLoss(
       }
       sum = backend.probabilityLoss(p, chunkLabels, m, weights, weightStride, o.gamma, epsilon, out);
     }
-    let weightSum = counted;
-    if (o.sampleWeight !== undefined) {
-      weightSum = copySampleWeights(FN, o.sampleWeight, start, m, 1, sampleWeights, chunkLabels);
-      sum = backend.applyWeights(out, sampleWeights, m);
-    }
-    reducer.add(sum, counted, weightSum, start, out.subarray(0, m));
+    reducer.addSamples(sum, counted, start, m, chunkLabels);
   }
   return reducer.result();
 }
