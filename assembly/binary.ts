@@ -1,3 +1,4 @@
+import { clippedLog, clippedLogOneMinus, clippedOneMinus, clippedProbability } from './clip';
 import { focus, powerPlan } from './focus';
 import { pairwiseSum } from './summation';
 
@@ -31,22 +32,10 @@ export function binaryLoss(
       p = Math.exp(logP);
       q = Math.exp(logQ);
     } else {
-      p = v;
-      q = 1 - v;
-      if (q < eps) {
-        q = eps;
-        p = 1 - eps;
-        logP = logHigh;
-        logQ = logEps;
-      } else if (p < eps) {
-        p = eps;
-        q = 1 - eps;
-        logP = logEps;
-        logQ = logHigh;
-      } else {
-        logP = Math.log(p);
-        logQ = Math.log1p(-p);
-      }
+      p = clippedProbability(v, eps);
+      q = clippedOneMinus(v, eps);
+      logP = clippedLog(v, eps, logHigh);
+      logQ = clippedLogOneMinus(v, eps, logEps, logHigh);
     }
     // A zero target weight contributes nothing, never 0 * -Inf.
     const bce = (t > 0 ? -t * logP : 0) + (t < 1 ? -(1 - t) * logQ : 0);

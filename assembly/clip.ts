@@ -10,6 +10,20 @@ export function clippedOneMinus(p: f64, eps: f64): f64 {
   return q < eps ? eps : p < eps ? 1 - eps : q;
 }
 
+/** p clipped to [eps, 1 - eps], on the same boundary as clippedOneMinus. */
+// @ts-ignore: decorator
+@inline
+export function clippedProbability(p: f64, eps: f64): f64 {
+  return 1 - p < eps ? 1 - eps : max(p, eps);
+}
+
+/** ln(1 - p) for p clipped to [eps, 1 - eps]; logEps is ln(eps). */
+// @ts-ignore: decorator
+@inline
+export function clippedLogOneMinus(p: f64, eps: f64, logEps: f64, logHigh: f64): f64 {
+  return 1 - p < eps ? logEps : p < eps ? logHigh : Math.log1p(-p);
+}
+
 /** ln p for p clipped to [eps, 1 - eps]. */
 // @ts-ignore: decorator
 @inline

@@ -23,6 +23,14 @@ function clippedOneMinus(p: number, epsilon: number): number {
   return q < epsilon ? epsilon : p < epsilon ? 1 - epsilon : q;
 }
 
+function clippedProbability(p: number, epsilon: number): number {
+  return 1 - p < epsilon ? 1 - epsilon : Math.max(p, epsilon);
+}
+
+function clippedLogOneMinus(p: number, epsilon: number, logEps: number, logHigh: number): number {
+  return 1 - p < epsilon ? logEps : p < epsilon ? logHigh : Math.log1p(-p);
+}
+
 function clippedLog(p: number, epsilon: number, logHigh: number): number {
   return 1 - p < epsilon ? logHigh : Math.log(Math.max(p, epsilon));
 }
@@ -130,6 +138,7 @@ export const jsBackend: Backend = {
   binaryLoss(x, y, n, alpha, gamma, epsilon, fromLogits, out) {
     const plan = powerPlan(gamma);
     const logHigh = Math.log1p(-epsilon);
+    const logEps = Math.log(epsilon);
     for (let i = 0; i < n; i++) {
       const v = x[i];
       const t = y[i];
@@ -144,22 +153,10 @@ export const jsBackend: Backend = {
         p = Math.exp(logP);
         q = Math.exp(logQ);
       } else {
-        p = v;
-        q = 1 - v;
-        if (q < epsilon) {
-          q = epsilon;
-          p = 1 - epsilon;
-          logP = logHigh;
-          logQ = Math.log(epsilon);
-        } else if (p < epsilon) {
-          p = epsilon;
-          q = 1 - epsilon;
-          logP = Math.log(epsilon);
-          logQ = logHigh;
-        } else {
-          logP = Math.log(p);
-          logQ = Math.log1p(-p);
-        }
+        p = clippedProbability(v, epsilon);
+        q = clippedOneMinus(v, epsilon);
+        logP = clippedLog(v, epsilon, logHigh);
+        logQ = clippedLogOneMinus(v, epsilon, logEps, logHigh);
       }
       const bce = (t > 0 ? -t * logP : 0) + (t < 1 ? -(1 - t) * logQ : 0);
       const a = alpha < 0 ? 1 : alpha * t + (1 - alpha) * (1 - t);
