@@ -1,47 +1,120 @@
-import { clippedLog, clippedLogOneMinus, clippedOneMinus, clippedProbability } from './clip';
-import { focus, powerPlan } from './focus';
-import { pairwiseSum } from './summation';
+import {
+  addCompensated, addToClass, BINARY_ALPHA, BLOCK, COUNT, EPSILON, flag, FROM_LOGITS, GAMMA, GRAD_F32, GRAD_SCALE,
+  LOG_EPSILON, LOG_ONE_MINUS_EPSILON, LOSSES, param, PER_CLASS, pointer, PRED_F32, SAMPLE_WEIGHTS, SMOOTHING, SUM,
+  WEIGHT_SUM,
+} from './frame';
+import { clippedLog, clippedLogOneMinus, clippedOneMinus, clippedProbability } from './math/clip';
+import { focus, logOneMinus, powerPlan } from './math/focus';
 
-/**
- * Sigmoid (binary) focal loss of n elements: predictions x[i] (probabilities, or logits
- * when fromLogits) against targets y[i] in [0, 1]:
- *   alpha_t * (1 - p_t)^gamma * BCE,  p_t = p y + (1 - p)(1 - y),
- *   alpha_t = alpha y + (1 - alpha)(1 - y) (1 when alpha < 0: no weighting).
- * Probabilities are clipped to [eps, 1 - eps] with 1 - p clipped directly; logits stay in
- * log space (softplus), so no logit overflows or is clipped. Writes out[i], returns the sum.
- */
-export function binaryLoss(
-  x: usize, y: usize, n: i32, alpha: f64, gamma: f64, eps: f64, fromLogits: bool, out: usize,
-): f64 {
+// Sigmoid (binary, multi-label) focal loss over n rows of K elements (K = 1: flat input):
+// predictions x (probabilities, or logits when FROM_LOGITS) against targets y in [0, 1]
+// (smoothed here to y (1 - s) + s / 2), per element
+//   alpha_t * w * (1 - p_t)^gamma * BCE,  p_t = p y + (1 - p)(1 - y),
+//   alpha_t = alpha y + (1 - alpha)(1 - y) (1 when alpha < 0).
+// Probabilities are clipped to [eps, 1 - eps] with 1 - p clipped directly; logits stay in
+// log space (softplus), so neither ln p nor ln(1 - p) is a difference of large numbers and
+// 1 - p = sigmoid(-x) keeps its digits. Sample weights are per row.
+//
+// Gradient, with Q = 1 - p_t and the ratio BCE / Q (-> 1 as Q -> 0 for hard targets):
+//   d/dp = alpha_t w Q^gamma (-gamma (2y - 1) BCE / Q + (1 - y) / (1 - p) - y / p)
+//   d/dx = alpha_t w Q^gamma ((1 - y) p - y (1 - p) - gamma (2y - 1) p (1 - p) BCE / Q)
+
+export function binaryLoss(frame: usize, pred: usize, target: usize, n: i32, classes: i32): i32 {
+  return flag(frame, PRED_F32)
+    ? rowsOf<f32>(frame, pred, target, n, classes, 0)
+    : rowsOf<f64>(frame, pred, target, n, classes, 0);
+}
+
+export function binaryLossGrad(frame: usize, pred: usize, target: usize, n: i32, classes: i32, grad: usize): i32 {
+  return flag(frame, PRED_F32)
+    ? rowsOf<f32>(frame, pred, target, n, classes, grad)
+    : rowsOf<f64>(frame, pred, target, n, classes, grad);
+}
+
+const SMALLEST_NORMAL: f64 = 2.2250738585072014e-308;
+
+/** Returns -1, or the first row with an invalid prediction or target. */
+function rowsOf<T>(frame: usize, pred: usize, target: usize, n: i32, classes: i32, grad: usize): i32 {
+  const fromLogits = flag(frame, FROM_LOGITS);
+  const alpha = param(frame, BINARY_ALPHA);
+  const keep = 1 - param(frame, SMOOTHING);
+  const spread = param(frame, SMOOTHING) / 2;
+  const gamma = param(frame, GAMMA);
   const plan = powerPlan(gamma);
-  const logEps = Math.log(eps);
-  const logHigh = Math.log1p(-eps);
+  const eps = param(frame, EPSILON);
+  const logEps = param(frame, LOG_EPSILON);
+  const logHigh = param(frame, LOG_ONE_MINUS_EPSILON);
+  const sampleWeights = pointer(frame, SAMPLE_WEIGHTS);
+  const losses = pointer(frame, LOSSES);
+  const perClass = pointer(frame, PER_CLASS);
+  const gradF32 = flag(frame, GRAD_F32);
+  const gradScale = param(frame, GRAD_SCALE);
+  let block: f64 = 0;
+  let weightSum: f64 = 0;
+  let inBlock = 0;
   for (let i = 0; i < n; i++) {
-    const v = load<f64>(x + (<usize>i << 3));
-    const t = load<f64>(y + (<usize>i << 3));
-    let logP: f64;
-    let logQ: f64;
-    let p: f64;
-    let q: f64;
-    if (fromLogits) {
-      // ln sigmoid(v) = -softplus(-v) and ln(1 - sigmoid(v)) = -softplus(v), each computed
-      // directly so that neither is a difference of large numbers.
-      const tail = Math.log1p(Math.exp(-Math.abs(v)));
-      logP = -(max(-v, 0) + tail);
-      logQ = -(max(v, 0) + tail);
-      p = Math.exp(logP);
-      q = Math.exp(logQ);
-    } else {
-      p = clippedProbability(v, eps);
-      q = clippedOneMinus(v, eps);
-      logP = clippedLog(v, eps, logHigh);
-      logQ = clippedLogOneMinus(v, eps, logEps, logHigh);
+    const w = sampleWeights != 0 ? load<f64>(sampleWeights + (<usize>i << 3)) : 1;
+    for (let k = 0; k < classes; k++) {
+      const e = <usize>i * <usize>classes + <usize>k;
+      const v = <f64>load<T>(pred + (e << alignof<T>()));
+      const raw = load<f64>(target + (e << 3));
+      if (fromLogits ? v != v : !(v >= 0 && v <= 1)) return i;
+      if (!(raw >= 0 && raw <= 1)) return i;
+      const y = raw * keep + spread;
+      let logP: f64;
+      let logQ: f64;
+      let p: f64;
+      let q: f64;
+      if (fromLogits) {
+        const tail = Math.log1p(Math.exp(-Math.abs(v)));
+        logP = -(max(-v, 0) + tail);
+        logQ = -(max(v, 0) + tail);
+        p = Math.exp(logP);
+        q = Math.exp(logQ);
+      } else {
+        p = clippedProbability(v, eps);
+        q = clippedOneMinus(v, eps);
+        logP = clippedLog(v, eps, logHigh);
+        logQ = clippedLogOneMinus(v, eps, logEps, logHigh);
+      }
+      // A zero target weight contributes nothing, never 0 * -Inf.
+      const bce = (y > 0 ? -y * logP : 0) + (y < 1 ? -(1 - y) * logQ : 0);
+      const t = (alpha < 0 ? 1 : alpha * y + (1 - alpha) * (1 - y)) * w;
+      const big = p * (1 - y) + q * y;
+      const logBig = y == 1 ? logQ : y == 0 ? logP : logOneMinus(p * y + q * (1 - y), big);
+      const factor = focus(big, logBig, gamma, plan);
+      const scale = t * bce;
+      let loss: f64 = 0;
+      if (t != 0 && factor != 0) {
+        loss = factor < SMALLEST_NORMAL ? Math.exp(gamma * logBig + Math.log(scale)) : scale * factor;
+      }
+      block += loss;
+      if (++inBlock == BLOCK) {
+        addCompensated(frame + (<usize>SUM << 3), block);
+        block = 0;
+        inBlock = 0;
+      }
+      if (losses != 0) store<f64>(losses + (e << 3), loss);
+      if (perClass != 0) addToClass(perClass, k, loss, w);
+      if (grad != 0) {
+        let g: f64 = 0;
+        if (t != 0 && factor != 0) {
+          const ratio = big > 0 ? bce / big : 1;
+          if (fromLogits) {
+            g = (1 - y) * p - y * q - gamma * (2 * y - 1) * p * q * ratio;
+          } else if (!(v < eps || 1 - v < eps)) {
+            g = -gamma * (2 * y - 1) * ratio + (1 - y) / q - y / p;
+          }
+          g *= gradScale * t * factor;
+        }
+        if (gradF32) store<f32>(grad + (e << 2), <f32>g);
+        else store<f64>(grad + (e << 3), g);
+      }
     }
-    // A zero target weight contributes nothing, never 0 * -Inf.
-    const bce = (t > 0 ? -t * logP : 0) + (t < 1 ? -(1 - t) * logQ : 0);
-    const a = alpha < 0 ? 1 : alpha * t + (1 - alpha) * (1 - t);
-    const w = focus(p * (1 - t) + q * t, gamma, plan);
-    store<f64>(out + (<usize>i << 3), a == 0 || w == 0 ? 0 : a * w * bce);
+    weightSum += w * <f64>classes;
   }
-  return pairwiseSum(out, n);
+  addCompensated(frame + (<usize>SUM << 3), block);
+  store<f64>(frame + (<usize>COUNT << 3), param(frame, COUNT) + <f64>n * <f64>classes);
+  addCompensated(frame + (<usize>WEIGHT_SUM << 3), weightSum);
+  return -1;
 }

@@ -1,12 +1,17 @@
-export { alloc, release } from './memory';
-export { probabilityLoss } from './probabilities';
-export { logitLossF64, logitLossF32, invalidRow } from './logits';
-export { gatherF64, gatherF32, checkLabels } from './gather';
+// The kernel's exports: plain functions over byte offsets and counts, grouped by input kind.
+// Every kernel takes (frame, pred, target, n, classes) and its gradient twin adds `grad`;
+// see frame.ts for the frame and src/kernel/ for the host side of each kind.
+export { probabilityLoss, probabilityLossGrad, gatheredLoss, gatheredLossGrad } from './probabilities';
+export { logitLoss, logitLossGrad } from './logits';
+export { targetRowLoss, targetRowLossGrad } from './target-rows';
+export { binaryLoss, binaryLossGrad } from './binary';
+
+/** Where the host may start allocating: everything below holds the kernel's constant tables. */
+export function heapBase(): usize {
+  return __heap_base;
+}
 
 /** Lets the host tell the SIMD build from the scalar one, e.g. for a module passed to init(). */
 export function usesSimd(): i32 {
   return ASC_FEATURE_SIMD ? 1 : 0;
 }
-export { denseProbabilityLoss, denseLogitLoss, invalidDenseRow } from './dense';
-export { binaryLoss } from './binary';
-export { applyWeights } from './summation';

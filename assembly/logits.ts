@@ -1,80 +1,120 @@
-import { focus, powerPlan } from './focus';
-import { pairwiseSum } from './summation';
+import {
+  addCompensated, addToClass, BLOCK, CLASS_WEIGHT_STRIDE, CLASS_WEIGHTS, COUNT, flag, GAMMA, GRAD_F32, GRAD_SCALE, HAS_IGNORE,
+  IGNORE_INDEX, LOSSES, param, PER_CLASS, pointer, PRED_F32, SAMPLE_WEIGHTS, SUM, WEIGHT_SUM,
+} from './frame';
+import { focus, logOneMinus, powerPlan } from './math/focus';
+import { expSumExcept, loadPair, rowMax } from './math/softmax';
+import { vexp } from './math/vector-math';
 
-let badRow: i32 = -1;
+// Class-index targets with logits: each row goes through one stable log-softmax,
+//   m = max_j z_j,  rest = sum over j != t of e^(z_j - m),  total = e^(z_t - m) + rest,
+//   ln p_t = z_t - m - ln total (-log1p(rest) when z_t is the max),  q = 1 - p_t = rest / total,
+//   loss = alpha_t * w * q^gamma * -ln p_t.
+// q is the off-target mass itself, never 1 - p_t, so it keeps its digits as p_t -> 1, and
+// the gradient
+//   d loss / d z_j = alpha_t w q^gamma (gamma p_t ln p_t / q - 1) (delta_tj - p_j)
+// stays finite and exact for every gamma >= 0: ln p_t / q -> -1, and delta_tt - p_t is q.
+// Rows are read in f64x2 pairs (max, then exp and sum); the per-row arithmetic is scalar.
 
-/** The row that made the last logit call return NaN: a NaN, +Inf, or no finite logit. */
-export function invalidRow(): i32 {
-  return badRow;
+const SMALLEST_NORMAL: f64 = 2.2250738585072014e-308;
+
+export function logitLoss(frame: usize, pred: usize, labels: usize, n: i32, classes: i32): i32 {
+  return logits(frame, pred, labels, n, classes, 0);
 }
 
-/**
- * Focal loss from unnormalised scores, n rows of `classes` f64 values, one row at a time
- * through a stable log-softmax. labels[i] is a class index or -1 (ignored); weights as in
- * probabilityLoss. Writes each loss to out[i] and returns their pairwise sum, or NaN (see
- * invalidRow) for a bad row.
- */
-export function logitLossF64(
-  rows: usize, labels: usize, n: i32, classes: i32, weights: usize, weightStride: i32, gamma: f64, out: usize,
-): f64 {
-  return logitLoss<f64>(rows, labels, n, classes, weights, weightStride, gamma, out);
+export function logitLossGrad(frame: usize, pred: usize, labels: usize, n: i32, classes: i32, grad: usize): i32 {
+  return logits(frame, pred, labels, n, classes, grad);
 }
 
-/** logitLossF64 for f32 rows; the arithmetic is still f64. */
-export function logitLossF32(
-  rows: usize, labels: usize, n: i32, classes: i32, weights: usize, weightStride: i32, gamma: f64, out: usize,
-): f64 {
-  return logitLoss<f32>(rows, labels, n, classes, weights, weightStride, gamma, out);
+/** Returns -1, or the first row with an invalid label, a NaN or +Inf logit, or no finite logit. */
+function logits(frame: usize, pred: usize, labels: usize, n: i32, classes: i32, grad: usize): i32 {
+  return flag(frame, PRED_F32)
+    ? rowsOf<f32>(frame, pred, labels, n, classes, grad)
+    : rowsOf<f64>(frame, pred, labels, n, classes, grad);
 }
 
-// @ts-ignore: decorator
-@inline
-function logitLoss<T>(
-  rows: usize, labels: usize, n: i32, classes: i32, weights: usize, weightStride: i32, gamma: f64, out: usize,
-): f64 {
-  const plan = powerPlan(gamma);
+function rowsOf<T>(frame: usize, pred: usize, labels: usize, n: i32, classes: i32, grad: usize): i32 {
   const stride = <usize>classes << alignof<T>();
-  for (let i = 0; i < n; i++) {
-    const label = load<i32>(labels + (<usize>i << 2));
-    let loss: f64 = 0;
-    if (label >= 0) {
-      const a = load<f64>(weights + <usize>(label * weightStride));
-      const row = rows + <usize>i * stride;
-      const m = rowMax<T>(row, classes);
-      if (!(m < Infinity && m > -Infinity)) {
-        badRow = i;
-        return NaN;
+  const hasIgnore = flag(frame, HAS_IGNORE);
+  const ignore = <i32>param(frame, IGNORE_INDEX);
+  const weights = pointer(frame, CLASS_WEIGHTS);
+  const weightStride: usize = flag(frame, CLASS_WEIGHT_STRIDE) ? 8 : 0;
+  const sampleWeights = pointer(frame, SAMPLE_WEIGHTS);
+  const losses = pointer(frame, LOSSES);
+  const perClass = pointer(frame, PER_CLASS);
+  const gamma = param(frame, GAMMA);
+  const plan = powerPlan(gamma);
+  const gradF32 = flag(frame, GRAD_F32);
+  const gradRowBytes = <usize>classes << (gradF32 ? 2 : 3);
+  const gradScale = param(frame, GRAD_SCALE);
+  let i = 0;
+  while (i < n) {
+    const end = min(i + BLOCK, n);
+    let block: f64 = 0;
+    let weightSum: f64 = 0;
+    let counted = 0;
+    for (; i < end; i++) {
+      const label = load<i32>(labels + (<usize>i << 2));
+      const row = pred + <usize>i * stride;
+      const gradRow = grad + <usize>i * gradRowBytes;
+      if (hasIgnore && label == ignore) {
+        if (losses != 0) store<f64>(losses + (<usize>i << 3), 0);
+        if (grad != 0) memory.fill(gradRow, 0, gradRowBytes);
+        continue;
       }
-      const xt = <f64>load<T>(row + (<usize>label << alignof<T>()));
-      // The off-target mass is summed on its own so that 1 - p_t keeps full relative
-      // accuracy when p_t is close to 1, and ln p_t then comes from log1p.
-      const rest = expSum<T>(row, 0, label, m) + expSum<T>(row, label + 1, classes, m);
-      const et = Math.exp(xt - m);
+      if (<u32>label >= <u32>classes) return i;
+      const m = rowMax<T>(row, classes);
+      if (!(m < Infinity && m > -Infinity)) return i;
+      const zt = <f64>load<T>(row + (<usize>label << alignof<T>()));
+      const rest = expSumExcept<T>(row, classes, label, m);
+      const et = Math.exp(zt - m);
       const total = et + rest;
-      const logP = xt == m ? -Math.log1p(rest) : xt - m - Math.log(total);
-      if (a != 0) loss = a * focus(rest / total, gamma, plan) * (0 - logP);
+      const logP = zt == m ? -Math.log1p(rest) : zt - m - Math.log(total);
+      const q = rest / total;
+      const pt = et / total;
+      const factor = focus(q, plan == 0 ? logOneMinus(pt, q) : 0, gamma, plan);
+      const w = sampleWeights != 0 ? load<f64>(sampleWeights + (<usize>i << 3)) : 1;
+      const t = load<f64>(weights + <usize>label * weightStride) * w;
+      const scale = t * (0 - logP);
+      let loss = t == 0 ? 0 : scale * factor;
+      if (factor < SMALLEST_NORMAL && factor > 0 && t != 0) loss = Math.exp(gamma * logOneMinus(pt, q) + Math.log(scale));
+      block += loss;
+      weightSum += w;
+      counted++;
+      if (losses != 0) store<f64>(losses + (<usize>i << 3), loss);
+      if (perClass != 0) addToClass(perClass, label, loss, w);
+      if (grad != 0) {
+        const ratio = q == 0 ? -1 : logP / q;
+        const s = t == 0 ? 0 : gradScale * t * factor * (gamma * pt * ratio - 1);
+        writeGradient<T>(row, classes, label, m, -s / total, s * q, gradRow, gradF32);
+      }
     }
-    store<f64>(out + (<usize>i << 3), loss);
+    addCompensated(frame + (<usize>SUM << 3), block);
+    store<f64>(frame + (<usize>COUNT << 3), param(frame, COUNT) + <f64>counted);
+    addCompensated(frame + (<usize>WEIGHT_SUM << 3), weightSum);
   }
-  return pairwiseSum(out, n);
+  return -1;
 }
 
-// Row max and exp-sum stay scalar on purpose: AssemblyScript's table-driven Math.exp
-// measured faster under V8 than f64x2 exp (75 vs 87 ns per 10-logit row, 5.7 vs 6.4 ns per
-// logit on 50,000-wide rows), and a scalar max then fuses with it better.
-
+/** The gradient row: scale * e^(z_j - m) for j != label, and `atLabel` at the label. */
 // @ts-ignore: decorator
 @inline
-function rowMax<T>(row: usize, classes: i32): f64 {
-  let m: f64 = -Infinity;
-  for (let c = 0; c < classes; c++) m = max(m, <f64>load<T>(row + (<usize>c << alignof<T>())));
-  return m;
-}
-
-// @ts-ignore: decorator
-@inline
-function expSum<T>(row: usize, from: i32, to: i32, m: f64): f64 {
-  let total: f64 = 0;
-  for (let c = from; c < to; c++) total += Math.exp(<f64>load<T>(row + (<usize>c << alignof<T>())) - m);
-  return total;
+function writeGradient<T>(row: usize, classes: i32, label: i32, m: f64, scale: f64, atLabel: f64, out: usize, f32: bool): void {
+  let c = 0;
+  if (ASC_FEATURE_SIMD) {
+    const shift = f64x2.splat(m);
+    const factor = f64x2.splat(scale);
+    for (; c + 2 <= classes; c += 2) {
+      const g = f64x2.mul(vexp(f64x2.sub(loadPair<T>(row + (<usize>c << alignof<T>())), shift)), factor);
+      if (f32) v128.store64_lane(out + (<usize>c << 2), f32x4.demote_f64x2_zero(g), 0);
+      else v128.store(out + (<usize>c << 3), g);
+    }
+  }
+  for (; c < classes; c++) {
+    const g = Math.exp(<f64>load<T>(row + (<usize>c << alignof<T>())) - m) * scale;
+    if (f32) store<f32>(out + (<usize>c << 2), <f32>g);
+    else store<f64>(out + (<usize>c << 3), g);
+  }
+  if (f32) store<f32>(out + (<usize>label << 2), <f32>atLabel);
+  else store<f64>(out + (<usize>label << 3), atLabel);
 }

@@ -1,70 +1,468 @@
-import { clippedLog, clippedOneMinus } from './clip';
-import { focus, Pow0, Pow05, Pow1, Pow15, Pow2, Pow25, PowAny, powerPlan } from './focus';
-import { pairwiseSum } from './summation';
-import { vlog } from './vector-math';
+import {
+  addCompensated, addToClass, BLOCK, CLASS_WEIGHT_STRIDE, CLASS_WEIGHTS, COUNT, EPSILON, flag, GAMMA, GRAD_F32, GRAD_SCALE,
+  HAS_IGNORE, IGNORE_INDEX, LOG_EPSILON, LOG_ONE_MINUS_EPSILON, LOSSES, param, PER_CLASS, pointer, PRED_F32,
+  SAMPLE_WEIGHTS, SUM, WEIGHT_SUM,
+} from './frame';
+import {
+  clippedLog, clippedLogOneMinus, clippedOneMinus, vclipLow, vclippedLogOneMinus, vclippedOneMinus,
+} from './math/clip';
+import { focus, Pow0, Pow05, Pow1, Pow15, Pow2, Pow25, PowAny, PowPlan, powerPlan, PowRuntime } from './math/focus';
+import { vlog, vlogNormal } from './math/vector-math';
 
-/**
- * Focal loss of n gathered target probabilities p[i] with labels[i] (a class index, or -1
- * for an ignored sample, which contributes 0). Writes each loss to out[i] and returns
- * their pairwise sum. Probabilities are clipped to [eps, 1 - eps]; 1 - p is clipped
- * directly and ln(1 - eps) comes from log1p, so p near 1 keeps its digits.
- * The class weight of label c is at weights + c * weightStride (stride 0: one weight for all).
- */
-export function probabilityLoss(
-  p: usize, labels: usize, n: i32, weights: usize, weightStride: i32, gamma: f64, eps: f64, out: usize,
-): f64 {
-  if (gamma == 2) probabilityLoop<Pow2>(p, labels, n, weights, weightStride, gamma, eps, out);
-  else if (gamma == 0) probabilityLoop<Pow0>(p, labels, n, weights, weightStride, gamma, eps, out);
-  else if (gamma == 1) probabilityLoop<Pow1>(p, labels, n, weights, weightStride, gamma, eps, out);
-  else if (gamma == 0.5) probabilityLoop<Pow05>(p, labels, n, weights, weightStride, gamma, eps, out);
-  else if (gamma == 1.5) probabilityLoop<Pow15>(p, labels, n, weights, weightStride, gamma, eps, out);
-  else if (gamma == 2.5) probabilityLoop<Pow25>(p, labels, n, weights, weightStride, gamma, eps, out);
-  else probabilityLoop<PowAny>(p, labels, n, weights, weightStride, gamma, eps, out);
-  return pairwiseSum(out, n);
+// Class-index targets with probabilities: sample i's loss reads one entry, p_t = pred[i][t],
+//   loss = alpha_t * w_i * (1 - p_t)^gamma * -ln p_t,  p_t clipped to [eps, 1 - eps],
+// and its gradient has one non-zero entry per row, d loss / d p_t (0 where the clip is active).
+//
+// Two layouts: rows (pred holds n rows of `classes` f64 or f32 values, labels are raw i32
+// that the kernel checks) and gathered (the host already picked p_t into pred[i] as f64 and
+// checked the labels; ignored samples carry -1 and the frame's ignore index is -1).
+//
+// The plain case (no per-sample output, weights, per-class sums or gradient) runs a
+// straight-line f64x2 loop specialised for the common gammas; everything else runs one
+// general loop. Both compute each loss with the same operations in the same order and add
+// them up the same way (two f64x2 accumulators per block of BLOCK samples, the block's
+// remainder one by one, blocks added with Neumaier's compensation), so the loss of a
+// gradient call is bit-identical to the loss alone.
+
+const SMALLEST_NORMAL: f64 = 2.2250738585072014e-308;
+
+export function probabilityLoss(frame: usize, pred: usize, labels: usize, n: i32, classes: i32): i32 {
+  return probabilities(frame, pred, labels, n, classes, 0, false);
 }
 
-function probabilityLoop<Power>(
-  p: usize, labels: usize, n: i32, weights: usize, weightStride: i32, gamma: f64, eps: f64, out: usize,
-): void {
-  const plan = powerPlan(gamma);
-  const logHigh = Math.log1p(-eps);
+export function probabilityLossGrad(frame: usize, pred: usize, labels: usize, n: i32, classes: i32, grad: usize): i32 {
+  return probabilities(frame, pred, labels, n, classes, grad, false);
+}
+
+export function gatheredLoss(frame: usize, pred: usize, labels: usize, n: i32, classes: i32): i32 {
+  return probabilities(frame, pred, labels, n, classes, 0, true);
+}
+
+/** The gradient of gathered samples goes to grad[i] (one f64 or f32 per sample); the host scatters it. */
+export function gatheredLossGrad(frame: usize, pred: usize, labels: usize, n: i32, classes: i32, grad: usize): i32 {
+  return probabilities(frame, pred, labels, n, classes, grad, true);
+}
+
+/** Returns -1, or the index of the first sample whose label or probability is invalid. */
+function probabilities(frame: usize, pred: usize, labels: usize, n: i32, classes: i32, grad: usize, gathered: bool): i32 {
+  const plain = grad == 0 && pointer(frame, SAMPLE_WEIGHTS) == 0 && pointer(frame, LOSSES) == 0 &&
+    pointer(frame, PER_CLASS) == 0 && param(frame, EPSILON) >= SMALLEST_NORMAL;
+  if (!ASC_FEATURE_SIMD || !plain) return generalLoop(frame, pred, labels, n, classes, grad, gathered);
+  const gamma = param(frame, GAMMA);
+  if (gamma == 2) return plainLoop<Pow2>(frame, pred, labels, n, classes, gathered);
+  if (gamma == 0) return plainLoop<Pow0>(frame, pred, labels, n, classes, gathered);
+  if (gamma == 1) return plainLoop<Pow1>(frame, pred, labels, n, classes, gathered);
+  if (gamma == 1.5) return plainLoop<Pow15>(frame, pred, labels, n, classes, gathered);
+  if (gamma == 0.5) return plainLoop<Pow05>(frame, pred, labels, n, classes, gathered);
+  if (gamma == 2.5) return plainLoop<Pow25>(frame, pred, labels, n, classes, gathered);
+  if (powerPlan(gamma) != 0) return plainLoop<PowPlan>(frame, pred, labels, n, classes, gathered);
+  return plainLoop<PowAny>(frame, pred, labels, n, classes, gathered);
+}
+
+// @ts-ignore: decorator
+@inline
+function rowBytes(classes: i32, gathered: bool, f32: bool): usize {
+  return gathered ? 8 : <usize>classes << (f32 ? 2 : 3);
+}
+
+/** p_t of two rows; `at` are byte offsets of the entries (0 in gathered mode). */
+// @ts-ignore: decorator
+@inline
+function loadPair(rowA: usize, atA: usize, rowB: usize, atB: usize, f32: bool): v128 {
+  if (f32) {
+    return f64x2.promote_low_f32x4(v128.load32_lane(rowB + atB, v128.load32_zero(rowA + atA), 1));
+  }
+  return v128.load64_lane(rowB + atB, v128.load64_zero(rowA + atA), 1);
+}
+
+// @ts-ignore: decorator
+@inline
+function loadWeightPair(weights: usize, stride: usize, l0: i32, l1: i32): v128 {
+  return v128.load64_lane(weights + <usize>l1 * stride, v128.load64_zero(weights + <usize>l0 * stride), 1);
+}
+
+/** All ones in the lanes whose label is the ignore index. */
+// @ts-ignore: decorator
+@inline
+function ignoredPair(ig0: bool, ig1: bool): v128 {
+  return i64x2.replace_lane(i64x2.splat(-(<i64>ig0)), 1, -(<i64>ig1));
+}
+
+function plainLoop<Power>(frame: usize, pred: usize, labels: usize, n: i32, classes: i32, gathered: bool): i32 {
+  const power = changetype<Power>(0);
+  const f32 = flag(frame, PRED_F32);
+  const stride = rowBytes(classes, gathered, f32);
+  const shift: usize = f32 ? 2 : 3;
+  // Gathered rows hold p_t alone: the label moves no byte within them.
+  const pick: usize = gathered ? 0 : <usize>-1;
+  const uClasses = <u32>classes;
+  const ignore = <i32>param(frame, IGNORE_INDEX);
+  const hasIgnore = flag(frame, HAS_IGNORE);
+  const weights = pointer(frame, CLASS_WEIGHTS);
+  const weightStride: usize = flag(frame, CLASS_WEIGHT_STRIDE) ? 8 : 0;
+  const gammaValue = param(frame, GAMMA);
+  const plan = powerPlan(gammaValue);
+  const gamma = f64x2.splat(gammaValue);
+  const eps = f64x2.splat(param(frame, EPSILON));
+  const oneMinusEps = f64x2.splat(1 - param(frame, EPSILON));
+  const logEps = f64x2.splat(param(frame, LOG_EPSILON));
+  const logHigh = f64x2.splat(param(frame, LOG_ONE_MINUS_EPSILON));
+  const one = f64x2.splat(1);
+  const zero = f64x2.splat(0);
   let i = 0;
+  let row = pred;
+  while (i < n) {
+    const blockStart = i;
+    const end = min(i + BLOCK, n);
+    let acc0 = zero;
+    let acc1 = zero;
+    let ok = i64x2.splat(-1);
+    let counted = 0;
+    for (; i + 4 <= end; i += 4) {
+      const at = labels + (<usize>i << 2);
+      let l0 = load<i32>(at);
+      let l1 = load<i32>(at, 4);
+      let l2 = load<i32>(at, 8);
+      let l3 = load<i32>(at, 12);
+      const ig0 = hasIgnore && l0 == ignore;
+      const ig1 = hasIgnore && l1 == ignore;
+      const ig2 = hasIgnore && l2 == ignore;
+      const ig3 = hasIgnore && l3 == ignore;
+      if (((<u32>l0 >= uClasses) & !ig0) | ((<u32>l1 >= uClasses) & !ig1) |
+        ((<u32>l2 >= uClasses) & !ig2) | ((<u32>l3 >= uClasses) & !ig3)) {
+        return firstInvalid(frame, pred, labels, blockStart, n, classes, gathered);
+      }
+      l0 = select(0, l0, ig0);
+      l1 = select(0, l1, ig1);
+      l2 = select(0, l2, ig2);
+      l3 = select(0, l3, ig3);
+      counted += 4 - <i32>ig0 - <i32>ig1 - <i32>ig2 - <i32>ig3;
+      const p01 = loadPair(row, (<usize>l0 << shift) & pick, row + stride, (<usize>l1 << shift) & pick, f32);
+      const p23 = loadPair(row + 2 * stride, (<usize>l2 << shift) & pick, row + 3 * stride, (<usize>l3 << shift) & pick, f32);
+      row += 4 * stride;
+      const none01 = ignoredPair(ig0, ig1);
+      const none23 = ignoredPair(ig2, ig3);
+      ok = v128.and(ok, v128.or(none01, v128.and(f64x2.ge(p01, zero), f64x2.le(p01, one))));
+      ok = v128.and(ok, v128.or(none23, v128.and(f64x2.ge(p23, zero), f64x2.le(p23, one))));
+      const a01 = loadWeightPair(weights, weightStride, l0, l1);
+      const a23 = loadWeightPair(weights, weightStride, l2, l3);
+      acc0 = f64x2.add(acc0, pairLoss<Power>(power, p01, a01, none01, gamma, plan, eps, oneMinusEps, logEps, logHigh, one, zero, false));
+      acc1 = f64x2.add(acc1, pairLoss<Power>(power, p23, a23, none23, gamma, plan, eps, oneMinusEps, logEps, logHigh, one, zero, false));
+    }
+    if (!i64x2.all_true(ok)) return firstInvalid(frame, pred, labels, blockStart, n, classes, gathered);
+    acc0 = f64x2.add(acc0, acc1);
+    let block = f64x2.extract_lane(acc0, 0) + f64x2.extract_lane(acc0, 1);
+    for (; i < end; i++) {
+      const loss = oneSample(frame, row, labels, i, classes, 0, gathered);
+      if (loss < 0) return i;
+      if (!(hasIgnore && load<i32>(labels + (<usize>i << 2)) == ignore)) counted++;
+      block += loss;
+      row += stride;
+    }
+    addBlock(frame, block, counted, <f64>counted);
+  }
+  return -1;
+}
+
+/**
+ * The weighted losses of two samples: (alpha * w * -ln p) * (1 - p)^gamma, 0 in ignored lanes
+ * and where alpha or w is 0 (never 0 * Inf). `fixTiny` recomputes lanes whose factor is
+ * subnormal in log space, so a large weight does not scale up a result that lost its digits.
+ */
+// @ts-ignore: decorator
+@inline
+function pairLoss<Power>(
+  power: Power, p: v128, t: v128, none: v128, gamma: v128, plan: i32, eps: v128, oneMinusEps: v128, logEps: v128,
+  logHigh: v128, one: v128, zero: v128, fullDomain: bool,
+): v128 {
+  const low = f64x2.lt(p, eps);
+  const high = f64x2.lt(f64x2.sub(one, p), eps);
+  const x = vclipLow(p, low, eps);
+  const q = vclippedOneMinus(f64x2.sub(one, p), low, high, eps, oneMinusEps);
+  const logP = v128.bitselect(logHigh, fullDomain ? vlog(x) : vlogNormal(x), high);
+  let logQ = zero;
+  if (power.general && plan == 0) logQ = vclippedLogOneMinus(fullDomain ? vlog(q) : vlogNormal(q), x, q, high, logEps);
+  const factor = power.apply(q, logQ, gamma, plan);
+  const scale = f64x2.mul(t, f64x2.sub(zero, logP));
+  let loss = f64x2.mul(scale, factor);
+  const dropped = v128.or(none, f64x2.eq(t, zero));
+  if (power.general) {
+    const tiny = v128.andnot(v128.and(f64x2.lt(factor, f64x2.splat(SMALLEST_NORMAL)), f64x2.gt(factor, zero)), dropped);
+    if (v128.any_true(tiny)) loss = logSpaceLoss(loss, tiny, scale, logQ, gamma);
+  }
+  return v128.andnot(loss, dropped);
+}
+
+/** scale * q^gamma as exp(gamma ln q + ln scale) in the lanes of `tiny`. */
+function logSpaceLoss(loss: v128, tiny: v128, scale: v128, logQ: v128, gamma: v128): v128 {
+  const g = f64x2.extract_lane(gamma, 0);
+  if (i64x2.extract_lane(tiny, 0) != 0) {
+    loss = f64x2.replace_lane(loss, 0, Math.exp(g * f64x2.extract_lane(logQ, 0) + Math.log(f64x2.extract_lane(scale, 0))));
+  }
+  if (i64x2.extract_lane(tiny, 1) != 0) {
+    loss = f64x2.replace_lane(loss, 1, Math.exp(g * f64x2.extract_lane(logQ, 1) + Math.log(f64x2.extract_lane(scale, 1))));
+  }
+  return loss;
+}
+
+// @ts-ignore: decorator
+@inline
+function addBlock(frame: usize, sum: f64, counted: i32, weightSum: f64): void {
+  addCompensated(frame + (<usize>SUM << 3), sum);
+  store<f64>(frame + (<usize>COUNT << 3), param(frame, COUNT) + <f64>counted);
+  addCompensated(frame + (<usize>WEIGHT_SUM << 3), weightSum);
+}
+
+/** Everything the plain loop does, plus sample weights, per-sample losses, per-class sums and the gradient. */
+function generalLoop(frame: usize, pred: usize, labels: usize, n: i32, classes: i32, grad: usize, gathered: bool): i32 {
+  const f32 = flag(frame, PRED_F32);
+  const stride = rowBytes(classes, gathered, f32);
+  let i = 0;
+  let row = pred;
   if (ASC_FEATURE_SIMD) {
-    const vEps = f64x2.splat(eps);
-    const vOneMinusEps = f64x2.splat(1 - eps);
-    const vLogHigh = f64x2.splat(logHigh);
+    const power = changetype<PowRuntime>(0);
+    const shift: usize = f32 ? 2 : 3;
+    const pick: usize = gathered ? 0 : <usize>-1;
+    const uClasses = <u32>classes;
+    const ignore = <i32>param(frame, IGNORE_INDEX);
+    const hasIgnore = flag(frame, HAS_IGNORE);
+    const weights = pointer(frame, CLASS_WEIGHTS);
+    const weightStride: usize = flag(frame, CLASS_WEIGHT_STRIDE) ? 8 : 0;
+    const sampleWeights = pointer(frame, SAMPLE_WEIGHTS);
+    const losses = pointer(frame, LOSSES);
+    const perClass = pointer(frame, PER_CLASS);
+    const gammaValue = param(frame, GAMMA);
+    const plan = powerPlan(gammaValue);
+    const gamma = f64x2.splat(gammaValue);
+    const epsValue = param(frame, EPSILON);
+    const fullDomain = epsValue < SMALLEST_NORMAL;
+    const eps = f64x2.splat(epsValue);
+    const oneMinusEps = f64x2.splat(1 - epsValue);
+    const logEps = f64x2.splat(param(frame, LOG_EPSILON));
+    const logHigh = f64x2.splat(param(frame, LOG_ONE_MINUS_EPSILON));
     const one = f64x2.splat(1);
     const zero = f64x2.splat(0);
-    const vGamma = f64x2.splat(gamma);
-    const power = changetype<Power>(0);
-    for (; i + 2 <= n; i += 2) {
-      let x: v128 = v128.load(p + (<usize>i << 3));
-      const l0 = load<i32>(labels + (<usize>i << 2));
-      const l1 = load<i32>(labels + (<usize>i << 2), 4);
-      const ignored = i64x2.lt_s(i64x2.extend_low_i32x4_s(v128.load64_zero(labels + (<usize>i << 2))), zero);
-      const a = f64x2.replace_lane(
-        f64x2.splat(load<f64>(weights + <usize>(l0 * weightStride))),
-        1,
-        load<f64>(weights + <usize>(l1 * weightStride)),
-      );
-      let q = f64x2.sub(one, x);
-      const high = f64x2.lt(q, vEps);
-      const low = f64x2.lt(x, vEps);
-      x = v128.bitselect(vEps, x, low);
-      q = v128.bitselect(vOneMinusEps, q, low);
-      q = v128.bitselect(vEps, q, high);
-      const logP = v128.bitselect(vLogHigh, vlog(x), high);
-      const loss = f64x2.mul(f64x2.mul(a, power.apply(q, vGamma)), f64x2.sub(zero, logP));
-      // Ignored samples and zero weights give 0, never 0 * Inf = NaN.
-      const none = v128.or(ignored, f64x2.eq(a, zero));
-      v128.store(out + (<usize>i << 3), v128.andnot(loss, none));
+    while (i < n) {
+      const blockStart = i;
+      const end = min(i + BLOCK, n);
+      let acc0 = zero;
+      let acc1 = zero;
+      let weightAcc = zero;
+      let ok = i64x2.splat(-1);
+      let counted = 0;
+      for (; i + 4 <= end; i += 4) {
+        const at = labels + (<usize>i << 2);
+        let l0 = load<i32>(at);
+        let l1 = load<i32>(at, 4);
+        let l2 = load<i32>(at, 8);
+        let l3 = load<i32>(at, 12);
+        const ig0 = hasIgnore && l0 == ignore;
+        const ig1 = hasIgnore && l1 == ignore;
+        const ig2 = hasIgnore && l2 == ignore;
+        const ig3 = hasIgnore && l3 == ignore;
+        if (((<u32>l0 >= uClasses) & !ig0) | ((<u32>l1 >= uClasses) & !ig1) |
+          ((<u32>l2 >= uClasses) & !ig2) | ((<u32>l3 >= uClasses) & !ig3)) {
+          return firstInvalid(frame, pred, labels, blockStart, n, classes, gathered);
+        }
+        l0 = select(0, l0, ig0);
+        l1 = select(0, l1, ig1);
+        l2 = select(0, l2, ig2);
+        l3 = select(0, l3, ig3);
+        counted += 4 - <i32>ig0 - <i32>ig1 - <i32>ig2 - <i32>ig3;
+        const p01 = loadPair(row, (<usize>l0 << shift) & pick, row + stride, (<usize>l1 << shift) & pick, f32);
+        const p23 = loadPair(row + 2 * stride, (<usize>l2 << shift) & pick, row + 3 * stride, (<usize>l3 << shift) & pick, f32);
+        const none01 = ignoredPair(ig0, ig1);
+        const none23 = ignoredPair(ig2, ig3);
+        ok = v128.and(ok, v128.or(none01, v128.and(f64x2.ge(p01, zero), f64x2.le(p01, one))));
+        ok = v128.and(ok, v128.or(none23, v128.and(f64x2.ge(p23, zero), f64x2.le(p23, one))));
+        let w01 = one;
+        let w23 = one;
+        if (sampleWeights != 0) {
+          w01 = v128.load(sampleWeights + (<usize>i << 3));
+          w23 = v128.load(sampleWeights + (<usize>i << 3), 16);
+        }
+        weightAcc = f64x2.add(weightAcc, f64x2.add(v128.andnot(w01, none01), v128.andnot(w23, none23)));
+        const t01 = f64x2.mul(loadWeightPair(weights, weightStride, l0, l1), w01);
+        const t23 = f64x2.mul(loadWeightPair(weights, weightStride, l2, l3), w23);
+        const loss01 = pairLoss<PowRuntime>(power, p01, t01, none01, gamma, plan, eps, oneMinusEps, logEps, logHigh, one, zero, fullDomain);
+        const loss23 = pairLoss<PowRuntime>(power, p23, t23, none23, gamma, plan, eps, oneMinusEps, logEps, logHigh, one, zero, fullDomain);
+        acc0 = f64x2.add(acc0, loss01);
+        acc1 = f64x2.add(acc1, loss23);
+        if (losses != 0) {
+          v128.store(losses + (<usize>i << 3), loss01);
+          v128.store(losses + (<usize>i << 3), loss23, 16);
+        }
+        if (perClass != 0) {
+          if (!ig0) addToClass(perClass, l0, f64x2.extract_lane(loss01, 0), f64x2.extract_lane(w01, 0));
+          if (!ig1) addToClass(perClass, l1, f64x2.extract_lane(loss01, 1), f64x2.extract_lane(w01, 1));
+          if (!ig2) addToClass(perClass, l2, f64x2.extract_lane(loss23, 0), f64x2.extract_lane(w23, 0));
+          if (!ig3) addToClass(perClass, l3, f64x2.extract_lane(loss23, 1), f64x2.extract_lane(w23, 1));
+        }
+        if (grad != 0) {
+          const g01 = pairGradient(p01, t01, none01, gamma, plan, eps, one, zero, fullDomain, frame);
+          const g23 = pairGradient(p23, t23, none23, gamma, plan, eps, one, zero, fullDomain, frame);
+          storeGradients(frame, grad, i, classes, gathered, l0, l1, l2, l3, g01, g23);
+        }
+        row += 4 * stride;
+      }
+      if (!i64x2.all_true(ok)) return firstInvalid(frame, pred, labels, blockStart, n, classes, gathered);
+      acc0 = f64x2.add(acc0, acc1);
+      let block = f64x2.extract_lane(acc0, 0) + f64x2.extract_lane(acc0, 1);
+      let weightSum = f64x2.extract_lane(weightAcc, 0) + f64x2.extract_lane(weightAcc, 1);
+      for (; i < end; i++) {
+        const loss = oneSample(frame, row, labels, i, classes, grad, gathered);
+        if (loss < 0) return i;
+        if (!(hasIgnore && load<i32>(labels + (<usize>i << 2)) == ignore)) {
+          counted++;
+          weightSum += sampleWeights != 0 ? load<f64>(sampleWeights + (<usize>i << 3)) : 1;
+        }
+        block += loss;
+        row += stride;
+      }
+      addBlock(frame, block, counted, weightSum);
     }
+    return -1;
   }
-  for (; i < n; i++) {
+  // The scalar build: one sample at a time, in blocks summed as above.
+  const hasIgnore = flag(frame, HAS_IGNORE);
+  const ignore = <i32>param(frame, IGNORE_INDEX);
+  const sampleWeights = pointer(frame, SAMPLE_WEIGHTS);
+  while (i < n) {
+    const end = min(i + BLOCK, n);
+    let block: f64 = 0;
+    let weightSum: f64 = 0;
+    let counted = 0;
+    for (; i < end; i++) {
+      const loss = oneSample(frame, row, labels, i, classes, grad, gathered);
+      if (loss < 0) return i;
+      if (!(hasIgnore && load<i32>(labels + (<usize>i << 2)) == ignore)) {
+        counted++;
+        weightSum += sampleWeights != 0 ? load<f64>(sampleWeights + (<usize>i << 3)) : 1;
+      }
+      block += loss;
+      row += stride;
+    }
+    addBlock(frame, block, counted, weightSum);
+  }
+  return -1;
+}
+
+/**
+ * d loss / d p of two samples, scaled by GRAD_SCALE and t = alpha * w:
+ *   t * (1 - p)^gamma * (gamma * ln p / (1 - p) - 1 / p),
+ * written so that it stays finite as p -> 1 for every gamma (ln p / (1 - p) -> -1); 0 where
+ * the clip is active, in ignored lanes and where t is 0.
+ */
+function pairGradient(
+  p: v128, t: v128, none: v128, gamma: v128, plan: i32, eps: v128, one: v128, zero: v128, fullDomain: bool, frame: usize,
+): v128 {
+  const q = f64x2.sub(one, p);
+  const clipped = v128.or(f64x2.lt(p, eps), f64x2.lt(q, eps));
+  const logP = fullDomain ? vlog(p) : vlogNormal(v128.bitselect(one, p, clipped));
+  // q = 0 only when eps = 0 and p = 1, where the factor is 0 (gamma > 0) and ln q = -Inf.
+  const logQ = plan == 0 ? v128.bitselect(f64x2.splat(-Infinity), vclippedLogOneMinus(vlog(q), p, q, zero, zero), f64x2.eq(q, zero)) : zero;
+  const factor = changetype<PowRuntime>(0).apply(q, logQ, gamma, plan);
+  const ratio = v128.bitselect(f64x2.splat(-1), f64x2.div(logP, q), f64x2.eq(q, zero));
+  const slope = f64x2.sub(f64x2.mul(gamma, ratio), f64x2.div(one, p));
+  const g = f64x2.mul(f64x2.mul(f64x2.mul(t, f64x2.splat(param(frame, GRAD_SCALE))), factor), slope);
+  return v128.andnot(g, v128.or(v128.or(none, clipped), f64x2.eq(t, zero)));
+}
+
+/** Writes four samples' gradients: whole rows of zeros with d loss / d p_t at the label, or one value each (gathered). */
+function storeGradients(
+  frame: usize, grad: usize, i: i32, classes: i32, gathered: bool, l0: i32, l1: i32, l2: i32, l3: i32, g01: v128, g23: v128,
+): void {
+  const f32 = flag(frame, GRAD_F32);
+  const size: usize = f32 ? 4 : 8;
+  const rowSize: usize = gathered ? size : <usize>classes * size;
+  const base = grad + <usize>i * rowSize;
+  if (!gathered) memory.fill(base, 0, 4 * rowSize);
+  const at0 = base + (gathered ? 0 : <usize>l0 * size);
+  const at1 = base + rowSize + (gathered ? 0 : <usize>l1 * size);
+  const at2 = base + 2 * rowSize + (gathered ? 0 : <usize>l2 * size);
+  const at3 = base + 3 * rowSize + (gathered ? 0 : <usize>l3 * size);
+  if (f32) {
+    store<f32>(at0, <f32>f64x2.extract_lane(g01, 0));
+    store<f32>(at1, <f32>f64x2.extract_lane(g01, 1));
+    store<f32>(at2, <f32>f64x2.extract_lane(g23, 0));
+    store<f32>(at3, <f32>f64x2.extract_lane(g23, 1));
+  } else {
+    store<f64>(at0, f64x2.extract_lane(g01, 0));
+    store<f64>(at1, f64x2.extract_lane(g01, 1));
+    store<f64>(at2, f64x2.extract_lane(g23, 0));
+    store<f64>(at3, f64x2.extract_lane(g23, 1));
+  }
+}
+
+/**
+ * Sample i, one at a time: its weighted loss (and its gradient row, per-sample loss and
+ * class sums when the frame asks for them), or -1 when its label or p_t is invalid.
+ * `row` is the address of sample i's row (of its p_t when gathered).
+ */
+function oneSample(frame: usize, row: usize, labels: usize, i: i32, classes: i32, grad: usize, gathered: bool): f64 {
+  const label = load<i32>(labels + (<usize>i << 2));
+  const ignored = flag(frame, HAS_IGNORE) && label == <i32>param(frame, IGNORE_INDEX);
+  const gradF32 = flag(frame, GRAD_F32);
+  const gradSize: usize = gradF32 ? 4 : 8;
+  const gradRow = grad + <usize>i * (gathered ? gradSize : <usize>classes * gradSize);
+  if (grad != 0 && !gathered) memory.fill(gradRow, 0, <usize>classes * gradSize);
+  const losses = pointer(frame, LOSSES);
+  if (ignored) {
+    if (grad != 0 && gathered) storeGradient(gradRow, 0, gradF32);
+    if (losses != 0) store<f64>(losses + (<usize>i << 3), 0);
+    return 0;
+  }
+  if (<u32>label >= <u32>classes) return -1;
+  const entry: usize = gathered ? 0 : <usize>label << (flag(frame, PRED_F32) ? 2 : 3);
+  const p = flag(frame, PRED_F32) ? <f64>load<f32>(row + entry) : load<f64>(row + entry);
+  if (!(p >= 0 && p <= 1)) return -1;
+  const sampleWeights = pointer(frame, SAMPLE_WEIGHTS);
+  const w = sampleWeights != 0 ? load<f64>(sampleWeights + (<usize>i << 3)) : 1;
+  const t = load<f64>(pointer(frame, CLASS_WEIGHTS) + (flag(frame, CLASS_WEIGHT_STRIDE) ? <usize>label << 3 : 0)) * w;
+  const eps = param(frame, EPSILON);
+  const gamma = param(frame, GAMMA);
+  const plan = powerPlan(gamma);
+  const logQ = clippedLogOneMinus(p, eps, param(frame, LOG_EPSILON), param(frame, LOG_ONE_MINUS_EPSILON));
+  const factor = focus(clippedOneMinus(p, eps), logQ, gamma, plan);
+  const scale = t * (0 - clippedLog(p, eps, param(frame, LOG_ONE_MINUS_EPSILON)));
+  let loss = t == 0 ? 0 : scale * factor;
+  if (factor < SMALLEST_NORMAL && factor > 0 && t != 0) loss = Math.exp(gamma * logQ + Math.log(scale));
+  if (losses != 0) store<f64>(losses + (<usize>i << 3), loss);
+  const perClass = pointer(frame, PER_CLASS);
+  if (perClass != 0) addToClass(perClass, label, loss, w);
+  if (grad != 0) {
+    let g: f64 = 0;
+    const q = 1 - p;
+    if (t != 0 && !(p < eps || q < eps)) {
+      const ratio = q == 0 ? -1 : Math.log(p) / q;
+      const qFactor = focus(q, plan == 0 ? Math.log1p(-p) : 0, gamma, plan);
+      g = t * param(frame, GRAD_SCALE) * qFactor * (gamma * ratio - 1 / p);
+    }
+    storeGradient(gradRow + (gathered ? 0 : <usize>label * gradSize), g, gradF32);
+  }
+  return loss;
+}
+
+// @ts-ignore: decorator
+@inline
+function storeGradient(at: usize, g: f64, f32: bool): void {
+  if (f32) store<f32>(at, <f32>g);
+  else store<f64>(at, g);
+}
+
+/** The first sample from `from` on whose label or p_t is invalid (the caller knows there is one). */
+function firstInvalid(frame: usize, pred: usize, labels: usize, from: i32, n: i32, classes: i32, gathered: bool): i32 {
+  const f32 = flag(frame, PRED_F32);
+  const stride = rowBytes(classes, gathered, f32);
+  const hasIgnore = flag(frame, HAS_IGNORE);
+  const ignore = <i32>param(frame, IGNORE_INDEX);
+  for (let i = from; i < n; i++) {
     const label = load<i32>(labels + (<usize>i << 2));
-    const a = label < 0 ? 0 : load<f64>(weights + <usize>(label * weightStride));
-    const x = load<f64>(p + (<usize>i << 3));
-    const loss = a * focus(clippedOneMinus(x, eps), gamma, plan) * (0 - clippedLog(x, eps, logHigh));
-    store<f64>(out + (<usize>i << 3), a == 0 ? 0 : loss);
+    if (hasIgnore && label == ignore) continue;
+    if (<u32>label >= <u32>classes) return i;
+    const at = pred + <usize>i * stride + (gathered ? 0 : <usize>label << (f32 ? 2 : 3));
+    const p = f32 ? <f64>load<f32>(at) : load<f64>(at);
+    if (!(p >= 0 && p <= 1)) return i;
   }
+  return n;
 }

@@ -1,5 +1,7 @@
-export { binaryFocalLoss } from './binary-focal-loss.js';
-export { focalLoss, focalLoss as focusedLoss, type Predictions, type Targets } from './focal-loss.js';
-export { backendInfo, init, wasmBuild, type BackendInfo } from './runtime.js';
-export type { BackendChoice, BinaryFocalLossOptions, CommonOptions, FocalLossOptions, Reduction } from './options.js';
-export { createWorkspace, type Workspace, type WorkspaceOptions } from './workspace.js';
+export { binaryFocalLoss, binaryFocalLossGrad, type BinaryValues } from './binary-focal-loss.js';
+export { focalLoss, focalLoss as focusedLoss, focalLossGrad, type LossAndGradient, type Predictions, type Targets } from './focal-loss.js';
+export { backendInfo, init, wasmBuild, type BackendChoice, type BackendInfo } from './backend/loader.js';
+export type { BinaryFocalLossGradOptions, BinaryFocalLossOptions } from './options/binary-focal-loss-options.js';
+export type { CommonOptions, PerSample, Reduction } from './options/common.js';
+export type { FocalLossGradOptions, FocalLossOptions } from './options/focal-loss-options.js';
+export { createWorkspace, type Dtype, type Workspace, type WorkspaceLossOptions, type WorkspaceOptions } from './workspace.js';

@@ -1,13 +1,18 @@
-import type { Backend, Dtype, Region } from './backend.js';
-import { checkSampleWeight, prepareWeights } from './focal-loss.js';
-import { epsilonFor, resolveOptions, show, type BackendChoice, type FocalLossOptions } from './options.js';
-import { int32Ignore } from './marshal.js';
-import { SampleReducer } from './reduction.js';
-import { selectBackend } from './runtime.js';
-import { CHUNK, scratchFor } from './scratch.js';
-import { flatName, labelError, logitError, probabilityError } from './validate.js';
+import type { Region } from './backend/instance.js';
+import { selectInstance, type BackendChoice } from './backend/loader.js';
+import { chunkRows } from './backend/scratch.js';
+import { focalFrame, type LossAndGradient } from './focal-loss.js';
+import type { PerSample } from './options/common.js';
+import { readFocalLossOptions, type FocalLossOptions } from './options/focal-loss-options.js';
+import { booleanOr, numberIn, oneOf, ownOptions } from './options/read.js';
+import { evaluate } from './pipeline/evaluate.js';
+import { explainLogit, explainProbability } from './pipeline/explain.js';
+import { int32Ignore } from './pipeline/labels.js';
+import type { Plan } from './pipeline/run.js';
+import type { Batch } from './shape.js';
 
-const FN = 'workspace.loss';
+/** Element type of a workspace's predictions (and gradients). */
+export type Dtype = 'f64' | 'f32';
 
 /** What {@link createWorkspace} needs to know about the batches it will hold. */
 export interface WorkspaceOptions {
@@ -15,21 +20,26 @@ export interface WorkspaceOptions {
   rows: number;
   /** Classes per sample (C). */
   classes: number;
-  /** Element type of `predictions`. Default 'f64'. */
+  /** Element type of `predictions` and `gradients`. Default 'f64'. */
   dtype?: Dtype;
   /** Default of `fromLogits` for {@link Workspace.loss}. Default false. */
   fromLogits?: boolean;
+  /** Allocate `gradients` now rather than on the first `lossAndGrad()`. Default false. */
+  gradients?: boolean;
   /** Where the buffers live: wasm linear memory ('auto', 'wasm') or JS memory ('js'). */
   backend?: BackendChoice;
 }
 
+/** Options of {@link Workspace.loss}: those of focalLoss but the ones a workspace fixes. */
+export type WorkspaceLossOptions = Omit<FocalLossOptions, 'backend' | 'labelSmoothing' | 'classes'>;
+
 /**
  * Batch buffers that live where the kernel reads them, for callers that fill large batches
- * themselves (a data loader, a file reader, another wasm module): nothing is copied or
- * validated twice. Fill `predictions` (rows × classes, row-major) and `labels`, then call
- * `loss()`. The getters return fresh views: wasm memory can grow (another workspace, a
- * `focalLoss` call with wider rows), which detaches older views, so read `predictions` and
- * `labels` again after any such call instead of keeping them.
+ * themselves (a data loader, a file reader, another wasm module): nothing is copied. Fill
+ * `predictions` (rows × classes, row-major) and `labels`, then call `loss()` or
+ * `lossAndGrad()`. The getters return fresh views: wasm memory can grow (another workspace,
+ * a first call with wider rows, the first `lossAndGrad()`), which detaches older views, so
+ * read them again after such a call instead of keeping them.
  */
 export interface Workspace {
   readonly rows: number;
@@ -39,133 +49,136 @@ export interface Workspace {
   readonly predictions: Float64Array | Float32Array;
   /** N class indices. */
   readonly labels: Int32Array;
-  /**
-   * The focal loss of the batch; options as for `focalLoss` (alpha, gamma, reduction,
-   * sampleWeight, normalizer, ...), except labelSmoothing, which needs target rows.
-   */
-  loss(options?: Omit<FocalLossOptions, 'backend'>): number;
-  loss(options: Omit<FocalLossOptions, 'backend'> & { reduction: 'none' }): Float64Array;
+  /** N·C gradient values, written by `lossAndGrad()` (allocated on first use unless created with `gradients: true`). */
+  readonly gradients: Float64Array | Float32Array;
+  /** The focal loss of the batch; options as for focalLoss (alpha, gamma, reduction, ignoreIndex, sampleWeight, ...). */
+  loss(options: PerSample<WorkspaceLossOptions>): Float64Array;
+  loss(options?: WorkspaceLossOptions): number;
+  /** The loss and its gradient, written into `gradients` in place (returned as `grad`). */
+  lossAndGrad(options: PerSample<WorkspaceLossOptions>): LossAndGradient<Float64Array, Float64Array | Float32Array>;
+  lossAndGrad(options?: WorkspaceLossOptions): LossAndGradient<number, Float64Array | Float32Array>;
   /** Frees the buffers; the workspace cannot be used afterwards. */
   dispose(): void;
 }
 
-function positiveInteger(name: string, value: unknown): number {
-  if (typeof value !== 'number') throw new TypeError(`createWorkspace: ${name} must be a number, got ${show(value)}`);
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`createWorkspace: ${name} must be a positive integer, got ${show(value)}`);
-  }
-  return value;
-}
+const FN = 'createWorkspace';
+const KEYS = ['rows', 'classes', 'dtype', 'fromLogits', 'gradients', 'backend'];
+const FIXED = new Map([
+  ['backend', 'the backend is fixed when the workspace is created'],
+  ['labelSmoothing', 'labelSmoothing needs target rows; use focalLoss for it'],
+  ['classes', 'classes is fixed when the workspace is created'],
+]);
+const LOSS_KEYS = ['gamma', 'alpha', 'reduction', 'fromLogits', 'epsilon', 'sampleWeight', 'normalizer', 'ignoreIndex', 'checkRows'];
 
 /** Allocates a workspace of `rows` × `classes` predictions and `rows` labels. */
 export function createWorkspace(options: WorkspaceOptions): Workspace {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`createWorkspace: expected an options object, got ${show(options)}`);
-  }
-  const rows = positiveInteger('rows', options.rows);
-  const classes = positiveInteger('classes', options.classes);
-  const dtype = options.dtype ?? 'f64';
-  if (dtype !== 'f64' && dtype !== 'f32') {
-    throw new RangeError(`createWorkspace: dtype must be "f64" or "f32", got ${show(dtype)}`);
-  }
-  const defaultFromLogits = options.fromLogits ?? false;
-  if (typeof defaultFromLogits !== 'boolean') {
-    throw new TypeError(`createWorkspace: fromLogits must be a boolean, got ${show(options.fromLogits)}`);
-  }
-  const backend = selectBackend(resolveOptions('focalLoss', { backend: options.backend }).backend);
-  const bytes = rows * classes * (dtype === 'f32' ? 4 : 8);
+  const o = ownOptions(FN, options, KEYS);
+  if (options === undefined) throw new TypeError(`${FN}: expected an options object with rows and classes, got undefined`);
+  const rows = numberIn(FN, 'rows', o.rows, (v) => Number.isSafeInteger(v) && v >= 1, 'a positive integer');
+  const classes = numberIn(FN, 'classes', o.classes, (v) => Number.isSafeInteger(v) && v >= 1, 'a positive integer');
+  const dtype = oneOf<Dtype>(FN, 'dtype', o.dtype, ['f64', 'f32'], 'f64');
+  const defaultFromLogits = booleanOr(FN, 'fromLogits', o.fromLogits, false);
+  const withGradients = booleanOr(FN, 'gradients', o.gradients, false);
+  const instance = selectInstance(oneOf<BackendChoice>(FN, 'backend', o.backend, ['auto', 'wasm', 'js'], 'auto'), FN);
+  const size = dtype === 'f32' ? 4 : 8;
+  const elements = rows * classes;
+  return instance.exclusive(FN, () => {
+    // The chunk buffers and class tables exist before the batch, so that loss() never allocates
+    // and never detaches the caller's views.
+    instance.scratch.reserve(classes, { losses: 8 }, classes, false);
+    const regions: Region[] = [];
+    const take = (what: string, bytes: number): Region => {
+      try {
+        const region = instance.alloc(bytes);
+        regions.push(region);
+        return region;
+      } catch (error) {
+        for (const r of regions) instance.free(r);
+        throw new RangeError(`${FN}: ${what} (${bytes} bytes): ${(error as Error).message}`);
+      }
+    };
+    const predictions = take(`${rows} × ${classes} ${dtype} predictions`, elements * size);
+    const labels = take(`${rows} labels`, rows * 4);
+    let gradients = withGradients ? take(`${rows} × ${classes} ${dtype} gradients`, elements * size) : null;
+    let live = true;
+    const check = (fn: string) => {
+      if (!live) throw new Error(`${fn}: the workspace was disposed`);
+    };
+    const values = (r: Region) => (dtype === 'f32' ? instance.f32(r, elements) : instance.f64(r, elements));
+    const gradientRegion = (fn: string): Region =>
+      (gradients ??= instance.exclusive(fn, () => take(`${rows} × ${classes} ${dtype} gradients`, elements * size)));
 
-  // The scratch buffers and a weight table for every class exist before the workspace, so
-  // that loss() never allocates and never detaches the caller's views.
-  const scratch = scratchFor(backend);
-  scratch.ensureWeights(classes);
-  let predictions: Region | null;
-  let labels: Region | null;
-  try {
-    predictions = backend.alloc(bytes);
-  } catch (error) {
-    throw new RangeError(`createWorkspace: ${rows} × ${classes} ${dtype} predictions: ${(error as Error).message}`);
-  }
-  labels = backend.alloc(rows * 4);
+    const run = (fn: string, lossOptions: unknown, withGrad: boolean) => {
+      check(fn);
+      if (typeof lossOptions === 'object' && lossOptions !== null) {
+        for (const key of Object.keys(lossOptions)) if (FIXED.has(key)) throw new TypeError(`${fn}: ${FIXED.get(key)}`);
+      }
+      const s = readFocalLossOptions(fn, ownOptions(fn, lossOptions, LOSS_KEYS), false, { fromLogits: defaultFromLogits });
+      const gradRegion = withGrad ? gradientRegion(fn) : null;
+      return instance.exclusive(fn, () => {
+        instance.scratch.reserve(classes, { losses: 8 }, classes, false);
+        const batch: Batch = {
+          fn,
+          n: rows,
+          classes,
+          yTrue: instance.i32(labels, rows),
+          trueRows: false,
+          yPred: values(predictions),
+          predRows: false,
+          f32: dtype === 'f32',
+          shape: ` (the workspace is ${rows} rows × ${classes} classes)`,
+          trueName: 'labels',
+          predName: 'predictions',
+        };
+        const grad = gradRegion === null ? null : values(gradRegion);
+        return evaluate(instance, workspacePlan(batch, s.fromLogits, s.ignoreIndex), s, focalFrame(batch, s, false), grad);
+      });
+    };
 
-  const live = (): [Region, Region] => {
-    if (predictions === null || labels === null) throw new Error('workspace: used after dispose()');
-    return [predictions, labels];
-  };
-  const view = (r: Region) => (dtype === 'f32' ? backend.f32(r) : backend.f64(r)).subarray(0, rows * classes);
+    return {
+      rows,
+      classes,
+      dtype,
+      get predictions() {
+        check('workspace.predictions');
+        return values(predictions);
+      },
+      get labels() {
+        check('workspace.labels');
+        return instance.i32(labels, rows);
+      },
+      get gradients() {
+        check('workspace.gradients');
+        return values(gradientRegion('workspace.gradients'));
+      },
+      loss: (lossOptions?: unknown) => run('workspace.loss', lossOptions, false).loss,
+      lossAndGrad: (lossOptions?: unknown) => {
+        const { loss, grad } = run('workspace.lossAndGrad', lossOptions, true);
+        return { loss, grad };
+      },
+      dispose() {
+        if (!live) return;
+        live = false;
+        for (const r of regions) instance.free(r);
+      },
+    } as Workspace;
+  });
+}
 
+/** The workspace's buffers read in place by the class-index kernels. */
+function workspacePlan(batch: Batch, fromLogits: boolean, ignoreIndex: number | undefined): Plan {
+  const { n, classes } = batch;
+  const predictions = batch.yPred as Float64Array | Float32Array;
+  const labels = batch.yTrue as Int32Array;
   return {
-    rows,
+    kind: fromLogits ? 'logit' : 'probability',
+    n,
     classes,
-    dtype,
-    get predictions() {
-      return view(live()[0]);
-    },
-    get labels() {
-      return backend.i32(live()[1]).subarray(0, rows);
-    },
-    loss(lossOptions?: Omit<FocalLossOptions, 'backend'>) {
-      const [p, l] = live();
-      const o = resolveOptions('focalLoss', { fromLogits: defaultFromLogits, ...lossOptions });
-      if (lossOptions !== undefined && 'backend' in lossOptions) {
-        throw new TypeError('workspace.loss: the backend is fixed when the workspace is created');
-      }
-      if (o.labelSmoothing > 0) {
-        throw new RangeError('workspace.loss: labelSmoothing needs target rows; use focalLoss for it');
-      }
-      checkSampleWeight(o, rows);
-      const weightStride = prepareWeights(o, classes, scratchFor(backend));
-      return batchLoss(backend, view(p), backend.i32(l).subarray(0, rows), classes, weightStride, o);
-    },
-    dispose() {
-      if (predictions === null || labels === null) return;
-      backend.free(predictions);
-      backend.free(labels);
-      predictions = labels = null;
-    },
-  } as Workspace;
+    step: chunkRows(classes),
+    ...int32Ignore(ignoreIndex),
+    chunkLabels: null,
+    fill: (start, m) => [predictions.subarray(start * classes, (start + m) * classes), labels.subarray(start, start + m)],
+    explain: (i) => (fromLogits ? explainLogit(batch, i, ignoreIndex) : explainProbability(batch, i, ignoreIndex)),
+  };
 }
 
-/** Views are taken after prepareWeights, the last thing that could allocate. */
-function batchLoss(
-  backend: Backend, predictions: Float64Array | Float32Array, labels: Int32Array, classes: number,
-  weightStride: 0 | 1, o: ReturnType<typeof resolveOptions>,
-): number | Float64Array {
-  const n = labels.length;
-  const scratch = scratchFor(backend);
-  const p = backend.f64(scratch.p);
-  const chunkLabels = backend.i32(scratch.labels);
-  const out = backend.f64(scratch.out);
-  const weights = backend.f64(scratch.weights);
-  const [ignore, hasIgnore] = int32Ignore(o.ignoreIndex);
-  const epsilon = epsilonFor(o.epsilon, predictions instanceof Float32Array ? 'f32' : 'f64');
-  const reducer = new SampleReducer(FN, o, n, backend, out, backend.f64(scratch.sampleWeights));
-
-  for (let start = 0; start < n; start += CHUNK) {
-    const m = Math.min(CHUNK, n - start);
-    const rows = predictions.subarray(start * classes, (start + m) * classes);
-    const chunk = labels.subarray(start, start + m);
-    let counted: number;
-    let sum: number;
-    if (o.fromLogits) {
-      counted = backend.checkLabels(chunk, m, classes, ignore, hasIgnore, chunkLabels);
-      if (counted < 0) throw labelError(start - counted - 1, labels[start - counted - 1], classes, o.ignoreIndex, 'labels', FN);
-      sum = backend.logitLoss(rows, chunkLabels, m, classes, weights, weightStride, o.gamma, out);
-      if (Number.isNaN(sum)) {
-        const i = start + backend.invalidRow();
-        throw logitError(i, predictions.subarray(i * classes, (i + 1) * classes), (c) => flatName(i, classes, c, 'predictions'), FN);
-      }
-    } else {
-      counted = backend.gather(rows, chunk, m, classes, ignore, hasIgnore, p, chunkLabels);
-      if (counted < 0) {
-        const i = start - counted - 1;
-        const t = labels[i];
-        if (t < 0 || t >= classes) throw labelError(i, t, classes, o.ignoreIndex, 'labels', FN);
-        throw probabilityError(flatName(i, classes, t, 'predictions'), predictions[i * classes + t], FN);
-      }
-      sum = backend.probabilityLoss(p, chunkLabels, m, weights, weightStride, o.gamma, epsilon, out);
-    }
-    reducer.addSamples(sum, counted, start, m, chunkLabels);
-  }
-  return reducer.result();
-}

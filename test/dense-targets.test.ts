@@ -48,7 +48,7 @@ describe('focalLoss with target rows, label smoothing and sample weights', () =>
   it('rejects bad targets and weights with clear errors, then works', () => {
     const yPred = [[0.5, 0.5], [0.5, 0.5]];
     expect(() => focalLoss([[1, 0], [0, 1.5]], yPred)).toThrow(/yTrue\[1\]\[1\] = 1.5 is not a target in \[0, 1\]/);
-    expect(() => focalLoss([[1, 0], [0, 1, 0]], yPred)).toThrow(/yTrue\[1\] has 3 targets, expected 2/);
+    expect(() => focalLoss([[1, 0], [0, 1, 0]], yPred)).toThrow(/ragged yTrue: row 1 has length 3, expected 2/);
     expect(() => focalLoss([[1, 0], [0, 1]], yPred, { ignoreIndex: 0 })).toThrow(RangeError);
     expect(() => focalLoss([0, 1], yPred, { labelSmoothing: 1.5 })).toThrow(/labelSmoothing/);
     expect(() => focalLoss([0, 1], yPred, { sampleWeight: [1] })).toThrow(/sampleWeight has 1 weights but the batch has 2/);

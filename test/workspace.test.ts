@@ -89,8 +89,11 @@ describe('createWorkspace', () => {
 });
 
 describe('createWorkspace limits', () => {
-  it('refuses a buffer over 1 GiB with a RangeError and stays usable', () => {
-    expect(() => createWorkspace({ rows: 200_000, classes: 1000 })).toThrow(/200000 × 1000 f64 predictions: .*1 GiB/);
+  it('refuses what wasm32 cannot hold with a RangeError, frees what it took, and stays usable', () => {
+    const before = backendInfo().memoryBytes;
+    expect(() => createWorkspace({ rows: 1_000_000, classes: 600 })).toThrow(/^createWorkspace: 1000000 × 600 f64 predictions \(4800000000 bytes\): .*4 GiB/);
+    expect(() => createWorkspace({ rows: 1, classes: 2 ** 29 + 8 })).toThrow(RangeError);
+    expect(backendInfo().memoryBytes).toBe(before);
     const ws = createWorkspace({ rows: 2, classes: 2 });
     ws.predictions.set([0.5, 0.5, 0.5, 0.5]);
     ws.labels.set([0, 1]);

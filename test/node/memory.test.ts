@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { backendInfo, focalLoss } from '../../src/index.js';
+import { backendInfo, focalLoss, focalLossGrad } from '../../src/index.js';
 import { expectClose, longBatch } from '../helpers.js';
 
 // wasm memory never shrinks, so its size after a call is the peak the call needed.
 const MIB = 1 << 20;
 
 describe('large batches', () => {
-  it('keep wasm linear memory at its bound for N = 5,000,000 (probabilities and logits)', () => {
-    focalLoss([0], [[0.5, 0.5]], { fromLogits: true });
+  it('keep wasm linear memory at its bound for N = 5,000,000 (probabilities, logits, per-sample losses, gradients)', () => {
+    // One small call of each kind reserves every chunk buffer; after that nothing grows.
+    focalLoss([0], [[0.5, 0.5]], { fromLogits: true, reduction: 'none' });
+    focalLossGrad([0], [[0.5, 0.5]], { fromLogits: true });
     const bound = backendInfo().memoryBytes;
     expect(backendInfo().backend).toBe('wasm');
-    expect(bound).toBeLessThanOrEqual(2 * MIB);
+    expect(bound).toBeLessThanOrEqual(3 * MIB);
 
     const n = 5_000_000;
     const classes = 4;
@@ -26,6 +28,10 @@ describe('large batches', () => {
 
     const none = focalLoss(yTrue, logits, { gamma: 0, fromLogits: true, reduction: 'none' });
     expect(none.length).toBe(n);
+    expect(backendInfo().memoryBytes).toBe(bound);
+
+    const { grad } = focalLossGrad(yTrue, logits, { gamma: 0, fromLogits: true, gradOut: new Float32Array(n * classes) });
+    expect(grad[0]).toBeCloseTo((0.25 - 1) / n, 12);
     expect(backendInfo().memoryBytes).toBe(bound);
   });
 

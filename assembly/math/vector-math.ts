@@ -113,6 +113,25 @@ export function vlog(x: v128): v128 {
   return v128.bitselect(k(MINUS_INF), result, f64x2.eq(x, f64x2.splat(0)));
 }
 
+/** vlog without the subnormal rescale and the ln(0) select: x must be a positive normal number. */
+// @ts-ignore: decorator
+@inline
+export function vlogNormal(x: v128): v128 {
+  let bits = i64x2.add(x, k(MANTISSA_SHIFT));
+  const kf = f64x2.sub(v128.or(i64x2.shr_u(bits, 52), k(EXPONENT_BITS)), k(K_OFFSET));
+  bits = i64x2.add(v128.and(bits, k(MANTISSA_MASK)), k(MANTISSA_BASE));
+  const f = f64x2.sub(bits, k(ONE));
+  const hfsq = f64x2.mul(f64x2.mul(k(HALF), f), f);
+  const s = f64x2.div(f, f64x2.add(k(TWO), f));
+  const z = f64x2.mul(s, s);
+  const w = f64x2.mul(z, z);
+  const t1 = f64x2.mul(w, madd(w, madd(w, k(LG1 + 5), LG1 + 3), LG1 + 1));
+  const t2 = f64x2.mul(z, madd(w, madd(w, madd(w, k(LG1 + 6), LG1 + 4), LG1 + 2), LG1));
+  const r = f64x2.add(t2, t1);
+  const inner = f64x2.add(f64x2.mul(s, f64x2.add(hfsq, r)), f64x2.mul(kf, k(LN2_LO)));
+  return f64x2.sub(f64x2.mul(kf, k(LN2_HI)), f64x2.sub(f64x2.sub(hfsq, inner), f));
+}
+
 /** e^x for x in [-Inf, 709]; results below the subnormal range flush to 0. */
 // @ts-ignore: decorator
 @inline

@@ -1,0 +1,109 @@
+// A kernel call's frame: the parameters the host writes before each call and the running
+// totals the kernels add to, as f64 slots at one address. Keeping them in memory rather
+// than in arguments gives every kernel one signature, (frame, pred, target, n, classes
+// [, grad]), and lets totals run on across the chunks of a batch. src/frame.ts holds the
+// same slot numbers for the host.
+
+// @ts-ignore: decorator
+@inline export const GAMMA = 0;
+// @ts-ignore: decorator
+@inline export const EPSILON = 1;
+/** ln(eps) and ln(1 - eps) = log1p(-eps): the clipped logs, exact at both bounds. */
+// @ts-ignore: decorator
+@inline export const LOG_EPSILON = 2;
+// @ts-ignore: decorator
+@inline export const LOG_ONE_MINUS_EPSILON = 3;
+/** Binary focal loss: alpha for positives, or -1 for no class balancing. */
+// @ts-ignore: decorator
+@inline export const BINARY_ALPHA = 4;
+/** Label smoothing s of class-index targets: target c is s / C + (1 - s) [c = label]. */
+// @ts-ignore: decorator
+@inline export const SMOOTHING = 5;
+/** Factor of every gradient entry (1 / N for 'mean', 1 for 'sum', ...). */
+// @ts-ignore: decorator
+@inline export const GRAD_SCALE = 6;
+/** Labels equal to IGNORE_INDEX (when HAS_IGNORE is 1) contribute nothing and do not count. */
+// @ts-ignore: decorator
+@inline export const IGNORE_INDEX = 7;
+// @ts-ignore: decorator
+@inline export const HAS_IGNORE = 8;
+/** 1 when pred holds f32 values, else f64. */
+// @ts-ignore: decorator
+@inline export const PRED_F32 = 9;
+/** 1 when the gradient is written as f32, else f64. */
+// @ts-ignore: decorator
+@inline export const GRAD_F32 = 10;
+/** Target rows and binary: 1 when pred holds logits. */
+// @ts-ignore: decorator
+@inline export const FROM_LOGITS = 11;
+/** Class weight of class c at CLASS_WEIGHTS + 8 c CLASS_WEIGHT_STRIDE (stride 0: one for all). */
+// @ts-ignore: decorator
+@inline export const CLASS_WEIGHTS = 12;
+// @ts-ignore: decorator
+@inline export const CLASS_WEIGHT_STRIDE = 13;
+/** One f64 weight per sample of the chunk, or 0 for none. */
+// @ts-ignore: decorator
+@inline export const SAMPLE_WEIGHTS = 14;
+/** Where each sample's (element's, for binary) weighted loss is stored, or 0. */
+// @ts-ignore: decorator
+@inline export const LOSSES = 15;
+/** Per class (binary: per column) 4 f64 slots: loss sum, its carry, count, weight sum; or 0. */
+// @ts-ignore: decorator
+@inline export const PER_CLASS = 16;
+/** Running totals: the weighted loss sum with its Neumaier carry, counted samples, weight sum. */
+// @ts-ignore: decorator
+@inline export const SUM = 17;
+// @ts-ignore: decorator
+@inline export const SUM_CARRY = 18;
+// @ts-ignore: decorator
+@inline export const COUNT = 19;
+// @ts-ignore: decorator
+@inline export const WEIGHT_SUM = 20;
+// @ts-ignore: decorator
+@inline export const WEIGHT_CARRY = 21;
+
+/** Rows summed plainly before their block is added to the totals with compensation. */
+// @ts-ignore: decorator
+@inline export const BLOCK = 1024;
+
+// @ts-ignore: decorator
+@inline
+export function param(frame: usize, slot: i32): f64 {
+  return load<f64>(frame + (<usize>slot << 3));
+}
+
+// @ts-ignore: decorator
+@inline
+export function flag(frame: usize, slot: i32): bool {
+  return param(frame, slot) != 0;
+}
+
+// @ts-ignore: decorator
+@inline
+export function pointer(frame: usize, slot: i32): usize {
+  return <usize>param(frame, slot);
+}
+
+/** Neumaier's compensated addition of x to the pair (sum, carry) at slots sum, sum + 1. */
+export function addCompensated(at: usize, x: f64): void {
+  const sum = load<f64>(at);
+  const t = sum + x;
+  const carry = abs(sum) >= abs(x) ? sum - t + x : x - t + sum;
+  store<f64>(at, t);
+  store<f64>(at, load<f64>(at, 8) + carry, 8);
+}
+
+/** Adds a chunk's results to the running totals. */
+export function addTotals(frame: usize, sum: f64, count: f64, weightSum: f64): void {
+  addCompensated(frame + (<usize>SUM << 3), sum);
+  store<f64>(frame + (<usize>COUNT << 3), param(frame, COUNT) + count);
+  addCompensated(frame + (<usize>WEIGHT_SUM << 3), weightSum);
+}
+
+/** Adds one counted sample's weighted loss and weight to its class's slots. */
+export function addToClass(perClass: usize, c: i32, loss: f64, weight: f64): void {
+  const at = perClass + (<usize>c << 5);
+  addCompensated(at, loss);
+  store<f64>(at, load<f64>(at, 16) + 1, 16);
+  store<f64>(at, load<f64>(at, 24) + weight, 24);
+}

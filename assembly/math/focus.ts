@@ -1,0 +1,110 @@
+import { vexp } from './vector-math';
+
+// The modulating factor (1 - p)^gamma. Integer and half-integer gammas up to 16 (0, 0.5, 1,
+// 1.5, 2, ...) are the ones people use: they get multiplications and one sqrt, exactly
+// rounded per step. Any other gamma goes through exp(gamma * ln q) with ln q from log1p,
+// so that a large gamma does not amplify the rounding of q = 1 - p.
+//
+// Every variant multiplies in the same order (1 * q * q ... * sqrt q), so a loop
+// specialised for one gamma and the general loop give bit-identical factors.
+const MAX_MULTIPLY_POWER: f64 = 16;
+
+/** 0 for a general gamma, else 1 + its integer part (0 is free to mean "use exp"). */
+export function powerPlan(gamma: f64): i32 {
+  const twice = gamma * 2;
+  if (gamma > MAX_MULTIPLY_POWER || twice != Math.floor(twice)) return 0;
+  return <i32>gamma + 1;
+}
+
+/** q^gamma, with logQ = ln q (used only for a general gamma). */
+// @ts-ignore: decorator
+@inline
+export function focus(q: f64, logQ: f64, gamma: f64, plan: i32): f64 {
+  if (plan == 0) return Math.exp(gamma * logQ);
+  let w: f64 = 1;
+  for (let j = 1; j < plan; j++) w *= q;
+  if (gamma != <f64>(plan - 1)) w *= Math.sqrt(q);
+  return w;
+}
+
+/** ln(1 - p) from p and q = fl(1 - p): log1p where q has lost digits, else ln q. */
+// @ts-ignore: decorator
+@inline
+export function logOneMinus(p: f64, q: f64): f64 {
+  return p < 0.5 ? Math.log1p(-p) : Math.log(q);
+}
+
+// q^gamma on two lanes, one class per common gamma. Kernels are instantiated once per class
+// (a generic over it), so each copy has a straight-line body: V8 allocates registers far
+// better for that than for a body split by a branch or an inner loop. apply() takes ln q
+// as a function so that only PowAny pays for it.
+export class Pow0 {
+  // @ts-ignore: decorator
+  @inline get general(): bool { return false; }
+  // @ts-ignore: decorator
+  @inline apply(q: v128, logQ: v128, gamma: v128, plan: i32): v128 { return f64x2.splat(1); }
+}
+export class Pow05 {
+  // @ts-ignore: decorator
+  @inline get general(): bool { return false; }
+  // @ts-ignore: decorator
+  @inline apply(q: v128, logQ: v128, gamma: v128, plan: i32): v128 { return f64x2.sqrt(q); }
+}
+export class Pow1 {
+  // @ts-ignore: decorator
+  @inline get general(): bool { return false; }
+  // @ts-ignore: decorator
+  @inline apply(q: v128, logQ: v128, gamma: v128, plan: i32): v128 { return q; }
+}
+export class Pow15 {
+  // @ts-ignore: decorator
+  @inline get general(): bool { return false; }
+  // @ts-ignore: decorator
+  @inline apply(q: v128, logQ: v128, gamma: v128, plan: i32): v128 { return f64x2.mul(q, f64x2.sqrt(q)); }
+}
+export class Pow2 {
+  // @ts-ignore: decorator
+  @inline get general(): bool { return false; }
+  // @ts-ignore: decorator
+  @inline apply(q: v128, logQ: v128, gamma: v128, plan: i32): v128 { return f64x2.mul(q, q); }
+}
+export class Pow25 {
+  // @ts-ignore: decorator
+  @inline get general(): bool { return false; }
+  // @ts-ignore: decorator
+  @inline apply(q: v128, logQ: v128, gamma: v128, plan: i32): v128 {
+    return f64x2.mul(f64x2.mul(q, q), f64x2.sqrt(q));
+  }
+}
+/** Any other integer or half-integer gamma up to 16: the multiplications in a loop. */
+export class PowPlan {
+  // @ts-ignore: decorator
+  @inline get general(): bool { return false; }
+  // @ts-ignore: decorator
+  @inline apply(q: v128, logQ: v128, gamma: v128, plan: i32): v128 { return vmultiply(q, gamma, plan); }
+}
+/** A general gamma: exp(gamma * ln q). */
+export class PowAny {
+  // @ts-ignore: decorator
+  @inline get general(): bool { return true; }
+  // @ts-ignore: decorator
+  @inline apply(q: v128, logQ: v128, gamma: v128, plan: i32): v128 { return vexp(f64x2.mul(gamma, logQ)); }
+}
+/** Whatever the gamma: what the loops that are not specialised use. */
+export class PowRuntime {
+  // @ts-ignore: decorator
+  @inline get general(): bool { return true; }
+  // @ts-ignore: decorator
+  @inline apply(q: v128, logQ: v128, gamma: v128, plan: i32): v128 {
+    return plan == 0 ? vexp(f64x2.mul(gamma, logQ)) : vmultiply(q, gamma, plan);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function vmultiply(q: v128, gamma: v128, plan: i32): v128 {
+  let w = f64x2.splat(1);
+  for (let j = 1; j < plan; j++) w = f64x2.mul(w, q);
+  if (f64x2.extract_lane(gamma, 0) != <f64>(plan - 1)) w = f64x2.mul(w, f64x2.sqrt(q));
+  return w;
+}

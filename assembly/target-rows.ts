@@ -1,0 +1,186 @@
+import {
+  addToClass, addTotals, BLOCK, CLASS_WEIGHT_STRIDE, CLASS_WEIGHTS, COUNT, EPSILON, flag, FROM_LOGITS, GAMMA, GRAD_F32,
+  GRAD_SCALE, HAS_IGNORE, IGNORE_INDEX, LOG_EPSILON, LOG_ONE_MINUS_EPSILON, LOSSES, param, PER_CLASS, pointer, PRED_F32,
+  SAMPLE_WEIGHTS, SMOOTHING,
+} from './frame';
+import { clippedLog, clippedLogOneMinus, clippedOneMinus } from './math/clip';
+import { focus, logOneMinus, powerPlan } from './math/focus';
+import { expSumExcept, rowMax } from './math/softmax';
+
+// Target distributions: one-hot or soft target rows, or class indices with label smoothing
+// (target c = s / C + (1 - s) [c = label], computed here rather than stored). Every class
+// with a non-zero target and weight contributes
+//   alpha_c * y_c * w * (1 - p_c)^gamma * -ln p_c,
+// so whole rows are read. Probabilities are clipped as for class indices; logits go through
+// one log-softmax per row: with m the max and r = sum of e^(z_j - m) over all j but the
+// argmax, ln p_c = z_c - m - log1p(r), and 1 - p_c is r / (1 + r) for the argmax and
+// -expm1(ln p_c) otherwise, both accurate as p_c -> 1.
+//
+// Gradients: for probabilities d/dp_c of each term (0 where clipped); for logits, with
+// G_c = d loss / d ln p_c = alpha_c y_c w (1 - p_c)^gamma (gamma p_c ln p_c / (1 - p_c) - 1),
+//   d loss / d z_j = G_j (1 - p_j) - p_j * (sum over c != j of G_c),
+// where the sum that excludes the argmax is accumulated on its own instead of subtracted.
+
+const SMALLEST_NORMAL: f64 = 2.2250738585072014e-308;
+
+/** target: n rows of f64 targets, or, when the frame's SMOOTHING > 0, n i32 class indices. */
+export function targetRowLoss(frame: usize, pred: usize, target: usize, n: i32, classes: i32): i32 {
+  return flag(frame, PRED_F32)
+    ? rowsOf<f32>(frame, pred, target, n, classes, 0)
+    : rowsOf<f64>(frame, pred, target, n, classes, 0);
+}
+
+export function targetRowLossGrad(frame: usize, pred: usize, target: usize, n: i32, classes: i32, grad: usize): i32 {
+  return flag(frame, PRED_F32)
+    ? rowsOf<f32>(frame, pred, target, n, classes, grad)
+    : rowsOf<f64>(frame, pred, target, n, classes, grad);
+}
+
+/** Returns -1, or the first row with an invalid label, probability or logit. */
+function rowsOf<T>(frame: usize, pred: usize, target: usize, n: i32, classes: i32, grad: usize): i32 {
+  const smoothing = param(frame, SMOOTHING);
+  const fromLabels = smoothing > 0;
+  const spread = smoothing / <f64>classes;
+  const keep = 1 - smoothing;
+  const hasIgnore = flag(frame, HAS_IGNORE);
+  const ignore = <i32>param(frame, IGNORE_INDEX);
+  const sampleWeights = pointer(frame, SAMPLE_WEIGHTS);
+  const losses = pointer(frame, LOSSES);
+  const perClass = pointer(frame, PER_CLASS);
+  const fromLogits = flag(frame, FROM_LOGITS);
+  const gradRowBytes = <usize>classes << (flag(frame, GRAD_F32) ? 2 : 3);
+  let block: f64 = 0;
+  let weightSum: f64 = 0;
+  let counted = 0;
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && i % BLOCK == 0) {
+      addTotals(frame, block, counted, weightSum);
+      block = weightSum = 0;
+      counted = 0;
+    }
+    const row = pred + ((<usize>i * <usize>classes) << alignof<T>());
+    const gradRow = grad + <usize>i * gradRowBytes;
+    let label = -1;
+    if (fromLabels) {
+      label = load<i32>(target + (<usize>i << 2));
+      if (hasIgnore && label == ignore) {
+        if (losses != 0) store<f64>(losses + (<usize>i << 3), 0);
+        if (grad != 0) memory.fill(gradRow, 0, gradRowBytes);
+        continue;
+      }
+      if (<u32>label >= <u32>classes) return i;
+    }
+    const targets: usize = fromLabels ? 0 : target + ((<usize>i * <usize>classes) << 3);
+    const w = sampleWeights != 0 ? load<f64>(sampleWeights + (<usize>i << 3)) : 1;
+    const loss = fromLogits
+      ? logitRow<T>(frame, row, targets, label, spread, keep, classes, w, grad != 0 ? gradRow : 0)
+      : probabilityRow<T>(frame, row, targets, label, spread, keep, classes, w, grad != 0 ? gradRow : 0);
+    if (loss < 0) return i;
+    block += loss;
+    weightSum += w;
+    counted++;
+    if (losses != 0) store<f64>(losses + (<usize>i << 3), loss);
+    if (perClass != 0 && fromLabels) addToClass(perClass, label, loss, w);
+  }
+  addTotals(frame, block, counted, weightSum);
+  return -1;
+}
+
+// @ts-ignore: decorator
+@inline
+function targetOf(targets: usize, label: i32, spread: f64, keep: f64, c: i32): f64 {
+  return targets != 0 ? load<f64>(targets + (<usize>c << 3)) : c == label ? spread + keep : spread;
+}
+
+// @ts-ignore: decorator
+@inline
+function storeEntry(gradRow: usize, c: i32, g: f64, f32: bool): void {
+  if (f32) store<f32>(gradRow + (<usize>c << 2), <f32>g);
+  else store<f64>(gradRow + (<usize>c << 3), g);
+}
+
+/** The row's weighted loss (and gradient when gradRow != 0), or -1 for a probability outside [0, 1]. */
+function probabilityRow<T>(
+  frame: usize, row: usize, targets: usize, label: i32, spread: f64, keep: f64, classes: i32, w: f64, gradRow: usize,
+): f64 {
+  const weights = pointer(frame, CLASS_WEIGHTS);
+  const weightStride: usize = flag(frame, CLASS_WEIGHT_STRIDE) ? 8 : 0;
+  const eps = param(frame, EPSILON);
+  const logEps = param(frame, LOG_EPSILON);
+  const logHigh = param(frame, LOG_ONE_MINUS_EPSILON);
+  const gamma = param(frame, GAMMA);
+  const plan = powerPlan(gamma);
+  const gradF32 = flag(frame, GRAD_F32);
+  const gradScale = param(frame, GRAD_SCALE);
+  let total: f64 = 0;
+  for (let c = 0; c < classes; c++) {
+    const t = load<f64>(weights + <usize>c * weightStride) * targetOf(targets, label, spread, keep, c) * w;
+    let g: f64 = 0;
+    if (t != 0) {
+      const x = <f64>load<T>(row + (<usize>c << alignof<T>()));
+      if (!(x >= 0 && x <= 1)) return -1;
+      const logQ = clippedLogOneMinus(x, eps, logEps, logHigh);
+      const factor = focus(clippedOneMinus(x, eps), logQ, gamma, plan);
+      const scale = t * (0 - clippedLog(x, eps, logHigh));
+      total += factor < SMALLEST_NORMAL && factor > 0 ? Math.exp(gamma * logQ + Math.log(scale)) : scale * factor;
+      const q = 1 - x;
+      if (gradRow != 0 && !(x < eps || q < eps)) {
+        const ratio = q == 0 ? -1 : Math.log(x) / q;
+        g = gradScale * t * focus(q, plan == 0 ? Math.log1p(-x) : 0, gamma, plan) * (gamma * ratio - 1 / x);
+      }
+    }
+    if (gradRow != 0) storeEntry(gradRow, c, g, gradF32);
+  }
+  return total;
+}
+
+/** The row's weighted loss (and gradient when gradRow != 0), or -1 for NaN, +Inf or no finite logit. */
+function logitRow<T>(
+  frame: usize, row: usize, targets: usize, label: i32, spread: f64, keep: f64, classes: i32, w: f64, gradRow: usize,
+): f64 {
+  const m = rowMax<T>(row, classes);
+  if (!(m < Infinity && m > -Infinity)) return -1;
+  let top = 0;
+  while (<f64>load<T>(row + (<usize>top << alignof<T>())) != m) top++;
+  const rest = expSumExcept<T>(row, classes, top, m);
+  const logTotal = Math.log1p(rest);
+  const qTop = rest / (1 + rest);
+  const weights = pointer(frame, CLASS_WEIGHTS);
+  const weightStride: usize = flag(frame, CLASS_WEIGHT_STRIDE) ? 8 : 0;
+  const gamma = param(frame, GAMMA);
+  const plan = powerPlan(gamma);
+  let total: f64 = 0;
+  let all: f64 = 0;
+  let allButTop: f64 = 0;
+  for (let c = 0; c < classes; c++) {
+    const t = load<f64>(weights + <usize>c * weightStride) * targetOf(targets, label, spread, keep, c) * w;
+    if (t == 0) continue;
+    const logP = <f64>load<T>(row + (<usize>c << alignof<T>())) - m - logTotal;
+    const p = Math.exp(logP);
+    const q = c == top ? qTop : -Math.expm1(logP);
+    const logQ = plan == 0 ? logOneMinus(p, q) : 0;
+    const factor = focus(q, logQ, gamma, plan);
+    const scale = t * (0 - logP);
+    total += factor < SMALLEST_NORMAL && factor > 0 ? Math.exp(gamma * logQ + Math.log(scale)) : scale * factor;
+    if (gradRow != 0) {
+      const g = t * factor * (gamma * p * (q == 0 ? -1 : logP / q) - 1);
+      all += g;
+      if (c != top) allButTop += g;
+    }
+  }
+  if (gradRow != 0) {
+    const gradF32 = flag(frame, GRAD_F32);
+    const gradScale = param(frame, GRAD_SCALE);
+    for (let j = 0; j < classes; j++) {
+      const t = load<f64>(weights + <usize>j * weightStride) * targetOf(targets, label, spread, keep, j) * w;
+      const logP = <f64>load<T>(row + (<usize>j << alignof<T>())) - m - logTotal;
+      const p = Math.exp(logP);
+      const q = j == top ? qTop : -Math.expm1(logP);
+      let own: f64 = 0;
+      if (t != 0) own = t * focus(q, plan == 0 ? logOneMinus(p, q) : 0, gamma, plan) * (gamma * p * (q == 0 ? -1 : logP / q) - 1);
+      const others = j == top ? allButTop : all - own;
+      storeEntry(gradRow, j, gradScale * (own * q - p * others), gradF32);
+    }
+  }
+  return total;
+}

@@ -1,0 +1,52 @@
+import type { Frame, JsKernel, KernelName, Targets, Values } from '../kernels/frame.js';
+import { jsKernels } from '../kernels/index.js';
+import { KernelInstance, type Region } from './instance.js';
+
+class JsRegion implements Region {
+  constructor(readonly buffer: ArrayBuffer) {}
+  get bytes(): number {
+    return this.buffer.byteLength;
+  }
+}
+
+/** The pure-JS kernels: plain typed arrays for memory, and any typed array readable in place. */
+export class JsInstance extends KernelInstance {
+  readonly backend = 'js';
+
+  alloc(bytes: number): Region {
+    try {
+      return new JsRegion(new ArrayBuffer(bytes));
+    } catch {
+      throw new RangeError(`cannot allocate ${bytes} bytes for the JS kernels`);
+    }
+  }
+
+  free(): void {}
+
+  f64(region: Region, length?: number): Float64Array {
+    return new Float64Array((region as JsRegion).buffer, 0, length);
+  }
+
+  f32(region: Region, length?: number): Float32Array {
+    return new Float32Array((region as JsRegion).buffer, 0, length);
+  }
+
+  i32(region: Region, length?: number): Int32Array {
+    return new Int32Array((region as JsRegion).buffer, 0, length);
+  }
+
+  memoryBytes(): number {
+    return 0;
+  }
+
+  reads(): boolean {
+    return true;
+  }
+
+  call(
+    kernel: KernelName, frame: Frame, pred: ArrayLike<number>, target: Targets, n: number, classes: number,
+    grad: Values | null,
+  ): number {
+    return (jsKernels[kernel] as JsKernel)(frame, pred, target, n, classes, grad);
+  }
+}

@@ -1,0 +1,80 @@
+import {
+  addBlock, addToClass, BLOCK, CLASS_WEIGHT_STRIDE, GAMMA, GRAD_SCALE, HAS_IGNORE, IGNORE_INDEX, type Frame, type Targets,
+  type Values,
+} from './frame.js';
+import { focus, logOneMinus, powerPlan, weighted } from './math/focus.js';
+import { expSumExcept, rowMax } from './math/softmax.js';
+
+// Class-index targets with logits (assembly/logits.ts): one stable log-softmax per row,
+//   m = max z,  rest = sum over j != t of e^(z_j - m),  total = e^(z_t - m) + rest,
+//   ln p_t = z_t - m - ln total (-log1p(rest) when z_t is the max),  q = rest / total,
+//   loss = alpha_t * w * q^gamma * -ln p_t,
+//   d loss / d z_j = alpha_t w q^gamma (gamma p_t ln p_t / q - 1) (delta_tj - p_j),
+// with q the off-target mass itself (never 1 - p_t) and delta_tt - p_t = q.
+
+export function logitLoss(frame: Frame, pred: ArrayLike<number>, labels: Targets, n: number, classes: number): number {
+  return logits(frame, pred, labels, n, classes, null);
+}
+
+export function logitLossGrad(
+  frame: Frame, pred: ArrayLike<number>, labels: Targets, n: number, classes: number, grad: Values | null,
+): number {
+  return logits(frame, pred, labels, n, classes, grad);
+}
+
+function logits(
+  frame: Frame, pred: ArrayLike<number>, labels: Targets, n: number, classes: number, grad: Values | null,
+): number {
+  const params = frame.params;
+  const { classWeights, sampleWeights, losses, perClass } = frame;
+  const gamma = params[GAMMA];
+  const plan = powerPlan(gamma);
+  const hasIgnore = params[HAS_IGNORE] !== 0;
+  const ignore = params[IGNORE_INDEX];
+  const weightStride = params[CLASS_WEIGHT_STRIDE];
+  const gradScale = params[GRAD_SCALE];
+  let block = 0;
+  let weightSum = 0;
+  let counted = 0;
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && i % BLOCK === 0) {
+      addBlock(params, block, counted, weightSum);
+      block = weightSum = counted = 0;
+    }
+    const label = labels[i];
+    const start = i * classes;
+    if (hasIgnore && label === ignore) {
+      if (losses !== null) losses[i] = 0;
+      if (grad !== null) grad.fill(0, start, start + classes);
+      continue;
+    }
+    if (!(label >= 0 && label < classes)) return i;
+    const m = rowMax(pred, start, classes);
+    if (!(m < Infinity && m > -Infinity)) return i;
+    const zt = pred[start + label];
+    const rest = expSumExcept(pred, start, classes, label, m);
+    const et = Math.exp(zt - m);
+    const total = et + rest;
+    const logP = zt === m ? -Math.log1p(rest) : zt - m - Math.log(total);
+    const q = rest / total;
+    const pt = et / total;
+    const logQ = plan === 0 ? logOneMinus(pt, q) : 0;
+    const factor = focus(q, logQ, gamma, plan);
+    const w = sampleWeights === null ? 1 : sampleWeights[i];
+    const t = classWeights[label * weightStride] * w;
+    const loss = t === 0 ? 0 : weighted(t * (0 - logP), factor, logOneMinus(pt, q), gamma);
+    block += loss;
+    weightSum += w;
+    counted++;
+    if (losses !== null) losses[i] = loss;
+    if (perClass !== null) addToClass(perClass, label, loss, w);
+    if (grad !== null) {
+      const ratio = q === 0 ? -1 : logP / q;
+      const s = t === 0 ? 0 : gradScale * t * factor * (gamma * pt * ratio - 1);
+      for (let c = 0; c < classes; c++) grad[start + c] = (-s / total) * Math.exp(pred[start + c] - m);
+      grad[start + label] = s * q;
+    }
+  }
+  addBlock(params, block, counted, weightSum);
+  return -1;
+}

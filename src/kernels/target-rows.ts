@@ -1,0 +1,160 @@
+import {
+  addBlock, addToClass, BLOCK, CLASS_WEIGHT_STRIDE, EPSILON, FROM_LOGITS, GAMMA, GRAD_SCALE, HAS_IGNORE, IGNORE_INDEX,
+  LOG_EPSILON, LOG_ONE_MINUS_EPSILON, SMOOTHING, type Frame, type Targets, type Values,
+} from './frame.js';
+import { clippedLog, clippedLogOneMinus, clippedOneMinus, isClipped } from './math/clip.js';
+import { focus, logOneMinus, powerPlan, weighted } from './math/focus.js';
+import { expSumExcept, rowMax } from './math/softmax.js';
+
+// Target distributions (assembly/target-rows.ts): one-hot or soft target rows, or class
+// indices with label smoothing (target c = s / C + (1 - s) [c = label]). Every class with a
+// non-zero target and weight contributes alpha_c * y_c * w * (1 - p_c)^gamma * -ln p_c.
+// Logits: with m the max and r = sum of e^(z_j - m) over all j but the argmax,
+// ln p_c = z_c - m - log1p(r); 1 - p_c is r / (1 + r) for the argmax, else -expm1(ln p_c).
+// Their gradient, with G_c = d loss / d ln p_c = alpha_c y_c w (1 - p_c)^gamma (gamma p_c
+// ln p_c / (1 - p_c) - 1): d loss / d z_j = G_j (1 - p_j) - p_j * (sum over c != j of G_c).
+
+export function targetRowLoss(frame: Frame, pred: ArrayLike<number>, target: Targets, n: number, classes: number): number {
+  return targetRows(frame, pred, target, n, classes, null);
+}
+
+export function targetRowLossGrad(
+  frame: Frame, pred: ArrayLike<number>, target: Targets, n: number, classes: number, grad: Values | null,
+): number {
+  return targetRows(frame, pred, target, n, classes, grad);
+}
+
+/** The targets of one row: a stored row, or smoothed class indices. */
+interface RowTargets {
+  targets: Targets;
+  start: number;
+  label: number;
+  spread: number;
+  keep: number;
+}
+
+const targetOf = (r: RowTargets, c: number): number =>
+  r.label < 0 ? r.targets[r.start + c] : c === r.label ? r.spread + r.keep : r.spread;
+
+function targetRows(
+  frame: Frame, pred: ArrayLike<number>, target: Targets, n: number, classes: number, grad: Values | null,
+): number {
+  const params = frame.params;
+  const smoothing = params[SMOOTHING];
+  const fromLabels = smoothing > 0;
+  const hasIgnore = params[HAS_IGNORE] !== 0;
+  const ignore = params[IGNORE_INDEX];
+  const { sampleWeights, losses, perClass } = frame;
+  const row: RowTargets = { targets: target, start: 0, label: -1, spread: smoothing / classes, keep: 1 - smoothing };
+  let block = 0;
+  let weightSum = 0;
+  let counted = 0;
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && i % BLOCK === 0) {
+      addBlock(params, block, counted, weightSum);
+      block = weightSum = counted = 0;
+    }
+    const start = i * classes;
+    if (fromLabels) {
+      const label = target[i];
+      if (hasIgnore && label === ignore) {
+        if (losses !== null) losses[i] = 0;
+        if (grad !== null) grad.fill(0, start, start + classes);
+        continue;
+      }
+      if (!(label >= 0 && label < classes)) return i;
+      row.label = label;
+    } else {
+      row.start = start;
+    }
+    const w = sampleWeights === null ? 1 : sampleWeights[i];
+    const loss = params[FROM_LOGITS] !== 0
+      ? logitRow(frame, pred, start, row, classes, w, grad)
+      : probabilityRow(frame, pred, start, row, classes, w, grad);
+    if (loss < 0) return i;
+    block += loss;
+    weightSum += w;
+    counted++;
+    if (losses !== null) losses[i] = loss;
+    if (perClass !== null && fromLabels) addToClass(perClass, row.label, loss, w);
+  }
+  addBlock(params, block, counted, weightSum);
+  return -1;
+}
+
+/** The row's weighted loss (its gradient into grad), or -1 for a probability outside [0, 1]. */
+function probabilityRow(
+  frame: Frame, pred: ArrayLike<number>, start: number, row: RowTargets, classes: number, w: number, grad: Values | null,
+): number {
+  const params = frame.params;
+  const eps = params[EPSILON];
+  const logEps = params[LOG_EPSILON];
+  const logHigh = params[LOG_ONE_MINUS_EPSILON];
+  const gamma = params[GAMMA];
+  const plan = powerPlan(gamma);
+  const weightStride = params[CLASS_WEIGHT_STRIDE];
+  let total = 0;
+  for (let c = 0; c < classes; c++) {
+    const t = frame.classWeights[c * weightStride] * targetOf(row, c) * w;
+    let g = 0;
+    if (t !== 0) {
+      const x = pred[start + c];
+      if (!(x >= 0 && x <= 1)) return -1;
+      const logQ = clippedLogOneMinus(x, eps, logEps, logHigh);
+      total += weighted(t * (0 - clippedLog(x, eps, logHigh)), focus(clippedOneMinus(x, eps), logQ, gamma, plan), logQ, gamma);
+      if (grad !== null && !isClipped(x, eps)) {
+        const q = 1 - x;
+        const ratio = q === 0 ? -1 : Math.log(x) / q;
+        g = params[GRAD_SCALE] * t * focus(q, plan === 0 ? Math.log1p(-x) : 0, gamma, plan) * (gamma * ratio - 1 / x);
+      }
+    }
+    if (grad !== null) grad[start + c] = g;
+  }
+  return total;
+}
+
+/** The row's weighted loss (its gradient into grad), or -1 for NaN, +Infinity or no finite logit. */
+function logitRow(
+  frame: Frame, pred: ArrayLike<number>, start: number, row: RowTargets, classes: number, w: number, grad: Values | null,
+): number {
+  const m = rowMax(pred, start, classes);
+  if (!(m < Infinity && m > -Infinity)) return -1;
+  let top = 0;
+  while (pred[start + top] !== m) top++;
+  const rest = expSumExcept(pred, start, classes, top, m);
+  const logTotal = Math.log1p(rest);
+  const qTop = rest / (1 + rest);
+  const params = frame.params;
+  const gamma = params[GAMMA];
+  const plan = powerPlan(gamma);
+  const weightStride = params[CLASS_WEIGHT_STRIDE];
+  // Per class: t (alpha y w), ln p, p, 1 - p and (1 - p)^gamma.
+  const term = (c: number) => {
+    const t = frame.classWeights[c * weightStride] * targetOf(row, c) * w;
+    const logP = pred[start + c] - m - logTotal;
+    const p = Math.exp(logP);
+    const q = c === top ? qTop : -Math.expm1(logP);
+    const logQ = plan === 0 ? logOneMinus(p, q) : 0;
+    return { t, logP, p, q, logQ, factor: focus(q, logQ, gamma, plan) };
+  };
+  const slope = (e: ReturnType<typeof term>) => e.t * e.factor * (gamma * e.p * (e.q === 0 ? -1 : e.logP / e.q) - 1);
+  let total = 0;
+  let all = 0;
+  let allButTop = 0;
+  for (let c = 0; c < classes; c++) {
+    const e = term(c);
+    if (e.t === 0) continue;
+    total += weighted(e.t * (0 - e.logP), e.factor, e.logQ, gamma);
+    const g = slope(e);
+    all += g;
+    if (c !== top) allButTop += g;
+  }
+  if (grad !== null) {
+    for (let j = 0; j < classes; j++) {
+      const e = term(j);
+      const own = e.t === 0 ? 0 : slope(e);
+      grad[start + j] = params[GRAD_SCALE] * (own * e.q - e.p * (j === top ? allButTop : all - own));
+    }
+  }
+  return total;
+}

@@ -1,0 +1,69 @@
+import type { KernelInstance } from '../backend/instance.js';
+import type { Values } from '../kernels/frame.js';
+import type { CommonSettings } from '../options/common.js';
+import { lengthOf } from '../options/read.js';
+import { makeFrame, type FrameSettings } from './frame.js';
+import { gradientCorrection, provisionalScale, reduce, totalsOf, type Totals } from './reduce.js';
+import { runPlan, type Plan } from './run.js';
+
+export interface Evaluation {
+  /** The reduced loss, or each sample's (binary: element's) loss for reduction 'none'. */
+  loss: number | Float64Array;
+  grad: Values | null;
+  totals: Totals;
+  /** Per class (binary: per column) loss sums with their carries, counts and weight sums, if asked for. */
+  perClass: Float64Array | null;
+}
+
+/** Runs a plan to its result: frame, chunks, reduction, and the gradient's final scale. */
+export function evaluate(
+  instance: KernelInstance, plan: Plan, s: CommonSettings, frame: Omit<FrameSettings, 'ignore' | 'hasIgnore' | 'gradScale' | 'sampleWeights'>,
+  grad: Values | null,
+): Evaluation {
+  const { fn, reduction, normalizer, sampleWeight } = s;
+  if (sampleWeight !== undefined && lengthOf(fn, 'sampleWeight', sampleWeight) !== plan.n) {
+    throw new RangeError(`${fn}: sampleWeight has ${sampleWeight.length} weights but the batch has ${plan.n} samples`);
+  }
+  const samples = plan.n * (plan.kind === 'binary' ? plan.classes : 1);
+  const losses = reduction === 'none' ? new Float64Array(samples) : null;
+  const pass = (gradScale: number) => {
+    const callFrame = makeFrame(fn, instance, plan.classes, {
+      ...frame,
+      ignore: plan.ignore,
+      hasIgnore: plan.hasIgnore,
+      gradScale,
+      sampleWeights: sampleWeight !== undefined,
+    });
+    runPlan(instance, plan, callFrame, sampleWeight === undefined ? null : { fn, values: sampleWeight }, { losses, grad });
+    return callFrame;
+  };
+  const provisional = provisionalScale(reduction, normalizer, samples);
+  let callFrame = pass(provisional);
+  const totals = totalsOf(callFrame);
+  const correction = grad === null ? 1 : gradientCorrection(totals, reduction, normalizer, samples);
+  if (correction !== 1) {
+    // A float32 gradient rescaled after rounding would be rounded twice: compute it again
+    // with the scale now known instead (only 'weightedMean', or 'mean' with ignored samples).
+    if (grad instanceof Float32Array) callFrame = pass(provisional * correction);
+    else for (let k = 0; k < grad!.length; k++) grad![k] *= correction;
+  }
+  return {
+    loss: losses ?? reduce(totals, reduction as Exclude<typeof reduction, 'none'>, normalizer),
+    grad,
+    totals,
+    perClass: callFrame.perClass === null ? null : callFrame.perClass.slice(),
+  };
+}
+
+/** The caller's gradOut, checked, or a fresh Float64Array. */
+export function gradientOutput(fn: string, gradOut: Values | undefined, length: number, yPred: unknown): Values {
+  if (gradOut === undefined) return new Float64Array(length);
+  if (gradOut.length !== length) {
+    throw new RangeError(`${fn}: gradOut has ${gradOut.length} values but yPred has ${length}`);
+  }
+  if (ArrayBuffer.isView(yPred) && yPred.buffer === gradOut.buffer &&
+    gradOut.byteOffset < yPred.byteOffset + yPred.byteLength && yPred.byteOffset < gradOut.byteOffset + gradOut.byteLength) {
+    throw new RangeError(`${fn}: gradOut must not share memory with yPred`);
+  }
+  return gradOut;
+}

@@ -1,0 +1,77 @@
+import { labelError, notANumber, rowError, flatName } from '../errors.js';
+import type { Batch } from '../shape.js';
+
+/** p_t and the label of each sample, gathered on the host into the chunk buffers. */
+export interface GatherSource {
+  readonly ignore: number;
+  readonly hasIgnore: boolean;
+  /** Fills p[j] = p_t and labels[j] (-1 when ignored) for samples [start, start + m). */
+  fill(start: number, m: number): void;
+}
+
+/**
+ * For probabilities with class indices where copying whole rows would move C times the data
+ * the loss needs (nested rows, plain arrays, wide typed rows). Each sample's label, row and
+ * p_t are read once; labels, rows and types are checked here, p_t's range by the kernel.
+ */
+export function gatherSource(batch: Batch, p: Float64Array, labels: Int32Array, ignoreIndex: number | undefined): GatherSource {
+  const { fn, classes, shape } = batch;
+  const y = batch.yTrue;
+  const hasIgnore = ignoreIndex !== undefined;
+  const badLabel = (i: number, t: unknown) => labelError(fn, `yTrue[${i}]`, t, classes, ignoreIndex, shape);
+  if (batch.predRows) {
+    const rows = batch.yPred as ArrayLike<ArrayLike<unknown>>;
+    return {
+      ignore: -1,
+      hasIgnore,
+      fill(start, m) {
+        // Locals, not closure variables, in the loop: V8 keeps them in registers.
+        const Y = y;
+        const R = rows;
+        const P = p;
+        const L = labels;
+        const C = classes;
+        for (let j = 0, i = start; j < m; j++, i++) {
+          const row = R[i];
+          if (typeof row !== 'object' || row === null || row.length !== C) throw rowError(fn, 'yPred', i, row, C, shape);
+          const t = Y[i];
+          if (hasIgnore && t === ignoreIndex) {
+            L[j] = -1;
+            P[j] = 1;
+            continue;
+          }
+          if (typeof t !== 'number' || t >>> 0 !== t || t >= C) throw badLabel(i, t);
+          const x = row[t];
+          if (typeof x !== 'number') throw notANumber(fn, `yPred[${i}][${t}]`, x);
+          P[j] = x;
+          L[j] = t;
+        }
+      },
+    };
+  }
+  const flat = batch.yPred;
+  return {
+    ignore: -1,
+    hasIgnore,
+    fill(start, m) {
+      const Y = y;
+      const F = flat;
+      const P = p;
+      const L = labels;
+      const C = classes;
+      for (let j = 0, i = start; j < m; j++, i++) {
+        const t = Y[i];
+        if (hasIgnore && t === ignoreIndex) {
+          L[j] = -1;
+          P[j] = 1;
+          continue;
+        }
+        if (typeof t !== 'number' || t >>> 0 !== t || t >= C) throw badLabel(i, t);
+        const x = F[i * C + t];
+        if (typeof x !== 'number') throw notANumber(fn, flatName('yPred', i, C, t), x);
+        P[j] = x;
+        L[j] = t;
+      }
+    },
+  };
+}

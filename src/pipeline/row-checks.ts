@@ -1,0 +1,39 @@
+import { notANumber, show } from '../errors.js';
+import type { Batch } from '../shape.js';
+
+/**
+ * checkRows: that every row of yPred is what the loss expects, probabilities summing to 1
+ * (within `tolerance`), or, with fromLogits, not already probabilities. A debugging aid: it
+ * reads every entry of every row, which the loss itself does not.
+ */
+export function rowChecks(batch: Batch, tolerance: number, fromLogits: boolean): (start: number, m: number) => void {
+  const { fn, classes, yPred } = batch;
+  return (start, m) => {
+    for (let i = start; i < start + m; i++) {
+      const row = batch.predRows ? (yPred[i] as ArrayLike<unknown>) : null;
+      let sum = 0;
+      let probabilities = true;
+      for (let c = 0; c < classes; c++) {
+        const v = row === null ? yPred[i * classes + c] : row[c];
+        if (typeof v !== 'number') throw notANumber(fn, `yPred[${i}]`, v);
+        if (!(v >= 0 && v <= 1)) {
+          if (!fromLogits) {
+            throw new RangeError(`${fn}: checkRows: yPred[${i}] has ${show(v)} at class ${c}, which is not a probability; if yPred holds logits, pass fromLogits: true`);
+          }
+          probabilities = false;
+        }
+        sum += v;
+      }
+      const distribution = probabilities && Math.abs(sum - 1) <= tolerance;
+      if (fromLogits && distribution) {
+        throw new RangeError(`${fn}: checkRows: yPred[${i}] is a probability distribution (entries in [0, 1] summing to ${sum}), but fromLogits is true`);
+      }
+      if (!fromLogits && !distribution) {
+        throw new RangeError(
+          `${fn}: checkRows: yPred[${i}] sums to ${sum}, not 1 (tolerance ${tolerance}); softmax outputs sum to 1 — ` +
+            'for independent sigmoid outputs use binaryFocalLoss, for logits pass fromLogits: true',
+        );
+      }
+    }
+  };
+}

@@ -1,0 +1,77 @@
+import type { KernelInstance } from '../backend/instance.js';
+import { flatName, notANumber, rowError } from '../errors.js';
+import type { Batch } from '../shape.js';
+
+/** Rows of values (predictions, or binary targets) as the kernels read them. */
+export interface RowSource {
+  /** Rows [start, start + m) as `classes` values each, row-major: a view of the chunk buffer or the input itself. */
+  fill(start: number, m: number): ArrayLike<number>;
+}
+
+/**
+ * Copies whole rows of `values` (N rows, or flat N·C) into the chunk buffer, or lets the
+ * kernel read a typed array where it is. Values are only type-checked here (a typed array's
+ * set() would turn "0.5" into 0.5); their ranges are the kernel's to check. f32 receives
+ * rows that are all Float32Array, so they are copied as they are; null makes them f64.
+ */
+export function rowSource(
+  batch: Batch, argument: string, values: ArrayLike<unknown>, rows: boolean, instance: KernelInstance, f64: Float64Array,
+  f32: Float32Array | null,
+): RowSource {
+  const { fn, classes, shape } = batch;
+  if (!rows) {
+    if (ArrayBuffer.isView(values)) {
+      const typed = values as unknown as Float64Array;
+      if (instance.reads(typed)) return { fill: (start, m) => typed.subarray(start * classes, (start + m) * classes) };
+      const into = f32 !== null && values instanceof Float32Array ? f32 : f64;
+      return {
+        fill(start, m) {
+          into.set(typed.subarray(start * classes, (start + m) * classes));
+          return into;
+        },
+      };
+    }
+    return {
+      fill(start, m) {
+        const from = start * classes;
+        for (let k = 0; k < m * classes; k++) {
+          const v = values[from + k];
+          if (typeof v !== 'number') {
+            const i = start + Math.floor(k / classes);
+            throw notANumber(fn, flatName(argument, i, classes, k - (i - start) * classes), v);
+          }
+          f64[k] = v;
+        }
+        return f64;
+      },
+    };
+  }
+  const chunk: unknown[] = [];
+  return {
+    fill(start, m) {
+      chunk.length = m;
+      let allF32 = f32 !== null;
+      for (let j = 0; j < m; j++) {
+        const row = (chunk[j] = values[start + j]);
+        if (typeof row !== 'object' || row === null || (row as ArrayLike<unknown>).length !== classes) {
+          throw rowError(fn, argument, start + j, row, classes, shape);
+        }
+        allF32 &&= row instanceof Float32Array;
+      }
+      const into = allF32 ? f32! : f64;
+      for (let j = 0; j < m; j++) {
+        const row = chunk[j] as ArrayLike<unknown>;
+        if (ArrayBuffer.isView(row)) {
+          into.set(row as unknown as Float64Array, j * classes);
+          continue;
+        }
+        for (let c = 0; c < classes; c++) {
+          const v = row[c];
+          if (typeof v !== 'number') throw notANumber(fn, `${argument}[${start + j}][${c}]`, v);
+          into[j * classes + c] = v;
+        }
+      }
+      return into;
+    },
+  };
+}

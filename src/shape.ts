@@ -1,0 +1,130 @@
+import { describe } from './errors.js';
+import { isArrayLike, lengthOf } from './options/read.js';
+
+/**
+ * What a call's yTrue and yPred hold: N samples of C classes (binary: K labels), each side
+ * as N rows or as one flat row-major buffer. Only the first element of each is looked at
+ * here; everything else is checked as the chunks are filled.
+ */
+export interface Batch {
+  readonly fn: string;
+  readonly n: number;
+  readonly classes: number;
+  readonly yTrue: ArrayLike<unknown>;
+  /** yTrue holds N rows (target rows, or binary targets of K labels) rather than N values. */
+  readonly trueRows: boolean;
+  readonly yPred: ArrayLike<unknown>;
+  /** yPred holds N rows rather than one flat buffer of N·C values. */
+  readonly predRows: boolean;
+  /** yPred is a Float32Array (or its first row is): epsilon 'auto' is then 2^-23. */
+  readonly f32: boolean;
+  /** " (N samples × C classes ...)", for the shape errors. */
+  readonly shape: string;
+  /** How messages name yTrue and yPred ("labels" and "predictions" for a workspace). */
+  readonly trueName: string;
+  readonly predName: string;
+}
+
+/** A tensor's values and shape, for TensorFlow.js tensors (dataSync) and ONNX Runtime ones (data, dims). */
+function tensorValues(value: object): { values: ArrayLike<number>; shape: number[] } | null {
+  const t = value as { dataSync?: unknown; shape?: unknown; data?: unknown; dims?: unknown };
+  if (typeof t.dataSync === 'function' && Array.isArray(t.shape)) {
+    return { values: (t.dataSync as () => ArrayLike<number>).call(value), shape: t.shape as number[] };
+  }
+  if (ArrayBuffer.isView(t.data) && Array.isArray(t.dims)) {
+    return { values: t.data as unknown as ArrayLike<number>, shape: (t.dims as unknown[]).map(Number) };
+  }
+  return null;
+}
+
+/** An argument as the array-like it must be: tensors become their values; everything else is checked. */
+export function arrayArgument(fn: string, name: string, value: unknown): { values: ArrayLike<unknown>; tensorShape: number[] | null } {
+  if (typeof value === 'object' && value !== null && !isArrayLike(value)) {
+    const tensor = tensorValues(value);
+    if (tensor !== null) {
+      if (tensor.values instanceof BigInt64Array || tensor.values instanceof BigUint64Array) {
+        throw new TypeError(`${fn}: ${name} is an int64 tensor; convert it to int32 or float32 first`);
+      }
+      return { values: tensor.values, tensorShape: tensor.shape };
+    }
+  }
+  if (!isArrayLike(value) || value instanceof DataView) {
+    throw new TypeError(`${fn}: ${name} must be an array or typed array, got ${describe(value)}`);
+  }
+  if (value instanceof BigInt64Array || value instanceof BigUint64Array) {
+    throw new TypeError(`${fn}: ${name} must hold numbers, got a ${value.constructor.name} (convert BigInts with Number())`);
+  }
+  lengthOf(fn, name, value);
+  return { values: value, tensorShape: null };
+}
+
+const rowsOf = (values: ArrayLike<unknown>, n: number, width: number): ArrayLike<unknown> =>
+  ArrayBuffer.isView(values)
+    ? Array.from({ length: n }, (_, i) => (values as unknown as Float64Array).subarray(i * width, (i + 1) * width))
+    : values;
+
+const holdsRows = (values: ArrayLike<unknown>): boolean =>
+  !ArrayBuffer.isView(values) && values.length > 0 && isArrayLike(values[0]);
+
+/**
+ * The batch of focalLoss (`binary`: binaryFocalLoss, whose yTrue and yPred have one shape).
+ * `classes` pins C (K); without it C is yPred's row length, or its length / N when flat.
+ */
+export function describeBatch(fn: string, yTrue: unknown, yPred: unknown, classes: number | undefined, binary: boolean): Batch {
+  const truth = arrayArgument(fn, 'yTrue', yTrue);
+  const pred = arrayArgument(fn, 'yPred', yPred);
+  let t = truth.values;
+  let p = pred.values;
+  // A tensor of shape [N, C] (or [N, 1] labels) arrives flat; its shape says what it is.
+  const width = pred.tensorShape?.length === 2 ? pred.tensorShape[1] : undefined;
+  if (classes === undefined && width !== undefined) classes = width;
+  if (truth.tensorShape?.length === 2 && truth.tensorShape[1] > 1) {
+    t = rowsOf(t, truth.tensorShape[0], truth.tensorShape[1]);
+    if (binary) p = rowsOf(p, truth.tensorShape[0], truth.tensorShape[1]);
+  }
+  const trueRows = holdsRows(t);
+  const predRows = holdsRows(p);
+  let n = t.length;
+  if (binary && !trueRows && !predRows && classes !== undefined && classes > 1) {
+    if (t.length % classes !== 0) {
+      throw new RangeError(`${fn}: flat yTrue has ${t.length} values, which is not a multiple of classes = ${classes}`);
+    }
+    n = t.length / classes;
+  }
+  if (n === 0) throw new RangeError(`${fn}: empty batch: yTrue has no ${binary ? 'elements' : 'samples'}`);
+
+  if (binary && trueRows !== predRows) {
+    throw new RangeError(`${fn}: yTrue and yPred must have the same shape: both flat, or both N × K rows`);
+  }
+  if (predRows) {
+    if (p.length !== n) {
+      throw new RangeError(`${fn}: yPred has ${p.length} rows but yTrue has ${n} ${binary ? 'rows' : 'labels'}`);
+    }
+    const first = p[0] as ArrayLike<unknown>;
+    const width = lengthOf(fn, 'yPred[0]', first);
+    if (classes !== undefined && width !== classes) {
+      throw new RangeError(`${fn}: yPred[0] has ${width} values, but classes is ${classes}`);
+    }
+    if (width === 0) throw new RangeError(`${fn}: yPred[0] is an empty row; need at least one ${binary ? 'label' : 'class'}`);
+    return batch(fn, n, width, t, trueRows, p, true, first instanceof Float32Array, classes !== undefined, binary);
+  }
+  const length = p.length;
+  const c = classes ?? (binary ? 1 : length / n);
+  if (length !== n * c || length === 0 || !Number.isInteger(c)) {
+    if (binary && classes === undefined) throw new RangeError(`${fn}: yPred has ${length} elements but yTrue has ${n}`);
+    const expected = classes !== undefined
+      ? `expected ${n} ${binary ? 'rows' : 'samples'} × ${c} ${binary ? 'labels' : 'classes'} = ${n * c}`
+      : `which is not a positive multiple of the ${n} labels in yTrue`;
+    throw new RangeError(`${fn}: flat yPred has length ${length}, ${expected}`);
+  }
+  return batch(fn, n, c, t, trueRows, p, false, p instanceof Float32Array, classes !== undefined, binary);
+}
+
+function batch(
+  fn: string, n: number, classes: number, yTrue: ArrayLike<unknown>, trueRows: boolean, yPred: ArrayLike<unknown>,
+  predRows: boolean, f32: boolean, pinned: boolean, binary: boolean,
+): Batch {
+  const what = binary ? `${n} rows × ${classes} labels` : `${n} samples × ${classes} classes`;
+  const shape = ` (the batch is ${what}${pinned ? '' : ', as inferred from the shapes; pass classes to pin C'})`;
+  return { fn, n, classes, yTrue, trueRows, yPred, predRows, f32, shape, trueName: 'yTrue', predName: 'yPred' };
+}
