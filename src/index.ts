@@ -5,3 +5,7 @@ export type { BinaryFocalLossGradOptions, BinaryFocalLossOptions } from './optio
 export type { CommonOptions, PerSample, Reduction } from './options/common.js';
 export type { FocalLossGradOptions, FocalLossOptions } from './options/focal-loss-options.js';
 export { createWorkspace, type Dtype, type Workspace, type WorkspaceLossOptions, type WorkspaceOptions } from './workspace.js';
+export {
+  createBinaryFocalLossAccumulator, createFocalLossAccumulator, type AccumulatorState, type AccumulatorSummary,
+  type BinaryFocalLossAccumulatorOptions, type ClassSummary, type FocalLossAccumulator, type FocalLossAccumulatorOptions,
+} from './accumulator.js';
