@@ -1,3 +1,5 @@
+import { sumError } from './math/sum';
+
 // A kernel call's frame: the parameters the host writes before each call and the running
 // totals the kernels add to, as f64 slots at one address. Keeping them in memory rather
 // than in arguments gives every kernel one signature, (frame, pred, target, n, classes
@@ -88,9 +90,8 @@ export function pointer(frame: usize, slot: i32): usize {
 export function addCompensated(at: usize, x: f64): void {
   const sum = load<f64>(at);
   const t = sum + x;
-  const carry = abs(sum) >= abs(x) ? sum - t + x : x - t + sum;
   store<f64>(at, t);
-  store<f64>(at, load<f64>(at, 8) + carry, 8);
+  store<f64>(at, load<f64>(at, 8) + sumError(sum, x, t), 8);
 }
 
 /** Adds a chunk's results to the running totals. */

@@ -186,23 +186,30 @@ function pairLoss<Power>(
   const scale = f64x2.mul(t, f64x2.sub(zero, logP));
   let loss = f64x2.mul(scale, factor);
   const dropped = v128.or(none, f64x2.eq(t, zero));
-  if (power.general) {
-    const tiny = v128.andnot(v128.and(f64x2.lt(factor, f64x2.splat(SMALLEST_NORMAL)), f64x2.gt(factor, zero)), dropped);
-    if (v128.any_true(tiny)) loss = logSpaceLoss(loss, tiny, scale, logQ, gamma);
-  }
+  const tiny = v128.andnot(v128.and(f64x2.lt(factor, f64x2.splat(SMALLEST_NORMAL)), f64x2.gt(factor, zero)), dropped);
+  if (v128.any_true(tiny)) loss = logSpaceLoss(loss, tiny, scale, x, q, gamma);
   return v128.andnot(loss, dropped);
 }
 
-/** scale * q^gamma as exp(gamma ln q + ln scale) in the lanes of `tiny`. */
-function logSpaceLoss(loss: v128, tiny: v128, scale: v128, logQ: v128, gamma: v128): v128 {
+/**
+ * scale * q^gamma as exp(gamma ln q + ln scale) in the lanes of `tiny`, where q^gamma is
+ * subnormal; ln q as clippedLogOneMinus takes it (q is exact where it is below 0.5).
+ */
+function logSpaceLoss(loss: v128, tiny: v128, scale: v128, x: v128, q: v128, gamma: v128): v128 {
   const g = f64x2.extract_lane(gamma, 0);
   if (i64x2.extract_lane(tiny, 0) != 0) {
-    loss = f64x2.replace_lane(loss, 0, Math.exp(g * f64x2.extract_lane(logQ, 0) + Math.log(f64x2.extract_lane(scale, 0))));
+    loss = f64x2.replace_lane(loss, 0, logSpace(g, f64x2.extract_lane(x, 0), f64x2.extract_lane(q, 0), f64x2.extract_lane(scale, 0)));
   }
   if (i64x2.extract_lane(tiny, 1) != 0) {
-    loss = f64x2.replace_lane(loss, 1, Math.exp(g * f64x2.extract_lane(logQ, 1) + Math.log(f64x2.extract_lane(scale, 1))));
+    loss = f64x2.replace_lane(loss, 1, logSpace(g, f64x2.extract_lane(x, 1), f64x2.extract_lane(q, 1), f64x2.extract_lane(scale, 1)));
   }
   return loss;
+}
+
+// @ts-ignore: decorator
+@inline
+function logSpace(gamma: f64, x: f64, q: f64, scale: f64): f64 {
+  return Math.exp(gamma * (q < 0.5 ? Math.log(q) : Math.log1p(-x)) + Math.log(scale));
 }
 
 // @ts-ignore: decorator

@@ -6,6 +6,7 @@ import {
 import { clippedLog, clippedLogOneMinus, clippedOneMinus } from './math/clip';
 import { focus, logOneMinus, powerPlan } from './math/focus';
 import { expSumExcept, rowMax } from './math/softmax';
+import { sumError } from './math/sum';
 
 // Target distributions: one-hot or soft target rows, or class indices with label smoothing
 // (target c = s / C + (1 - s) [c = label], computed here rather than stored). Every class
@@ -113,6 +114,7 @@ function probabilityRow<T>(
   const gradF32 = flag(frame, GRAD_F32);
   const gradScale = param(frame, GRAD_SCALE);
   let total: f64 = 0;
+  let carry: f64 = 0;
   for (let c = 0; c < classes; c++) {
     const t = load<f64>(weights + <usize>c * weightStride) * targetOf(targets, label, spread, keep, c) * w;
     let g: f64 = 0;
@@ -122,7 +124,10 @@ function probabilityRow<T>(
       const logQ = clippedLogOneMinus(x, eps, logEps, logHigh);
       const factor = focus(clippedOneMinus(x, eps), logQ, gamma, plan);
       const scale = t * (0 - clippedLog(x, eps, logHigh));
-      total += factor < SMALLEST_NORMAL && factor > 0 ? Math.exp(gamma * logQ + Math.log(scale)) : scale * factor;
+      const term = factor < SMALLEST_NORMAL && factor > 0 ? Math.exp(gamma * logQ + Math.log(scale)) : scale * factor;
+      const sum = total + term;
+      carry += sumError(total, term, sum);
+      total = sum;
       const q = 1 - x;
       if (gradRow != 0 && !(x < eps || q < eps)) {
         const ratio = q == 0 ? -1 : Math.log(x) / q;
@@ -131,7 +136,8 @@ function probabilityRow<T>(
     }
     if (gradRow != 0) storeEntry(gradRow, c, g, gradF32);
   }
-  return total;
+  // An infinite term makes the carry Inf - Inf = NaN; the sum itself is then the answer.
+  return isFinite(total) ? total + carry : total;
 }
 
 /** The row's weighted loss (and gradient when gradRow != 0), or -1 for NaN, +Inf or no finite logit. */
@@ -150,8 +156,11 @@ function logitRow<T>(
   const gamma = param(frame, GAMMA);
   const plan = powerPlan(gamma);
   let total: f64 = 0;
+  let carry: f64 = 0;
   let all: f64 = 0;
+  let allCarry: f64 = 0;
   let allButTop: f64 = 0;
+  let allButTopCarry: f64 = 0;
   for (let c = 0; c < classes; c++) {
     const t = load<f64>(weights + <usize>c * weightStride) * targetOf(targets, label, spread, keep, c) * w;
     if (t == 0) continue;
@@ -161,13 +170,24 @@ function logitRow<T>(
     const logQ = plan == 0 ? logOneMinus(p, q) : 0;
     const factor = focus(q, logQ, gamma, plan);
     const scale = t * (0 - logP);
-    total += factor < SMALLEST_NORMAL && factor > 0 ? Math.exp(gamma * logQ + Math.log(scale)) : scale * factor;
+    const term = factor < SMALLEST_NORMAL && factor > 0 ? Math.exp(gamma * logQ + Math.log(scale)) : scale * factor;
+    const sum = total + term;
+    carry += sumError(total, term, sum);
+    total = sum;
     if (gradRow != 0) {
       const g = t * factor * (gamma * p * (q == 0 ? -1 : logP / q) - 1);
-      all += g;
-      if (c != top) allButTop += g;
+      const s = all + g;
+      allCarry += sumError(all, g, s);
+      all = s;
+      if (c != top) {
+        const u = allButTop + g;
+        allButTopCarry += sumError(allButTop, g, u);
+        allButTop = u;
+      }
     }
   }
+  all += allCarry;
+  allButTop += allButTopCarry;
   if (gradRow != 0) {
     const gradF32 = flag(frame, GRAD_F32);
     const gradScale = param(frame, GRAD_SCALE);
@@ -182,5 +202,6 @@ function logitRow<T>(
       storeEntry(gradRow, j, gradScale * (own * q - p * others), gradF32);
     }
   }
-  return total;
+  // An infinite term makes the carry Inf - Inf = NaN; the sum itself is then the answer.
+  return isFinite(total) ? total + carry : total;
 }

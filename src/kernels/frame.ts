@@ -1,4 +1,5 @@
 import type { KernelExports } from '../generated/kernel-exports.js';
+import { sumError } from './math/sum.js';
 
 // The host's side of a kernel call's frame (assembly/frame.ts holds the same slot numbers):
 // the parameters written before a call and the running totals the kernels add to. The wasm
@@ -70,7 +71,7 @@ export type JsKernel = (
 export function addCompensated(params: Float64Array, at: number, x: number): void {
   const sum = params[at];
   const t = sum + x;
-  params[at + 1] += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
+  params[at + 1] += sumError(sum, x, t);
   params[at] = t;
 }
 

@@ -5,6 +5,7 @@ import {
 import { clippedLog, clippedLogOneMinus, clippedOneMinus, isClipped } from './math/clip.js';
 import { focus, logOneMinus, powerPlan, weighted } from './math/focus.js';
 import { expSumExcept, rowMax } from './math/softmax.js';
+import { sumError } from './math/sum.js';
 
 // Target distributions (assembly/target-rows.ts): one-hot or soft target rows, or class
 // indices with label smoothing (target c = s / C + (1 - s) [c = label]). Every class with a
@@ -94,6 +95,7 @@ function probabilityRow(
   const plan = powerPlan(gamma);
   const weightStride = params[CLASS_WEIGHT_STRIDE];
   let total = 0;
+  let carry = 0;
   for (let c = 0; c < classes; c++) {
     const t = frame.classWeights[c * weightStride] * targetOf(row, c) * w;
     let g = 0;
@@ -101,7 +103,10 @@ function probabilityRow(
       const x = pred[start + c];
       if (!(x >= 0 && x <= 1)) return -1;
       const logQ = clippedLogOneMinus(x, eps, logEps, logHigh);
-      total += weighted(t * (0 - clippedLog(x, eps, logHigh)), focus(clippedOneMinus(x, eps), logQ, gamma, plan), logQ, gamma);
+      const term = weighted(t * (0 - clippedLog(x, eps, logHigh)), focus(clippedOneMinus(x, eps), logQ, gamma, plan), logQ, gamma);
+      const sum = total + term;
+      carry += sumError(total, term, sum);
+      total = sum;
       if (grad !== null && !isClipped(x, eps)) {
         const q = 1 - x;
         const ratio = q === 0 ? -1 : Math.log(x) / q;
@@ -110,7 +115,8 @@ function probabilityRow(
     }
     if (grad !== null) grad[start + c] = g;
   }
-  return total;
+  // An infinite term makes the carry Inf - Inf = NaN; the sum itself is then the answer.
+  return Number.isFinite(total) ? total + carry : total;
 }
 
 /** The row's weighted loss (its gradient into grad), or -1 for NaN, +Infinity or no finite logit. */
@@ -138,17 +144,23 @@ function logitRow(
     return { t, logP, p, q, logQ, factor: focus(q, logQ, gamma, plan) };
   };
   const slope = (e: ReturnType<typeof term>) => e.t * e.factor * (gamma * e.p * (e.q === 0 ? -1 : e.logP / e.q) - 1);
-  let total = 0;
-  let all = 0;
-  let allButTop = 0;
+  // Three compensated sums: the loss, and the gradient's sums of G over all classes and all but the argmax.
+  const sums = new Float64Array(6);
+  const add = (k: number, x: number) => {
+    const s = sums[k] + x;
+    sums[k + 1] += sumError(sums[k], x, s);
+    sums[k] = s;
+  };
   for (let c = 0; c < classes; c++) {
     const e = term(c);
     if (e.t === 0) continue;
-    total += weighted(e.t * (0 - e.logP), e.factor, e.logQ, gamma);
+    add(0, weighted(e.t * (0 - e.logP), e.factor, e.logQ, gamma));
     const g = slope(e);
-    all += g;
-    if (c !== top) allButTop += g;
+    add(2, g);
+    if (c !== top) add(4, g);
   }
+  const all = sums[2] + sums[3];
+  const allButTop = sums[4] + sums[5];
   if (grad !== null) {
     for (let j = 0; j < classes; j++) {
       const e = term(j);
@@ -156,5 +168,5 @@ function logitRow(
       grad[start + j] = params[GRAD_SCALE] * (own * e.q - e.p * (j === top ? allButTop : all - own));
     }
   }
-  return total;
+  return Number.isFinite(sums[0]) ? sums[0] + sums[1] : sums[0];
 }

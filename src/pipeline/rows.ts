@@ -56,6 +56,9 @@ export function rowSource(
         if (typeof row !== 'object' || row === null || (row as ArrayLike<unknown>).length !== classes) {
           throw rowError(fn, argument, start + j, row, classes, shape);
         }
+        if (row instanceof BigInt64Array || row instanceof BigUint64Array) {
+          throw new TypeError(`${fn}: ${argument}[${start + j}] must hold numbers, got a ${row.constructor.name}`);
+        }
         allF32 &&= row instanceof Float32Array;
       }
       const into = allF32 ? f32! : f64;

@@ -1,3 +1,5 @@
+import { sumError } from './sum.js';
+
 // Row maxima and sums of exponentials, as in assembly/math/softmax.ts.
 
 /** The row's largest value; NaN if any value is NaN. */
@@ -11,9 +13,22 @@ export function rowMax(row: ArrayLike<number>, start: number, classes: number): 
   return m;
 }
 
-/** The sum over the row of e^(z_c - m), without entry `skip`. */
+const EXP_BLOCK = 512;
+
+/**
+ * The sum over the row of e^(z_c - m), without entry `skip`: blocks summed plainly, added
+ * with Neumaier's compensation, so rows of millions of classes keep full accuracy.
+ */
 export function expSumExcept(row: ArrayLike<number>, start: number, classes: number, skip: number, m: number): number {
   let total = 0;
-  for (let c = 0; c < classes; c++) if (c !== skip) total += Math.exp(row[start + c] - m);
-  return total;
+  let carry = 0;
+  for (let c = 0; c < classes; ) {
+    const end = Math.min(c + EXP_BLOCK, classes);
+    let block = 0;
+    for (; c < end; c++) if (c !== skip) block += Math.exp(row[start + c] - m);
+    const t = total + block;
+    carry += sumError(total, block, t);
+    total = t;
+  }
+  return total + carry;
 }
