@@ -1,12 +1,13 @@
 import {
   addCompensated, addToClass, BINARY_ALPHA, BLOCK, COUNT, EPSILON, flag, FROM_LOGITS, GAMMA, GRAD_F32, GRAD_SCALE,
-  LOG_EPSILON, LOG_ONE_MINUS_EPSILON, LOSSES, param, PER_CLASS, pointer, PRED_F32, SAMPLE_WEIGHTS, SMOOTHING, SUM,
+  LOG_EPSILON, LOG_ONE_MINUS_EPSILON, LOSSES, param, PER_CLASS, pointer, SAMPLE_WEIGHTS, SMOOTHING, SUM,
   WEIGHT_SUM,
 } from './frame';
 import { clippedLog, clippedLogOneMinus, clippedOneMinus, clippedProbability } from './math/clip';
 import { focus, logOneMinus, powerPlan } from './math/focus';
 
-// Sigmoid (binary, multi-label) focal loss over n rows of K elements (K = 1: flat input):
+// Sigmoid (binary, multi-label) focal loss over n rows of K elements (K = 1: flat input), in
+// f64 (the host widens f32 as it copies, which costs little beside the per-element work):
 // predictions x (probabilities, or logits when FROM_LOGITS) against targets y in [0, 1]
 // (smoothed here to y (1 - s) + s / 2), per element
 //   alpha_t * w * (1 - p_t)^gamma * BCE,  p_t = p y + (1 - p)(1 - y),
@@ -20,21 +21,17 @@ import { focus, logOneMinus, powerPlan } from './math/focus';
 //   d/dx = alpha_t w Q^gamma ((1 - y) p - y (1 - p) - gamma (2y - 1) p (1 - p) BCE / Q)
 
 export function binaryLoss(frame: usize, pred: usize, target: usize, n: i32, classes: i32): i32 {
-  return flag(frame, PRED_F32)
-    ? rowsOf<f32>(frame, pred, target, n, classes, 0)
-    : rowsOf<f64>(frame, pred, target, n, classes, 0);
+  return rowsOf(frame, pred, target, n, classes, 0);
 }
 
 export function binaryLossGrad(frame: usize, pred: usize, target: usize, n: i32, classes: i32, grad: usize): i32 {
-  return flag(frame, PRED_F32)
-    ? rowsOf<f32>(frame, pred, target, n, classes, grad)
-    : rowsOf<f64>(frame, pred, target, n, classes, grad);
+  return rowsOf(frame, pred, target, n, classes, grad);
 }
 
 const SMALLEST_NORMAL: f64 = 2.2250738585072014e-308;
 
 /** Returns -1, or the first row with an invalid prediction or target. */
-function rowsOf<T>(frame: usize, pred: usize, target: usize, n: i32, classes: i32, grad: usize): i32 {
+function rowsOf(frame: usize, pred: usize, target: usize, n: i32, classes: i32, grad: usize): i32 {
   const fromLogits = flag(frame, FROM_LOGITS);
   const alpha = param(frame, BINARY_ALPHA);
   const keep = 1 - param(frame, SMOOTHING);
@@ -56,7 +53,7 @@ function rowsOf<T>(frame: usize, pred: usize, target: usize, n: i32, classes: i3
     const w = sampleWeights != 0 ? load<f64>(sampleWeights + (<usize>i << 3)) : 1;
     for (let k = 0; k < classes; k++) {
       const e = <usize>i * <usize>classes + <usize>k;
-      const v = <f64>load<T>(pred + (e << alignof<T>()));
+      const v = load<f64>(pred + (e << 3));
       const raw = load<f64>(target + (e << 3));
       if (fromLogits ? v != v : !(v >= 0 && v <= 1)) return i;
       if (!(raw >= 0 && raw <= 1)) return i;

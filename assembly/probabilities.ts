@@ -6,7 +6,7 @@ import {
 import {
   clippedLog, clippedLogOneMinus, clippedOneMinus, vclipLow, vclippedLogOneMinus, vclippedOneMinus,
 } from './math/clip';
-import { focus, Pow0, Pow05, Pow1, Pow15, Pow2, Pow25, PowAny, PowPlan, powerPlan, PowRuntime } from './math/focus';
+import { focus, Pow0, Pow1, Pow15, Pow2, PowAny, PowPlan, powerPlan, PowRuntime } from './math/focus';
 import { vlog, vlogNormal } from './math/vector-math';
 
 // Class-index targets with probabilities: sample i's loss reads one entry, p_t = pred[i][t],
@@ -20,9 +20,9 @@ import { vlog, vlogNormal } from './math/vector-math';
 // The plain case (no per-sample output, weights, per-class sums or gradient) runs a
 // straight-line f64x2 loop specialised for the common gammas; everything else runs one
 // general loop. Both compute each loss with the same operations in the same order and add
-// them up the same way (two f64x2 accumulators per block of BLOCK samples, the block's
-// remainder one by one, blocks added with Neumaier's compensation), so the loss of a
-// gradient call is bit-identical to the loss alone.
+// them up the same way (pairs into one f64x2 accumulator per block of BLOCK samples, an odd
+// last sample alone, blocks added with Neumaier's compensation), so the loss of a gradient
+// call is bit-identical to the loss alone.
 
 const SMALLEST_NORMAL: f64 = 2.2250738585072014e-308;
 
@@ -53,8 +53,6 @@ function probabilities(frame: usize, pred: usize, labels: usize, n: i32, classes
   if (gamma == 0) return plainLoop<Pow0>(frame, pred, labels, n, classes, gathered);
   if (gamma == 1) return plainLoop<Pow1>(frame, pred, labels, n, classes, gathered);
   if (gamma == 1.5) return plainLoop<Pow15>(frame, pred, labels, n, classes, gathered);
-  if (gamma == 0.5) return plainLoop<Pow05>(frame, pred, labels, n, classes, gathered);
-  if (gamma == 2.5) return plainLoop<Pow25>(frame, pred, labels, n, classes, gathered);
   if (powerPlan(gamma) != 0) return plainLoop<PowPlan>(frame, pred, labels, n, classes, gathered);
   return plainLoop<PowAny>(frame, pred, labels, n, classes, gathered);
 }
@@ -114,44 +112,30 @@ function plainLoop<Power>(frame: usize, pred: usize, labels: usize, n: i32, clas
   while (i < n) {
     const blockStart = i;
     const end = min(i + BLOCK, n);
-    let acc0 = zero;
-    let acc1 = zero;
+    let acc = zero;
     let ok = i64x2.splat(-1);
     let counted = 0;
-    for (; i + 4 <= end; i += 4) {
+    for (; i + 2 <= end; i += 2) {
       const at = labels + (<usize>i << 2);
       let l0 = load<i32>(at);
       let l1 = load<i32>(at, 4);
-      let l2 = load<i32>(at, 8);
-      let l3 = load<i32>(at, 12);
       const ig0 = hasIgnore && l0 == ignore;
       const ig1 = hasIgnore && l1 == ignore;
-      const ig2 = hasIgnore && l2 == ignore;
-      const ig3 = hasIgnore && l3 == ignore;
-      if (((<u32>l0 >= uClasses) & !ig0) | ((<u32>l1 >= uClasses) & !ig1) |
-        ((<u32>l2 >= uClasses) & !ig2) | ((<u32>l3 >= uClasses) & !ig3)) {
+      if (((<u32>l0 >= uClasses) & !ig0) | ((<u32>l1 >= uClasses) & !ig1)) {
         return firstInvalid(frame, pred, labels, blockStart, n, classes, gathered);
       }
       l0 = select(0, l0, ig0);
       l1 = select(0, l1, ig1);
-      l2 = select(0, l2, ig2);
-      l3 = select(0, l3, ig3);
-      counted += 4 - <i32>ig0 - <i32>ig1 - <i32>ig2 - <i32>ig3;
-      const p01 = loadPair(row, (<usize>l0 << shift) & pick, row + stride, (<usize>l1 << shift) & pick, f32);
-      const p23 = loadPair(row + 2 * stride, (<usize>l2 << shift) & pick, row + 3 * stride, (<usize>l3 << shift) & pick, f32);
-      row += 4 * stride;
-      const none01 = ignoredPair(ig0, ig1);
-      const none23 = ignoredPair(ig2, ig3);
-      ok = v128.and(ok, v128.or(none01, v128.and(f64x2.ge(p01, zero), f64x2.le(p01, one))));
-      ok = v128.and(ok, v128.or(none23, v128.and(f64x2.ge(p23, zero), f64x2.le(p23, one))));
-      const a01 = loadWeightPair(weights, weightStride, l0, l1);
-      const a23 = loadWeightPair(weights, weightStride, l2, l3);
-      acc0 = f64x2.add(acc0, pairLoss<Power>(power, p01, a01, none01, gamma, plan, eps, oneMinusEps, logEps, logHigh, one, zero, false));
-      acc1 = f64x2.add(acc1, pairLoss<Power>(power, p23, a23, none23, gamma, plan, eps, oneMinusEps, logEps, logHigh, one, zero, false));
+      counted += 2 - <i32>ig0 - <i32>ig1;
+      const p = loadPair(row, (<usize>l0 << shift) & pick, row + stride, (<usize>l1 << shift) & pick, f32);
+      row += 2 * stride;
+      const none = ignoredPair(ig0, ig1);
+      ok = v128.and(ok, v128.or(none, v128.and(f64x2.ge(p, zero), f64x2.le(p, one))));
+      const a = loadWeightPair(weights, weightStride, l0, l1);
+      acc = f64x2.add(acc, pairLoss<Power>(power, p, a, none, gamma, plan, eps, oneMinusEps, logEps, logHigh, one, zero, false));
     }
     if (!i64x2.all_true(ok)) return firstInvalid(frame, pred, labels, blockStart, n, classes, gathered);
-    acc0 = f64x2.add(acc0, acc1);
-    let block = f64x2.extract_lane(acc0, 0) + f64x2.extract_lane(acc0, 1);
+    let block = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
     for (; i < end; i++) {
       const loss = oneSample(frame, row, labels, i, classes, 0, gathered);
       if (loss < 0) return i;
@@ -166,8 +150,8 @@ function plainLoop<Power>(frame: usize, pred: usize, labels: usize, n: i32, clas
 
 /**
  * The weighted losses of two samples: (alpha * w * -ln p) * (1 - p)^gamma, 0 in ignored lanes
- * and where alpha or w is 0 (never 0 * Inf). `fixTiny` recomputes lanes whose factor is
- * subnormal in log space, so a large weight does not scale up a result that lost its digits.
+ * and where alpha or w is 0 (never 0 * Inf). Lanes whose factor is subnormal are recomputed
+ * in log space, so a large weight does not scale up a result that lost its digits.
  */
 // @ts-ignore: decorator
 @inline
@@ -252,69 +236,43 @@ function generalLoop(frame: usize, pred: usize, labels: usize, n: i32, classes: 
     while (i < n) {
       const blockStart = i;
       const end = min(i + BLOCK, n);
-      let acc0 = zero;
-      let acc1 = zero;
+      let acc = zero;
       let weightAcc = zero;
       let ok = i64x2.splat(-1);
       let counted = 0;
-      for (; i + 4 <= end; i += 4) {
+      for (; i + 2 <= end; i += 2) {
         const at = labels + (<usize>i << 2);
         let l0 = load<i32>(at);
         let l1 = load<i32>(at, 4);
-        let l2 = load<i32>(at, 8);
-        let l3 = load<i32>(at, 12);
         const ig0 = hasIgnore && l0 == ignore;
         const ig1 = hasIgnore && l1 == ignore;
-        const ig2 = hasIgnore && l2 == ignore;
-        const ig3 = hasIgnore && l3 == ignore;
-        if (((<u32>l0 >= uClasses) & !ig0) | ((<u32>l1 >= uClasses) & !ig1) |
-          ((<u32>l2 >= uClasses) & !ig2) | ((<u32>l3 >= uClasses) & !ig3)) {
+        if (((<u32>l0 >= uClasses) & !ig0) | ((<u32>l1 >= uClasses) & !ig1)) {
           return firstInvalid(frame, pred, labels, blockStart, n, classes, gathered);
         }
         l0 = select(0, l0, ig0);
         l1 = select(0, l1, ig1);
-        l2 = select(0, l2, ig2);
-        l3 = select(0, l3, ig3);
-        counted += 4 - <i32>ig0 - <i32>ig1 - <i32>ig2 - <i32>ig3;
-        const p01 = loadPair(row, (<usize>l0 << shift) & pick, row + stride, (<usize>l1 << shift) & pick, f32);
-        const p23 = loadPair(row + 2 * stride, (<usize>l2 << shift) & pick, row + 3 * stride, (<usize>l3 << shift) & pick, f32);
-        const none01 = ignoredPair(ig0, ig1);
-        const none23 = ignoredPair(ig2, ig3);
-        ok = v128.and(ok, v128.or(none01, v128.and(f64x2.ge(p01, zero), f64x2.le(p01, one))));
-        ok = v128.and(ok, v128.or(none23, v128.and(f64x2.ge(p23, zero), f64x2.le(p23, one))));
-        let w01 = one;
-        let w23 = one;
-        if (sampleWeights != 0) {
-          w01 = v128.load(sampleWeights + (<usize>i << 3));
-          w23 = v128.load(sampleWeights + (<usize>i << 3), 16);
-        }
-        weightAcc = f64x2.add(weightAcc, f64x2.add(v128.andnot(w01, none01), v128.andnot(w23, none23)));
-        const t01 = f64x2.mul(loadWeightPair(weights, weightStride, l0, l1), w01);
-        const t23 = f64x2.mul(loadWeightPair(weights, weightStride, l2, l3), w23);
-        const loss01 = pairLoss<PowRuntime>(power, p01, t01, none01, gamma, plan, eps, oneMinusEps, logEps, logHigh, one, zero, fullDomain);
-        const loss23 = pairLoss<PowRuntime>(power, p23, t23, none23, gamma, plan, eps, oneMinusEps, logEps, logHigh, one, zero, fullDomain);
-        acc0 = f64x2.add(acc0, loss01);
-        acc1 = f64x2.add(acc1, loss23);
-        if (losses != 0) {
-          v128.store(losses + (<usize>i << 3), loss01);
-          v128.store(losses + (<usize>i << 3), loss23, 16);
-        }
+        counted += 2 - <i32>ig0 - <i32>ig1;
+        const p = loadPair(row, (<usize>l0 << shift) & pick, row + stride, (<usize>l1 << shift) & pick, f32);
+        const none = ignoredPair(ig0, ig1);
+        ok = v128.and(ok, v128.or(none, v128.and(f64x2.ge(p, zero), f64x2.le(p, one))));
+        const w = sampleWeights != 0 ? v128.load(sampleWeights + (<usize>i << 3)) : one;
+        weightAcc = f64x2.add(weightAcc, v128.andnot(w, none));
+        const t = f64x2.mul(loadWeightPair(weights, weightStride, l0, l1), w);
+        const loss = pairLoss<PowRuntime>(power, p, t, none, gamma, plan, eps, oneMinusEps, logEps, logHigh, one, zero, fullDomain);
+        acc = f64x2.add(acc, loss);
+        if (losses != 0) v128.store(losses + (<usize>i << 3), loss);
         if (perClass != 0) {
-          if (!ig0) addToClass(perClass, l0, f64x2.extract_lane(loss01, 0), f64x2.extract_lane(w01, 0));
-          if (!ig1) addToClass(perClass, l1, f64x2.extract_lane(loss01, 1), f64x2.extract_lane(w01, 1));
-          if (!ig2) addToClass(perClass, l2, f64x2.extract_lane(loss23, 0), f64x2.extract_lane(w23, 0));
-          if (!ig3) addToClass(perClass, l3, f64x2.extract_lane(loss23, 1), f64x2.extract_lane(w23, 1));
+          if (!ig0) addToClass(perClass, l0, f64x2.extract_lane(loss, 0), f64x2.extract_lane(w, 0));
+          if (!ig1) addToClass(perClass, l1, f64x2.extract_lane(loss, 1), f64x2.extract_lane(w, 1));
         }
         if (grad != 0) {
-          const g01 = pairGradient(p01, t01, none01, gamma, plan, eps, one, zero, fullDomain, frame);
-          const g23 = pairGradient(p23, t23, none23, gamma, plan, eps, one, zero, fullDomain, frame);
-          storeGradients(frame, grad, i, classes, gathered, l0, l1, l2, l3, g01, g23);
+          const g = pairGradient(p, t, none, gamma, plan, eps, one, zero, fullDomain, frame);
+          storeGradients(frame, grad, i, classes, gathered, l0, l1, g);
         }
-        row += 4 * stride;
+        row += 2 * stride;
       }
       if (!i64x2.all_true(ok)) return firstInvalid(frame, pred, labels, blockStart, n, classes, gathered);
-      acc0 = f64x2.add(acc0, acc1);
-      let block = f64x2.extract_lane(acc0, 0) + f64x2.extract_lane(acc0, 1);
+      let block = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
       let weightSum = f64x2.extract_lane(weightAcc, 0) + f64x2.extract_lane(weightAcc, 1);
       for (; i < end; i++) {
         const loss = oneSample(frame, row, labels, i, classes, grad, gathered);
@@ -375,29 +333,21 @@ function pairGradient(
   return v128.andnot(g, v128.or(v128.or(none, clipped), f64x2.eq(t, zero)));
 }
 
-/** Writes four samples' gradients: whole rows of zeros with d loss / d p_t at the label, or one value each (gathered). */
-function storeGradients(
-  frame: usize, grad: usize, i: i32, classes: i32, gathered: bool, l0: i32, l1: i32, l2: i32, l3: i32, g01: v128, g23: v128,
-): void {
+/** Writes two samples' gradients: whole rows of zeros with d loss / d p_t at the label, or one value each (gathered). */
+function storeGradients(frame: usize, grad: usize, i: i32, classes: i32, gathered: bool, l0: i32, l1: i32, g: v128): void {
   const f32 = flag(frame, GRAD_F32);
   const size: usize = f32 ? 4 : 8;
   const rowSize: usize = gathered ? size : <usize>classes * size;
   const base = grad + <usize>i * rowSize;
-  if (!gathered) memory.fill(base, 0, 4 * rowSize);
+  if (!gathered) memory.fill(base, 0, 2 * rowSize);
   const at0 = base + (gathered ? 0 : <usize>l0 * size);
   const at1 = base + rowSize + (gathered ? 0 : <usize>l1 * size);
-  const at2 = base + 2 * rowSize + (gathered ? 0 : <usize>l2 * size);
-  const at3 = base + 3 * rowSize + (gathered ? 0 : <usize>l3 * size);
   if (f32) {
-    store<f32>(at0, <f32>f64x2.extract_lane(g01, 0));
-    store<f32>(at1, <f32>f64x2.extract_lane(g01, 1));
-    store<f32>(at2, <f32>f64x2.extract_lane(g23, 0));
-    store<f32>(at3, <f32>f64x2.extract_lane(g23, 1));
+    store<f32>(at0, <f32>f64x2.extract_lane(g, 0));
+    store<f32>(at1, <f32>f64x2.extract_lane(g, 1));
   } else {
-    store<f64>(at0, f64x2.extract_lane(g01, 0));
-    store<f64>(at1, f64x2.extract_lane(g01, 1));
-    store<f64>(at2, f64x2.extract_lane(g23, 0));
-    store<f64>(at3, f64x2.extract_lane(g23, 1));
+    store<f64>(at0, f64x2.extract_lane(g, 0));
+    store<f64>(at1, f64x2.extract_lane(g, 1));
   }
 }
 

@@ -1,6 +1,6 @@
 import {
   addToClass, addTotals, BLOCK, CLASS_WEIGHT_STRIDE, CLASS_WEIGHTS, COUNT, EPSILON, flag, FROM_LOGITS, GAMMA, GRAD_F32,
-  GRAD_SCALE, HAS_IGNORE, IGNORE_INDEX, LOG_EPSILON, LOG_ONE_MINUS_EPSILON, LOSSES, param, PER_CLASS, pointer, PRED_F32,
+  GRAD_SCALE, HAS_IGNORE, IGNORE_INDEX, LOG_EPSILON, LOG_ONE_MINUS_EPSILON, LOSSES, param, PER_CLASS, pointer,
   SAMPLE_WEIGHTS, SMOOTHING,
 } from './frame';
 import { clippedLog, clippedLogOneMinus, clippedOneMinus } from './math/clip';
@@ -8,7 +8,8 @@ import { focus, logOneMinus, powerPlan } from './math/focus';
 import { expSumExcept, rowMax } from './math/softmax';
 import { sumError } from './math/sum';
 
-// Target distributions: one-hot or soft target rows, or class indices with label smoothing
+// Target distributions (f64 predictions: the host widens f32 as it copies, which costs
+// little beside the per-class work): one-hot or soft target rows, or class indices with label smoothing
 // (target c = s / C + (1 - s) [c = label], computed here rather than stored). Every class
 // with a non-zero target and weight contributes
 //   alpha_c * y_c * w * (1 - p_c)^gamma * -ln p_c,
@@ -26,19 +27,15 @@ const SMALLEST_NORMAL: f64 = 2.2250738585072014e-308;
 
 /** target: n rows of f64 targets, or, when the frame's SMOOTHING > 0, n i32 class indices. */
 export function targetRowLoss(frame: usize, pred: usize, target: usize, n: i32, classes: i32): i32 {
-  return flag(frame, PRED_F32)
-    ? rowsOf<f32>(frame, pred, target, n, classes, 0)
-    : rowsOf<f64>(frame, pred, target, n, classes, 0);
+  return rowsOf(frame, pred, target, n, classes, 0);
 }
 
 export function targetRowLossGrad(frame: usize, pred: usize, target: usize, n: i32, classes: i32, grad: usize): i32 {
-  return flag(frame, PRED_F32)
-    ? rowsOf<f32>(frame, pred, target, n, classes, grad)
-    : rowsOf<f64>(frame, pred, target, n, classes, grad);
+  return rowsOf(frame, pred, target, n, classes, grad);
 }
 
 /** Returns -1, or the first row with an invalid label, probability or logit. */
-function rowsOf<T>(frame: usize, pred: usize, target: usize, n: i32, classes: i32, grad: usize): i32 {
+function rowsOf(frame: usize, pred: usize, target: usize, n: i32, classes: i32, grad: usize): i32 {
   const smoothing = param(frame, SMOOTHING);
   const fromLabels = smoothing > 0;
   const spread = smoothing / <f64>classes;
@@ -59,7 +56,7 @@ function rowsOf<T>(frame: usize, pred: usize, target: usize, n: i32, classes: i3
       block = weightSum = 0;
       counted = 0;
     }
-    const row = pred + ((<usize>i * <usize>classes) << alignof<T>());
+    const row = pred + ((<usize>i * <usize>classes) << 3);
     const gradRow = grad + <usize>i * gradRowBytes;
     let label = -1;
     if (fromLabels) {
@@ -74,8 +71,8 @@ function rowsOf<T>(frame: usize, pred: usize, target: usize, n: i32, classes: i3
     const targets: usize = fromLabels ? 0 : target + ((<usize>i * <usize>classes) << 3);
     const w = sampleWeights != 0 ? load<f64>(sampleWeights + (<usize>i << 3)) : 1;
     const loss = fromLogits
-      ? logitRow<T>(frame, row, targets, label, spread, keep, classes, w, grad != 0 ? gradRow : 0)
-      : probabilityRow<T>(frame, row, targets, label, spread, keep, classes, w, grad != 0 ? gradRow : 0);
+      ? logitRow(frame, row, targets, label, spread, keep, classes, w, grad != 0 ? gradRow : 0)
+      : probabilityRow(frame, row, targets, label, spread, keep, classes, w, grad != 0 ? gradRow : 0);
     if (loss < 0) return i;
     block += loss;
     weightSum += w;
@@ -101,7 +98,7 @@ function storeEntry(gradRow: usize, c: i32, g: f64, f32: bool): void {
 }
 
 /** The row's weighted loss (and gradient when gradRow != 0), or -1 for a probability outside [0, 1]. */
-function probabilityRow<T>(
+function probabilityRow(
   frame: usize, row: usize, targets: usize, label: i32, spread: f64, keep: f64, classes: i32, w: f64, gradRow: usize,
 ): f64 {
   const weights = pointer(frame, CLASS_WEIGHTS);
@@ -119,7 +116,7 @@ function probabilityRow<T>(
     const t = load<f64>(weights + <usize>c * weightStride) * targetOf(targets, label, spread, keep, c) * w;
     let g: f64 = 0;
     if (t != 0) {
-      const x = <f64>load<T>(row + (<usize>c << alignof<T>()));
+      const x = load<f64>(row + (<usize>c << 3));
       if (!(x >= 0 && x <= 1)) return -1;
       const logQ = clippedLogOneMinus(x, eps, logEps, logHigh);
       const factor = focus(clippedOneMinus(x, eps), logQ, gamma, plan);
@@ -141,14 +138,14 @@ function probabilityRow<T>(
 }
 
 /** The row's weighted loss (and gradient when gradRow != 0), or -1 for NaN, +Inf or no finite logit. */
-function logitRow<T>(
+function logitRow(
   frame: usize, row: usize, targets: usize, label: i32, spread: f64, keep: f64, classes: i32, w: f64, gradRow: usize,
 ): f64 {
-  const m = rowMax<T>(row, classes);
+  const m = rowMax<f64>(row, classes);
   if (!(m < Infinity && m > -Infinity)) return -1;
   let top = 0;
-  while (<f64>load<T>(row + (<usize>top << alignof<T>())) != m) top++;
-  const rest = expSumExcept<T>(row, classes, top, m);
+  while (load<f64>(row + (<usize>top << 3)) != m) top++;
+  const rest = expSumExcept<f64>(row, classes, top, m);
   const logTotal = Math.log1p(rest);
   const qTop = rest / (1 + rest);
   const weights = pointer(frame, CLASS_WEIGHTS);
@@ -164,7 +161,7 @@ function logitRow<T>(
   for (let c = 0; c < classes; c++) {
     const t = load<f64>(weights + <usize>c * weightStride) * targetOf(targets, label, spread, keep, c) * w;
     if (t == 0) continue;
-    const logP = <f64>load<T>(row + (<usize>c << alignof<T>())) - m - logTotal;
+    const logP = load<f64>(row + (<usize>c << 3)) - m - logTotal;
     const p = Math.exp(logP);
     const q = c == top ? qTop : -Math.expm1(logP);
     const logQ = plan == 0 ? logOneMinus(p, q) : 0;
@@ -193,7 +190,7 @@ function logitRow<T>(
     const gradScale = param(frame, GRAD_SCALE);
     for (let j = 0; j < classes; j++) {
       const t = load<f64>(weights + <usize>j * weightStride) * targetOf(targets, label, spread, keep, j) * w;
-      const logP = <f64>load<T>(row + (<usize>j << alignof<T>())) - m - logTotal;
+      const logP = load<f64>(row + (<usize>j << 3)) - m - logTotal;
       const p = Math.exp(logP);
       const q = j == top ? qTop : -Math.expm1(logP);
       let own: f64 = 0;

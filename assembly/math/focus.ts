@@ -44,12 +44,6 @@ export class Pow0 {
   // @ts-ignore: decorator
   @inline apply(q: v128, logQ: v128, gamma: v128, plan: i32): v128 { return f64x2.splat(1); }
 }
-export class Pow05 {
-  // @ts-ignore: decorator
-  @inline get general(): bool { return false; }
-  // @ts-ignore: decorator
-  @inline apply(q: v128, logQ: v128, gamma: v128, plan: i32): v128 { return f64x2.sqrt(q); }
-}
 export class Pow1 {
   // @ts-ignore: decorator
   @inline get general(): bool { return false; }
@@ -67,14 +61,6 @@ export class Pow2 {
   @inline get general(): bool { return false; }
   // @ts-ignore: decorator
   @inline apply(q: v128, logQ: v128, gamma: v128, plan: i32): v128 { return f64x2.mul(q, q); }
-}
-export class Pow25 {
-  // @ts-ignore: decorator
-  @inline get general(): bool { return false; }
-  // @ts-ignore: decorator
-  @inline apply(q: v128, logQ: v128, gamma: v128, plan: i32): v128 {
-    return f64x2.mul(f64x2.mul(q, q), f64x2.sqrt(q));
-  }
 }
 /** Any other integer or half-integer gamma up to 16: the multiplications in a loop. */
 export class PowPlan {

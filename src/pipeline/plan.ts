@@ -40,14 +40,16 @@ export function focalLossPlan(batch: Batch, s: FocalLossSettings, instance: Kern
   const scratch = instance.scratch;
   const step = chunkRows(classes);
   const check = s.rowTolerance > 0 ? rowChecks(batch, s.rowTolerance, s.fromLogits) : null;
-  const pred = () => rowSource(batch, 'yPred', batch.yPred, batch.predRows, instance, scratch.f64('pred'), scratch.f32('pred'));
+  // The target-row kernels read f64 only; the others take f32 rows as they are.
+  const pred = (f32: boolean) =>
+    rowSource(batch, 'yPred', batch.yPred, batch.predRows, instance, scratch.f64('pred'), f32 ? scratch.f32('pred') : null);
   const base = { n, classes, step, chunkLabels: null };
 
   if (batch.trueRows || s.labelSmoothing > 0) {
     if (batch.trueRows && s.ignoreIndex !== undefined) {
       throw new RangeError(`${s.fn}: ignoreIndex applies to class-index targets, but yTrue holds target rows`);
     }
-    const rows = pred();
+    const rows = pred(false);
     const alpha = s.alpha;
     const reads = (c: number) => (typeof alpha === 'object' ? alpha[c] : (alpha ?? 1)) !== 0;
     const targets = batch.trueRows
@@ -72,7 +74,7 @@ export function focalLossPlan(batch: Batch, s: FocalLossSettings, instance: Kern
     (instance.reads(flat) || classes * flat.BYTES_PER_ELEMENT <= NARROW_ROW_BYTES)
   );
   if (wholeRows) {
-    const rows = pred();
+    const rows = pred(true);
     const labels = labelSource(batch, instance, scratch.i32('target'), s.ignoreIndex);
     return {
       ...base,
@@ -110,7 +112,7 @@ export function binaryFocalLossPlan(batch: Batch, s: BinaryFocalLossSettings, in
   const { n, classes } = batch;
   reserve(instance, classes, needs, 8 * classes, 8 * classes, 1);
   const scratch = instance.scratch;
-  const pred = rowSource(batch, 'yPred', batch.yPred, batch.predRows, instance, scratch.f64('pred'), scratch.f32('pred'));
+  const pred = rowSource(batch, 'yPred', batch.yPred, batch.predRows, instance, scratch.f64('pred'), null);
   const targets = rowSource(batch, 'yTrue', batch.yTrue, batch.trueRows, instance, scratch.f64('target'), null);
   return {
     kind: 'binary',
