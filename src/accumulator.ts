@@ -1,15 +1,11 @@
-import type { KernelInstance } from './backend/instance.js';
-import { selectInstance, type BackendChoice } from './backend/loader.js';
-import { binaryFrame } from './binary-focal-loss.js';
+import type { BackendChoice } from './backend/loader.js';
 import { show } from './errors.js';
-import { focalFrame } from './focal-loss.js';
 import { PER_CLASS_SLOTS } from './kernels/frame.js';
 import { readBinaryFocalLossOptions, type BinaryFocalLossSettings } from './options/binary-focal-loss-options.js';
-import type { Reduction } from './options/common.js';
+import { epsilonFor, type Reduction } from './options/common.js';
 import { readFocalLossOptions, type FocalLossSettings } from './options/focal-loss-options.js';
 import { isArrayLike, ownOptions } from './options/read.js';
-import { evaluate } from './pipeline/evaluate.js';
-import { binaryFocalLossPlan, focalLossPlan } from './pipeline/plan.js';
+import { computeLoss } from './pipeline/compute.js';
 import { describeBatch } from './shape.js';
 
 /** Options of {@link createFocalLossAccumulator}: fixed for every update. */
@@ -146,19 +142,11 @@ class Accumulator {
     const binary = this.loss === 'binaryFocalLoss';
     const batch = describeBatch(fn, yTrue, yPred, this.classes ?? undefined, binary);
     // epsilon 'auto' follows the first chunk's dtype, so every chunk is clipped alike.
-    const epsilon = this.epsilon ?? (batch.f32 ? 2 ** -23 : 2 ** -52);
-    const instance: KernelInstance = selectInstance(s.backend, fn);
-    const evaluation = instance.exclusive(fn, () => {
-      const needs = { losses: false, grad: false, perClass: true };
-      if (binary) {
-        const b = s as BinaryFocalLossSettings;
-        const plan = binaryFocalLossPlan(batch, b, instance, needs);
-        return evaluate(instance, plan, { ...b, reduction: 'sum' }, { ...binaryFrame(batch, b, true), epsilon }, null);
-      }
-      const f = s as FocalLossSettings;
-      const plan = focalLossPlan(batch, f, instance, needs);
-      return evaluate(instance, plan, { ...f, reduction: 'sum' }, { ...focalFrame(batch, f, true), epsilon }, null);
-    });
+    const epsilon = this.epsilon ?? epsilonFor('auto', batch.f32);
+    const extras = { perClass: true, epsilon };
+    const evaluation = binary
+      ? computeLoss({ loss: 'binaryFocalLoss', settings: { ...(s as BinaryFocalLossSettings), reduction: 'sum' } }, batch, null, extras)
+      : computeLoss({ loss: 'focalLoss', settings: { ...(s as FocalLossSettings), reduction: 'sum' } }, batch, null, extras);
     this.add(batch.classes, epsilon, evaluation.totals.sum, 0, evaluation.totals.count, evaluation.totals.weightSum, 0, evaluation.perClass!);
     return this;
   }

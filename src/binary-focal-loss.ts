@@ -1,13 +1,10 @@
-import { selectInstance } from './backend/loader.js';
 import type { Values } from './kernels/frame.js';
 import {
   readBinaryFocalLossOptions, type BinaryFocalLossGradOptions, type BinaryFocalLossOptions, type BinaryFocalLossSettings,
 } from './options/binary-focal-loss-options.js';
-import { epsilonFor, type PerSample } from './options/common.js';
-import type { LossAndGradient } from './focal-loss.js';
-import { evaluate, gradientOutput } from './pipeline/evaluate.js';
-import type { FrameSettings } from './pipeline/frame.js';
-import { binaryFocalLossPlan } from './pipeline/plan.js';
+import type { PerSample } from './options/common.js';
+import { computeLoss } from './pipeline/compute.js';
+import { gradientOutput, type LossAndGradient } from './pipeline/evaluate.js';
 import { describeBatch, type Batch } from './shape.js';
 
 /** Targets or predictions of binaryFocalLoss: N values, or N rows of K. */
@@ -45,23 +42,6 @@ export function binaryFocalLossGrad(yTrue: unknown, yPred: unknown, options?: un
 }
 
 function compute(s: BinaryFocalLossSettings, batch: Batch, withGrad: boolean): { loss: number | Float64Array; grad: Values | null } {
-  const instance = selectInstance(s.backend, s.fn);
   const grad = withGrad ? gradientOutput(s.fn, s.gradOut, batch.n * batch.classes, batch.yPred) : null;
-  return instance.exclusive(s.fn, () => {
-    const plan = binaryFocalLossPlan(batch, s, instance, { losses: s.reduction === 'none', grad: withGrad, perClass: false });
-    const { loss } = evaluate(instance, plan, s, binaryFrame(batch, s, false), grad);
-    return { loss, grad };
-  });
-}
-
-export function binaryFrame(batch: Batch, s: BinaryFocalLossSettings, perClass: boolean): Omit<FrameSettings, 'ignore' | 'hasIgnore' | 'gradScale' | 'sampleWeights'> {
-  return {
-    gamma: s.gamma,
-    epsilon: epsilonFor(s.epsilon, batch.f32),
-    smoothing: s.labelSmoothing,
-    fromLogits: s.fromLogits,
-    alpha: undefined,
-    binaryAlpha: s.alpha,
-    perClass,
-  };
+  return { loss: computeLoss({ loss: 'binaryFocalLoss', settings: s }, batch, grad).loss, grad };
 }

@@ -1,25 +1,16 @@
-import type { BackendChoice } from './backend/loader.js';
-import { selectInstance } from './backend/loader.js';
 import type { Values } from './kernels/frame.js';
-import { epsilonFor, type PerSample } from './options/common.js';
+import type { PerSample } from './options/common.js';
 import {
   readFocalLossArguments, readFocalLossOptions, type FocalLossGradOptions, type FocalLossOptions, type FocalLossSettings,
 } from './options/focal-loss-options.js';
-import { evaluate, gradientOutput } from './pipeline/evaluate.js';
-import type { FrameSettings } from './pipeline/frame.js';
-import { focalLossPlan } from './pipeline/plan.js';
+import { computeLoss } from './pipeline/compute.js';
+import { gradientOutput, type LossAndGradient } from './pipeline/evaluate.js';
 import { describeBatch, type Batch } from './shape.js';
 
 /** Class indices (N), or target rows (N rows of C values in [0, 1]: one-hot or soft). */
 export type Targets = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 /** N rows of C values, or one flat row-major buffer of N·C values. */
 export type Predictions = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
-
-/** A loss with its gradient with respect to yPred (row-major, yPred's size). */
-export interface LossAndGradient<L extends number | Float64Array = number, G extends Values = Values> {
-  loss: L;
-  grad: G;
-}
 
 /**
  * Multi-class focal loss, FL(p_t) = −α_t · (1 − p_t)^γ · ln(p_t), over a batch.
@@ -60,24 +51,6 @@ export function focalLossGrad(yTrue: unknown, yPred: unknown, options?: unknown)
 }
 
 function compute(s: FocalLossSettings, batch: Batch, withGrad: boolean): { loss: number | Float64Array; grad: Values | null } {
-  const instance = selectInstance(s.backend as BackendChoice, s.fn);
   const grad = withGrad ? gradientOutput(s.fn, s.gradOut, batch.n * batch.classes, batch.yPred) : null;
-  return instance.exclusive(s.fn, () => {
-    const plan = focalLossPlan(batch, s, instance, { losses: s.reduction === 'none', grad: withGrad, perClass: false });
-    const { loss } = evaluate(instance, plan, s, focalFrame(batch, s, false), grad);
-    return { loss, grad };
-  });
-}
-
-/** The frame settings of focalLoss's options for this batch. */
-export function focalFrame(batch: Batch, s: FocalLossSettings, perClass: boolean): Omit<FrameSettings, 'ignore' | 'hasIgnore' | 'gradScale' | 'sampleWeights'> {
-  return {
-    gamma: s.gamma,
-    epsilon: epsilonFor(s.epsilon, batch.f32),
-    smoothing: batch.trueRows ? 0 : s.labelSmoothing,
-    fromLogits: s.fromLogits,
-    alpha: s.alpha,
-    binaryAlpha: -1,
-    perClass,
-  };
+  return { loss: computeLoss({ loss: 'focalLoss', settings: s }, batch, grad).loss, grad };
 }

@@ -1,12 +1,12 @@
 import type { Region } from './backend/instance.js';
 import { selectInstance, type BackendChoice } from './backend/loader.js';
 import { chunkRows } from './backend/scratch.js';
-import { focalFrame, type LossAndGradient } from './focal-loss.js';
 import type { PerSample } from './options/common.js';
 import { readFocalLossOptions, type FocalLossOptions } from './options/focal-loss-options.js';
 import { booleanOr, numberIn, oneOf, ownOptions } from './options/read.js';
-import { evaluate } from './pipeline/evaluate.js';
+import { evaluate, type LossAndGradient } from './pipeline/evaluate.js';
 import { explainLogit, explainProbability } from './pipeline/explain.js';
+import { focalLossFrame } from './pipeline/frame.js';
 import { int32Ignore } from './pipeline/labels.js';
 import type { Plan } from './pipeline/run.js';
 import type { Batch } from './shape.js';
@@ -131,7 +131,7 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
           predName: 'predictions',
         };
         const grad = gradRegion === null ? null : values(gradRegion);
-        return evaluate(instance, workspacePlan(batch, s.fromLogits, s.ignoreIndex), s, focalFrame(batch, s, false), grad);
+        return evaluate(instance, workspacePlan(batch, s.fromLogits, s.ignoreIndex), s, focalLossFrame(batch, s, false), grad);
       });
     };
 

@@ -2,9 +2,15 @@ import type { KernelInstance } from '../backend/instance.js';
 import type { Values } from '../kernels/frame.js';
 import type { CommonSettings } from '../options/common.js';
 import { lengthOf } from '../options/read.js';
-import { makeFrame, type FrameSettings } from './frame.js';
+import { makeFrame, type LossFrameSettings } from './frame.js';
 import { gradientCorrection, provisionalScale, reduce, totalsOf, type Totals } from './reduce.js';
 import { runPlan, type Plan } from './run.js';
+
+/** A loss with its gradient with respect to yPred (row-major, yPred's size). */
+export interface LossAndGradient<L extends number | Float64Array = number, G extends Values = Values> {
+  loss: L;
+  grad: G;
+}
 
 export interface Evaluation {
   /** The reduced loss, or each sample's (binary: element's) loss for reduction 'none'. */
@@ -17,7 +23,7 @@ export interface Evaluation {
 
 /** Runs a plan to its result: frame, chunks, reduction, and the gradient's final scale. */
 export function evaluate(
-  instance: KernelInstance, plan: Plan, s: CommonSettings, frame: Omit<FrameSettings, 'ignore' | 'hasIgnore' | 'gradScale' | 'sampleWeights'>,
+  instance: KernelInstance, plan: Plan, s: CommonSettings, frame: LossFrameSettings,
   grad: Values | null,
 ): Evaluation {
   const { fn, reduction, normalizer, sampleWeight } = s;

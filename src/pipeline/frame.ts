@@ -1,4 +1,8 @@
 import type { KernelInstance } from '../backend/instance.js';
+import type { BinaryFocalLossSettings } from '../options/binary-focal-loss-options.js';
+import { epsilonFor } from '../options/common.js';
+import type { FocalLossSettings } from '../options/focal-loss-options.js';
+import type { Batch } from '../shape.js';
 import {
   BINARY_ALPHA, CLASS_WEIGHT_STRIDE, EPSILON, FROM_LOGITS, GAMMA, GRAD_SCALE, HAS_IGNORE, IGNORE_INDEX, LOG_EPSILON,
   LOG_ONE_MINUS_EPSILON, SMOOTHING, type Frame,
@@ -49,4 +53,32 @@ export function makeFrame(fn: string, instance: KernelInstance, classes: number,
   }
   const perClass = s.perClass ? scratch.perClass(classes).fill(0) : null;
   return { params, classWeights, sampleWeights: s.sampleWeights ? scratch.sampleWeights() : null, losses: null, perClass };
+}
+
+/** What a loss's options set in the frame; the plan and the reduction set the rest. */
+export type LossFrameSettings = Omit<FrameSettings, 'ignore' | 'hasIgnore' | 'gradScale' | 'sampleWeights'>;
+
+export function focalLossFrame(batch: Batch, s: FocalLossSettings, perClass: boolean): LossFrameSettings {
+  return {
+    gamma: s.gamma,
+    epsilon: epsilonFor(s.epsilon, batch.f32),
+    // Target rows arrive smoothed; class indices are smoothed by the kernel.
+    smoothing: batch.trueRows ? 0 : s.labelSmoothing,
+    fromLogits: s.fromLogits,
+    alpha: s.alpha,
+    binaryAlpha: -1,
+    perClass,
+  };
+}
+
+export function binaryFocalLossFrame(batch: Batch, s: BinaryFocalLossSettings, perClass: boolean): LossFrameSettings {
+  return {
+    gamma: s.gamma,
+    epsilon: epsilonFor(s.epsilon, batch.f32),
+    smoothing: s.labelSmoothing,
+    fromLogits: s.fromLogits,
+    alpha: undefined,
+    binaryAlpha: s.alpha,
+    perClass,
+  };
 }
