@@ -4,7 +4,7 @@ import {
   WEIGHT_SUM,
 } from './frame';
 import { clippedLog, clippedLogOneMinus, clippedOneMinus, clippedProbability } from './math/clip';
-import { focus, logOneMinus, powerPlan } from './math/focus';
+import { focus, inLogSpace, isTiny, logOneMinus, powerPlan } from './math/focus';
 
 // Sigmoid (binary, multi-label) focal loss over n rows of K elements (K = 1: flat input), in
 // f64 (the host widens f32 as it copies, which costs little beside the per-element work):
@@ -27,8 +27,6 @@ export function binaryLoss(frame: usize, pred: usize, target: usize, n: i32, cla
 export function binaryLossGrad(frame: usize, pred: usize, target: usize, n: i32, classes: i32, grad: usize): i32 {
   return rowsOf(frame, pred, target, n, classes, grad);
 }
-
-const SMALLEST_NORMAL: f64 = 2.2250738585072014e-308;
 
 /** Returns -1, or the first row with an invalid prediction or target. */
 function rowsOf(frame: usize, pred: usize, target: usize, n: i32, classes: i32, grad: usize): i32 {
@@ -78,12 +76,14 @@ function rowsOf(frame: usize, pred: usize, target: usize, n: i32, classes: i32, 
       const bce = (y > 0 ? -y * logP : 0) + (y < 1 ? -(1 - y) * logQ : 0);
       const t = (alpha < 0 ? 1 : alpha * y + (1 - alpha) * (1 - y)) * w;
       const big = p * (1 - y) + q * y;
-      const logBig = y == 1 ? logQ : y == 0 ? logP : logOneMinus(p * y + q * (1 - y), big);
+      const hard = y == 1 || y == 0;
+      const logBig = y == 1 ? logQ : y == 0 ? logP : plan == 0 ? logOneMinus(p * y + q * (1 - y), big) : 0;
       const factor = focus(big, logBig, gamma, plan);
       const scale = t * bce;
       let loss: f64 = 0;
       if (t != 0 && factor != 0) {
-        loss = factor < SMALLEST_NORMAL ? Math.exp(gamma * logBig + Math.log(scale)) : scale * factor;
+        loss = scale * factor;
+        if (isTiny(factor)) loss = inLogSpace(scale, gamma, hard || plan == 0 ? logBig : logOneMinus(p * y + q * (1 - y), big));
       }
       block += loss;
       if (++inBlock == BLOCK) {

@@ -2,7 +2,7 @@ import {
   addCompensated, addToClass, BLOCK, CLASS_WEIGHT_STRIDE, CLASS_WEIGHTS, COUNT, flag, GAMMA, GRAD_F32, GRAD_SCALE, HAS_IGNORE,
   IGNORE_INDEX, LOSSES, param, PER_CLASS, pointer, PRED_F32, SAMPLE_WEIGHTS, SUM, WEIGHT_SUM,
 } from './frame';
-import { focus, logOneMinus, powerPlan } from './math/focus';
+import { focus, inLogSpace, isTiny, logOneMinus, powerPlan } from './math/focus';
 import { expSumExcept, loadPair, rowMax } from './math/softmax';
 import { vexp } from './math/vector-math';
 
@@ -15,8 +15,6 @@ import { vexp } from './math/vector-math';
 //   d loss / d z_j = alpha_t w q^gamma (gamma p_t ln p_t / q - 1) (delta_tj - p_j)
 // stays finite and exact for every gamma >= 0: ln p_t / q -> -1, and delta_tt - p_t is q.
 // Rows are read in f64x2 pairs (max, then exp and sum); the per-row arithmetic is scalar.
-
-const SMALLEST_NORMAL: f64 = 2.2250738585072014e-308;
 
 export function logitLoss(frame: usize, pred: usize, labels: usize, n: i32, classes: i32): i32 {
   return logits(frame, pred, labels, n, classes, 0);
@@ -77,7 +75,7 @@ function rowsOf<T>(frame: usize, pred: usize, labels: usize, n: i32, classes: i3
       const t = load<f64>(weights + <usize>label * weightStride) * w;
       const scale = t * (0 - logP);
       let loss = t == 0 ? 0 : scale * factor;
-      if (factor < SMALLEST_NORMAL && factor > 0 && t != 0) loss = Math.exp(gamma * logOneMinus(pt, q) + Math.log(scale));
+      if (t != 0 && isTiny(factor)) loss = inLogSpace(scale, gamma, logOneMinus(pt, q));
       block += loss;
       weightSum += w;
       counted++;

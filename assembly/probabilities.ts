@@ -6,7 +6,7 @@ import {
 import {
   clippedLog, clippedLogOneMinus, clippedOneMinus, vclipLow, vclippedLogOneMinus, vclippedOneMinus,
 } from './math/clip';
-import { focus, Pow0, Pow1, Pow15, Pow2, PowAny, PowPlan, powerPlan, PowRuntime } from './math/focus';
+import { focus, inLogSpace, isTiny, Pow0, Pow1, Pow15, Pow2, PowAny, PowPlan, powerPlan, PowRuntime } from './math/focus';
 import { vlog, vlogNormal } from './math/vector-math';
 
 // Class-index targets with probabilities: sample i's loss reads one entry, p_t = pred[i][t],
@@ -379,11 +379,12 @@ function oneSample(frame: usize, row: usize, labels: usize, i: i32, classes: i32
   const eps = param(frame, EPSILON);
   const gamma = param(frame, GAMMA);
   const plan = powerPlan(gamma);
-  const logQ = clippedLogOneMinus(p, eps, param(frame, LOG_EPSILON), param(frame, LOG_ONE_MINUS_EPSILON));
-  const factor = focus(clippedOneMinus(p, eps), logQ, gamma, plan);
-  const scale = t * (0 - clippedLog(p, eps, param(frame, LOG_ONE_MINUS_EPSILON)));
+  const logEps = param(frame, LOG_EPSILON);
+  const logHigh = param(frame, LOG_ONE_MINUS_EPSILON);
+  const factor = focus(clippedOneMinus(p, eps), plan == 0 ? clippedLogOneMinus(p, eps, logEps, logHigh) : 0, gamma, plan);
+  const scale = t * (0 - clippedLog(p, eps, logHigh));
   let loss = t == 0 ? 0 : scale * factor;
-  if (factor < SMALLEST_NORMAL && factor > 0 && t != 0) loss = Math.exp(gamma * logQ + Math.log(scale));
+  if (t != 0 && isTiny(factor)) loss = inLogSpace(scale, gamma, clippedLogOneMinus(p, eps, logEps, logHigh));
   if (losses != 0) store<f64>(losses + (<usize>i << 3), loss);
   const perClass = pointer(frame, PER_CLASS);
   if (perClass != 0) addToClass(perClass, label, loss, w);

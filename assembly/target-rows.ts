@@ -4,7 +4,7 @@ import {
   SAMPLE_WEIGHTS, SMOOTHING,
 } from './frame';
 import { clippedLog, clippedLogOneMinus, clippedOneMinus } from './math/clip';
-import { focus, logOneMinus, powerPlan } from './math/focus';
+import { focus, inLogSpace, isTiny, logOneMinus, powerPlan } from './math/focus';
 import { expSumExcept, rowMax } from './math/softmax';
 import { sumError } from './math/sum';
 
@@ -22,8 +22,6 @@ import { sumError } from './math/sum';
 // G_c = d loss / d ln p_c = alpha_c y_c w (1 - p_c)^gamma (gamma p_c ln p_c / (1 - p_c) - 1),
 //   d loss / d z_j = G_j (1 - p_j) - p_j * (sum over c != j of G_c),
 // where the sum that excludes the argmax is accumulated on its own instead of subtracted.
-
-const SMALLEST_NORMAL: f64 = 2.2250738585072014e-308;
 
 /** target: n rows of f64 targets, or, when the frame's SMOOTHING > 0, n i32 class indices. */
 export function targetRowLoss(frame: usize, pred: usize, target: usize, n: i32, classes: i32): i32 {
@@ -121,7 +119,7 @@ function probabilityRow(
       const logQ = clippedLogOneMinus(x, eps, logEps, logHigh);
       const factor = focus(clippedOneMinus(x, eps), logQ, gamma, plan);
       const scale = t * (0 - clippedLog(x, eps, logHigh));
-      const term = factor < SMALLEST_NORMAL && factor > 0 ? Math.exp(gamma * logQ + Math.log(scale)) : scale * factor;
+      const term = isTiny(factor) ? inLogSpace(scale, gamma, logQ) : scale * factor;
       const sum = total + term;
       carry += sumError(total, term, sum);
       total = sum;
@@ -164,10 +162,9 @@ function logitRow(
     const logP = load<f64>(row + (<usize>c << 3)) - m - logTotal;
     const p = Math.exp(logP);
     const q = c == top ? qTop : -Math.expm1(logP);
-    const logQ = plan == 0 ? logOneMinus(p, q) : 0;
-    const factor = focus(q, logQ, gamma, plan);
+    const factor = focus(q, plan == 0 ? logOneMinus(p, q) : 0, gamma, plan);
     const scale = t * (0 - logP);
-    const term = factor < SMALLEST_NORMAL && factor > 0 ? Math.exp(gamma * logQ + Math.log(scale)) : scale * factor;
+    const term = isTiny(factor) ? inLogSpace(scale, gamma, logOneMinus(p, q)) : scale * factor;
     const sum = total + term;
     carry += sumError(total, term, sum);
     total = sum;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { focalLoss } from '../src/index.js';
+import { binaryFocalLoss, focalLoss } from '../src/index.js';
 import { BACKENDS, denseCases, expectClose, expectWeightedReductions, keras } from './helpers.js';
 
 describe('focalLoss with target rows, label smoothing and sample weights', () => {
@@ -65,4 +65,19 @@ describe('focalLoss with target rows, label smoothing and sample weights', () =>
     const loss = focalLoss([0, -1, 1], yPred, { gamma: 0, ignoreIndex: -1, sampleWeight: [1, 5, 3], reduction: 'weightedMean' });
     expectClose(loss, (Math.LN2 - 3 * Math.log(0.8)) / 4);
   });
+});
+
+describe('a subnormal (1 - p)^gamma times a large weight', () => {
+  // Logits [360, 0]: r = e^-360, 1 - p_0 = r / (1 + r) and -ln p_0 = log1p(r), both r to
+  // 1e-156; with gamma 2 the loss is weight * r^3 = weight * e^-1080, while r^2 alone is subnormal.
+  const expected = Math.exp(Math.log(1e300) - 1080);
+  for (const backend of BACKENDS) {
+    it(`${backend}: target rows, label smoothing's kernel and binary logits form it in log space`, () => {
+      const options = { gamma: 2, fromLogits: true, backend } as const;
+      expectClose(focalLoss([[1, 0]], [[360, 0]], { ...options, alpha: [1e300, 1] }), expected);
+      expectClose(focalLoss([0], [[360, 0]], { ...options, alpha: [1e300, 1] }), expected);
+      expectClose(focalLoss([[1, 0]], [[360, 0]], { ...options, sampleWeight: [1e300] }), expected);
+      expectClose(binaryFocalLoss([1], [360], { ...options, sampleWeight: [1e300] }), expected);
+    });
+  }
 });

@@ -27,6 +27,23 @@ export function focus(q: f64, logQ: f64, gamma: f64, plan: i32): f64 {
   return w;
 }
 
+const SMALLEST_NORMAL: f64 = 2.2250738585072014e-308;
+
+/**
+ * Whether q^gamma came out subnormal: it has then lost digits, and a large weight times it
+ * would show that, so the term is formed in log space instead (inLogSpace).
+ */
+// @ts-ignore: decorator
+@inline
+export function isTiny(factor: f64): bool {
+  return factor < SMALLEST_NORMAL && factor > 0;
+}
+
+/** scale * q^gamma as exp(gamma ln q + ln scale). */
+export function inLogSpace(scale: f64, gamma: f64, logQ: f64): f64 {
+  return Math.exp(gamma * logQ + Math.log(scale));
+}
+
 /** ln(1 - p) from p and q = fl(1 - p): log1p where q has lost digits, else ln q. */
 // @ts-ignore: decorator
 @inline

@@ -3,7 +3,7 @@ import {
   SMOOTHING, type Frame, type Targets, type Values,
 } from './frame.js';
 import { clippedLog, clippedLogOneMinus, clippedOneMinus, clippedProbability, isClipped } from './math/clip.js';
-import { focus, logOneMinus, powerPlan, weighted } from './math/focus.js';
+import { focus, inLogSpace, isTiny, logOneMinus, powerPlan } from './math/focus.js';
 
 // Sigmoid focal loss over n rows of K elements (assembly/binary.ts): per element
 //   alpha_t * w * (1 - p_t)^gamma * BCE,  p_t = p y + (1 - p)(1 - y),
@@ -70,9 +70,12 @@ function binary(
       const bce = (y > 0 ? -y * logP : 0) + (y < 1 ? -(1 - y) * logQ : 0);
       const t = (alpha < 0 ? 1 : alpha * y + (1 - alpha) * (1 - y)) * w;
       const big = p * (1 - y) + q * y;
-      const logBig = y === 1 ? logQ : y === 0 ? logP : logOneMinus(p * y + q * (1 - y), big);
+      const logBig = y === 1 ? logQ : y === 0 ? logP : plan === 0 ? logOneMinus(p * y + q * (1 - y), big) : NaN;
       const factor = focus(big, logBig, gamma, plan);
-      const loss = t === 0 || factor === 0 ? 0 : weighted(t * bce, factor, logBig, gamma);
+      let loss = t === 0 || factor === 0 ? 0 : t * bce * factor;
+      if (t !== 0 && isTiny(factor)) {
+        loss = inLogSpace(t * bce, gamma, Number.isNaN(logBig) ? logOneMinus(p * y + q * (1 - y), big) : logBig);
+      }
       block += loss;
       if (++inBlock === BLOCK) {
         addBlock(params, block, 0, 0);

@@ -2,7 +2,7 @@ import {
   addBlock, addToClass, BLOCK, CLASS_WEIGHT_STRIDE, GAMMA, GRAD_SCALE, HAS_IGNORE, IGNORE_INDEX, type Frame, type Targets,
   type Values,
 } from './frame.js';
-import { focus, logOneMinus, powerPlan, weighted } from './math/focus.js';
+import { focus, inLogSpace, isTiny, logOneMinus, powerPlan } from './math/focus.js';
 import { expSumExcept, rowMax } from './math/softmax.js';
 
 // Class-index targets with logits (assembly/logits.ts): one stable log-softmax per row,
@@ -58,11 +58,12 @@ function logits(
     const logP = zt === m ? -Math.log1p(rest) : zt - m - Math.log(total);
     const q = rest / total;
     const pt = et / total;
-    const logQ = plan === 0 ? logOneMinus(pt, q) : 0;
-    const factor = focus(q, logQ, gamma, plan);
+    const factor = focus(q, plan === 0 ? logOneMinus(pt, q) : 0, gamma, plan);
     const w = sampleWeights === null ? 1 : sampleWeights[i];
     const t = classWeights[label * weightStride] * w;
-    const loss = t === 0 ? 0 : weighted(t * (0 - logP), factor, logOneMinus(pt, q), gamma);
+    const scale = t * (0 - logP);
+    let loss = t === 0 ? 0 : scale * factor;
+    if (t !== 0 && isTiny(factor)) loss = inLogSpace(scale, gamma, logOneMinus(pt, q));
     block += loss;
     weightSum += w;
     counted++;

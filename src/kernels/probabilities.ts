@@ -3,7 +3,7 @@ import {
   CLASS_WEIGHT_STRIDE, type Frame, type Targets, type Values,
 } from './frame.js';
 import { clippedLog, clippedLogOneMinus, clippedOneMinus, isClipped } from './math/clip.js';
-import { focus, powerPlan, weighted } from './math/focus.js';
+import { focus, inLogSpace, isTiny, powerPlan } from './math/focus.js';
 
 // Class-index targets with probabilities (assembly/probabilities.ts): sample i reads p_t,
 //   loss = alpha_t * w_i * (1 - p_t)^gamma * -ln p_t,  p_t clipped to [eps, 1 - eps],
@@ -65,9 +65,11 @@ function probabilities(
     if (!(p >= 0 && p <= 1)) return i;
     const w = sampleWeights === null ? 1 : sampleWeights[i];
     const t = classWeights[label * weightStride] * w;
-    const logQ = clippedLogOneMinus(p, eps, logEps, logHigh);
+    const logQ = plan === 0 ? clippedLogOneMinus(p, eps, logEps, logHigh) : NaN;
     const factor = focus(clippedOneMinus(p, eps), logQ, gamma, plan);
-    const loss = t === 0 ? 0 : weighted(t * (0 - clippedLog(p, eps, logHigh)), factor, logQ, gamma);
+    const scale = t * (0 - clippedLog(p, eps, logHigh));
+    let loss = t === 0 ? 0 : scale * factor;
+    if (t !== 0 && isTiny(factor)) loss = inLogSpace(scale, gamma, plan === 0 ? logQ : clippedLogOneMinus(p, eps, logEps, logHigh));
     block += loss;
     weightSum += w;
     counted++;

@@ -3,7 +3,7 @@ import {
   LOG_EPSILON, LOG_ONE_MINUS_EPSILON, SMOOTHING, type Frame, type Targets, type Values,
 } from './frame.js';
 import { clippedLog, clippedLogOneMinus, clippedOneMinus, isClipped } from './math/clip.js';
-import { focus, logOneMinus, powerPlan, weighted } from './math/focus.js';
+import { focus, inLogSpace, isTiny, logOneMinus, powerPlan } from './math/focus.js';
 import { expSumExcept, rowMax } from './math/softmax.js';
 import { sumError } from './math/sum.js';
 
@@ -103,7 +103,9 @@ function probabilityRow(
       const x = pred[start + c];
       if (!(x >= 0 && x <= 1)) return -1;
       const logQ = clippedLogOneMinus(x, eps, logEps, logHigh);
-      const term = weighted(t * (0 - clippedLog(x, eps, logHigh)), focus(clippedOneMinus(x, eps), logQ, gamma, plan), logQ, gamma);
+      const scale = t * (0 - clippedLog(x, eps, logHigh));
+      const factor = focus(clippedOneMinus(x, eps), logQ, gamma, plan);
+      const term = isTiny(factor) ? inLogSpace(scale, gamma, logQ) : scale * factor;
       const sum = total + term;
       carry += sumError(total, term, sum);
       total = sum;
@@ -140,8 +142,7 @@ function logitRow(
     const logP = pred[start + c] - m - logTotal;
     const p = Math.exp(logP);
     const q = c === top ? qTop : -Math.expm1(logP);
-    const logQ = plan === 0 ? logOneMinus(p, q) : 0;
-    return { t, logP, p, q, logQ, factor: focus(q, logQ, gamma, plan) };
+    return { t, logP, p, q, factor: focus(q, plan === 0 ? logOneMinus(p, q) : 0, gamma, plan) };
   };
   const slope = (e: ReturnType<typeof term>) => e.t * e.factor * (gamma * e.p * (e.q === 0 ? -1 : e.logP / e.q) - 1);
   // Three compensated sums: the loss, and the gradient's sums of G over all classes and all but the argmax.
@@ -154,7 +155,8 @@ function logitRow(
   for (let c = 0; c < classes; c++) {
     const e = term(c);
     if (e.t === 0) continue;
-    add(0, weighted(e.t * (0 - e.logP), e.factor, e.logQ, gamma));
+    const scale = e.t * (0 - e.logP);
+    add(0, isTiny(e.factor) ? inLogSpace(scale, gamma, logOneMinus(e.p, e.q)) : scale * e.factor);
     const g = slope(e);
     add(2, g);
     if (c !== top) add(4, g);

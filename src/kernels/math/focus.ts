@@ -28,10 +28,14 @@ export function logOneMinus(p: number, q: number): number {
 const SMALLEST_NORMAL = 2.2250738585072014e-308;
 
 /**
- * scale * q^gamma for a loss term whose scale is t * -ln p (or t * BCE): where q^gamma is
- * subnormal it has lost digits, so the product is formed in log space instead, and a large
- * weight does not scale up the rounding.
+ * Whether q^gamma came out subnormal: it has then lost digits, and a large weight times it
+ * would show that, so the term is formed in log space instead (inLogSpace).
  */
-export function weighted(scale: number, factor: number, logQ: number, gamma: number): number {
-  return factor < SMALLEST_NORMAL && factor > 0 ? Math.exp(gamma * logQ + Math.log(scale)) : scale * factor;
+export function isTiny(factor: number): boolean {
+  return factor < SMALLEST_NORMAL && factor > 0;
+}
+
+/** scale * q^gamma as exp(gamma ln q + ln scale). */
+export function inLogSpace(scale: number, gamma: number, logQ: number): number {
+  return Math.exp(gamma * logQ + Math.log(scale));
 }
