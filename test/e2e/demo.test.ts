@@ -1,57 +1,245 @@
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright';
+import type { Browser, Page } from 'playwright';
 import { root } from '../packed.js';
-import { launch, open, serve } from './harness.js';
+import { launch, serve } from './harness.js';
+import {
+  accessibleName, canvasPixels, contrast, horizontalOverflow, labelsApart, openPage, settle, smallChartText,
+  smallTouchTargets,
+} from './page-checks.js';
+
+// Screenshots go to test/e2e/output, and the three the README and docs show are copied to docs/.
+const output = join(root, 'test/e2e/output');
+const docs = join(root, 'docs');
+const BENCH_N = process.env.DEMO_BENCH_N ?? '20000';
 
 let browser: Browser;
+let url = '';
 let close = () => {};
 
 beforeAll(async () => {
+  const outDir = join(output, 'demo');
+  await build({ configFile: join(root, 'demo/vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+  const served = await serve(outDir);
+  url = served.url;
+  close = () => served.server.close();
   browser = await launch();
+  mkdirSync(docs, { recursive: true });
 });
 afterAll(async () => {
   await browser?.close();
   close();
 });
 
-describe('the demo page', () => {
-  it('draws the curves, computes, benchmarks, and renders a non-blank screenshot', async () => {
-    const outDir = join(root, 'test/e2e/output/demo');
-    await build({ configFile: join(root, 'demo/vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
-    const { url, server } = await serve(outDir);
-    close = () => server.close();
-    const { page, errors } = await open(browser, url);
-    await page.setViewportSize({ width: 900, height: 1500 });
+/** The whole page, or one element with a 16 px margin, in CSS pixels, saved to test/e2e/output and docs/. */
+async function screenshot(page: Page, name: string, selector?: string): Promise<Buffer> {
+  const path = join(output, name);
+  let clip;
+  if (selector) {
+    const box = (await page.locator(selector).boundingBox())!;
+    const scrollY = await page.evaluate(() => scrollY);
+    clip = { x: box.x - 16, y: box.y + scrollY - 16, width: box.width + 32, height: box.height + 32 };
+  }
+  const png = await page.screenshot({ path, fullPage: true, clip, scale: 'css' });
+  copyFileSync(path, join(docs, name));
+  return png;
+}
 
-    // Five fixed gammas and the slider's curve, each a path through all 240 points.
+const text = (page: Page, selector: string) => page.textContent(selector).then((t) => t ?? '');
+
+async function compute(page: Page, fields: Record<string, string>): Promise<{ result: string; error: string }> {
+  for (const [selector, value] of Object.entries(fields)) await page.fill(selector, value);
+  await page.click('#compute');
+  return { result: await text(page, '#compute-result'), error: await text(page, '#compute-error') };
+}
+
+/** Starts training, samples the focal model's canvas at two epochs, and waits for the run to finish. */
+async function train(page: Page): Promise<{ early: string; later: string; longTasks: number[]; ms: number }> {
+  await page.evaluate(() => {
+    const w = window as unknown as { longTasks: number[] };
+    w.longTasks = [];
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask' });
+  });
+  const epochAtLeast = (n: number) =>
+    page.waitForFunction((n) => Number(/epoch (\d+)/.exec(document.getElementById('train-focal-stats')!.textContent!)?.[1]) >= n, n);
+  const start = Date.now();
+  await page.click('#train-run');
+  expect(await text(page, '#train-run')).toBe('Stop');
+  await epochAtLeast(6);
+  const early = await canvasPixels(page, '#train-focal');
+  // Stop holds the run where it is; Start carries on from there.
+  await page.click('#train-run');
+  const stopped = await text(page, '#train-status');
+  expect(stopped).toMatch(/^Stopped at epoch \d+: minority recall/);
+  await page.waitForTimeout(300);
+  expect(await text(page, '#train-status')).toBe(stopped);
+  expect(await text(page, '#train-run')).toBe('Start');
+  await page.click('#train-run');
+  await epochAtLeast(80);
+  const later = await canvasPixels(page, '#train-focal');
+  await page.waitForSelector('#train-status[data-done="true"]', { timeout: 60_000 });
+  const ms = Date.now() - start;
+  const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+  return { early, later, longTasks, ms };
+}
+
+describe('the demo page', () => {
+  it('at 1280 × 900: curves, checked fields, Compute with α, benchmark table, Train, accessibility', async () => {
+    const { page, errors } = await openPage(browser, url, { viewport: { width: 1280, height: 900 } });
+
+    // Intro and documentation link.
+    expect(await text(page, 'header .intro')).toMatch(/Focal loss down-weights/);
+    expect(await page.getAttribute('a.docs', 'href')).toBe('https://www.npmjs.com/package/focal-loss-wasm');
+    expect(await text(page, '#backend')).toMatch(/wasm \(SIMD\)/);
+
+    // Five fixed gammas and the highlighted curve, each a path through all 240 points.
     const curves = await page.$$eval('#curves path.curve', (paths) => paths.map((p) => p.getAttribute('d')!.split('L').length));
     expect(curves).toEqual([240, 240, 240, 240, 240, 240]);
     await page.fill('#gamma', '4');
     await page.dispatchEvent('#gamma', 'input');
-    expect(await page.textContent('#gamma-value')).toBe('4');
+    expect(await text(page, '#gamma-value')).toBe('4');
 
-    expect(await page.textContent('#compute-result')).toMatch(/mean loss = 0\.01402669/);
-    await page.fill('#y-pred', '[[0.9, 0.05, 0.05], [0.1, 1.8, 0.1], [0.1, 0.2, 0.7]]');
-    await page.click('#compute');
-    expect(await page.textContent('#compute-result')).toMatch(/RangeError: .*yPred\[1\]\[1\] = 1.8/);
+    // Accessibility: distinct names for the γ inputs, live regions, legible legend colours.
+    const gammaNames = await Promise.all(['#gamma', '#compute-gamma', '#train-gamma'].map((s) => accessibleName(page, s)));
+    expect(gammaNames).toEqual(['γ of the highlighted curve', 'γ for Compute', 'γ of the focal-loss model']);
+    const alphaNames = await Promise.all(['#alpha', '#compute-alpha'].map((s) => accessibleName(page, s)));
+    expect(new Set(alphaNames).size).toBe(2);
+    for (const id of ['compute-result', 'compute-error', 'curves-error', 'bench-status', 'bench-warning', 'train-status', 'train-error']) {
+      expect(await page.getAttribute(`#${id}`, 'aria-live'), id).toMatch(/^(polite|assertive)$/);
+    }
+    const legend = await page.$$eval('svg .legend text', (texts) =>
+      texts.map((t) => ({ text: t.textContent, fill: getComputedStyle(t).fill, background: getComputedStyle(t.closest('svg')!).backgroundColor })),
+    );
+    expect(legend).toHaveLength(6 + 2 + 2);
+    for (const entry of legend) expect(contrast(entry.fill, entry.background), entry.text!).toBeGreaterThanOrEqual(4.5);
+
+    // Compute: the worked example, then α and reduction change the result.
+    expect(await text(page, '#compute-result')).toMatch(/^mean loss = 0\.014026697 over 3 samples; y_true read as class indices$/);
+    expect((await compute(page, { '#compute-alpha': '0.25' })).result).toMatch(/^mean loss = 0\.0035066743 over 3 samples; y_true read as class indices; α = 0\.25$/);
+    expect((await compute(page, { '#compute-alpha': '[1, 1, 0]' })).result).toMatch(/^mean loss = 0\.0033264491 over 3 samples; y_true read as class indices; α = \[1,1,0\]$/);
+    await page.selectOption('#reduction', 'sum');
+    expect((await compute(page, { '#compute-alpha': '0.25' })).result).toMatch(/^sum of losses = 0\.010520023 over 3 samples/);
+    await page.selectOption('#reduction', 'mean');
+    // One-hot rows under y_true are read as target rows, and said to be.
+    const oneHot = await compute(page, { '#y-true': '[[1, 0, 0], [0, 1, 0], [0, 0, 1]]', '#compute-alpha': '' });
+    expect(oneHot.result).toMatch(/^mean loss = 0\.014026697 over 3 samples; y_true read as target rows \(one-hot or soft\), 3 × 3$/);
+    expect(await page.$$eval('#per-sample th', (th) => th.map((h) => h.textContent))).toContain('target row');
+
+    // Every field is checked, and the message names it.
+    const emptyGamma = await compute(page, { '#y-true': '[0, 1, 2]', '#compute-gamma': '' });
+    expect(emptyGamma.error).toBe('γ is empty: enter a number ≥ 0 (0 gives cross-entropy)');
+    expect(emptyGamma.result).toBe('');
+    expect(await page.getAttribute('#compute-gamma', 'aria-invalid')).toBe('true');
+    const negativeAlpha = await compute(page, { '#compute-gamma': '2', '#compute-alpha': '-1' });
+    expect(negativeAlpha.error).toBe('α = -1 is negative: α must be ≥ 0');
+    expect(await page.getAttribute('#compute-gamma', 'aria-invalid')).toBeNull();
+    expect(await page.getAttribute('#compute-alpha', 'aria-invalid')).toBe('true');
+    const badJson = await compute(page, { '#compute-alpha': '', '#y-pred': '[[0.9, 0.05 0.05], [0.1, 0.8, 0.1], [0.1, 0.2, 0.7]]' });
+    expect(badJson.error).toMatch(/^y_pred is not a valid list near “.*0\.05 0\.05.*”: write numbers separated by commas/);
+    expect(badJson.error).not.toMatch(/SyntaxError|position|JSON/);
+    const probability = await compute(page, { '#y-pred': '[[0.9, 0.05, 0.05], [0.1, 1.8, 0.1], [0.1, 0.2, 0.7]]' });
+    expect(probability.error).toBe('y_pred[1][1] = 1.8 is not a probability in [0, 1]; if y_pred holds logits, tick “from logits”');
+    expect(await page.getAttribute('#y-pred', 'aria-invalid')).toBe('true');
+    const classes = await compute(page, { '#y-pred': '[[0.9, 0.1], [0.2, 0.8], [0.5, 0.5]]', '#compute-alpha': '[1, 2, 3]' });
+    expect(classes.error).toBe('α has 3 weights but y_pred has 2 classes');
+    await page.fill('#compute-alpha', '');
     await page.click('#generate');
     expect(await page.$$eval('#per-sample tr', (rows) => rows.length)).toBe(9);
+    expect(await text(page, '#compute-error')).toBe('');
 
-    await page.fill('#bench-n', process.env.DEMO_BENCH_N ?? '20000');
+    // The curves: α < 0 is refused (the chart keeps the last valid α); α = 1e9 rescales the axis and the legend fits.
+    await page.fill('#alpha', '-1');
+    expect(await text(page, '#curves-error')).toBe('α = -1 is negative: α must be ≥ 0');
+    expect(await page.$$eval('#curves .legend text', (t) => t.at(-1)!.textContent)).toBe('γ = 4, α = 1 (highlighted)');
+    await page.fill('#alpha', '');
+    expect(await text(page, '#curves-error')).toBe('α is empty: enter a number ≥ 0 (1 means no weighting)');
+    await page.fill('#alpha', '1e9');
+    expect(await text(page, '#curves-error')).toBe('');
+    const big = await page.$eval('#curves', (svg) => {
+      const frame = svg.getBoundingClientRect();
+      const inside = [...svg.querySelectorAll('text')].every((t) => {
+        const r = t.getBoundingClientRect();
+        return r.left >= frame.left && r.right <= frame.right && r.top >= frame.top && r.bottom <= frame.bottom;
+      });
+      return { inside, legend: svg.querySelector('.legend text:last-of-type')!.textContent, ticks: [...svg.querySelectorAll(':scope > text')].map((t) => t.textContent) };
+    });
+    expect(big.inside).toBe(true);
+    expect(big.legend).toBe('γ = 4, α = 1e9 (highlighted)');
+    expect(big.ticks.slice(0, 6)).toEqual(['0', '1e9', '2e9', '3e9', '4e9', '5e9']);
+    await page.fill('#alpha', '1');
+
+    // Benchmark: no empty box before a run; the button is disabled while it runs; numbers as a table.
+    expect(await page.isVisible('#bench-chart')).toBe(false);
+    expect(await page.isVisible('#bench-table')).toBe(false);
+    await page.fill('#bench-n', '');
+    await page.click('#bench-run');
+    expect(await text(page, '#bench-status')).toBe('samples is empty: enter a whole number from 1,000 to 2,000,000');
+    await page.fill('#bench-n', BENCH_N);
+    await page.click('#bench-run');
+    expect(await page.isDisabled('#bench-run')).toBe(true);
+    await page.waitForSelector('#bench-status[data-done="true"]', { timeout: 120_000 });
+    expect(await page.isEnabled('#bench-run')).toBe(true);
+    const bars = await page.$$eval('#bench-chart rect.bar', (rects) => rects.map((r) => Number(r.getAttribute('width'))));
+    expect(bars).toHaveLength(3);
+    for (const width of bars) expect(width).toBeGreaterThan(0);
+    const rows = await page.$$eval('#bench-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+    expect(rows.map((r) => r[0])).toEqual(['focalLoss, wasm', 'focalLoss, JS path', 'textbook loop']);
+    for (const row of rows) expect(Number(row[1])).toBeGreaterThan(0);
+    expect(rows[0][3]).toBe('1.00×');
+
+    // Train: γ is checked; the decision regions change while it runs, minority recall is reported, frames stay short.
+    await page.fill('#train-gamma', '-1');
+    await page.click('#train-run');
+    expect(await text(page, '#train-error')).toBe('γ = -1 is negative: γ must be ≥ 0');
+    expect(await text(page, '#train-run')).toBe('Start');
+    await page.fill('#train-gamma', '2');
+    const run = await train(page);
+    expect(run.later).not.toBe(run.early);
+    for (const id of ['train-focal-stats', 'train-ce-stats']) {
+      expect(await text(page, `#${id}`)).toMatch(/^epoch 300: loss \S+, minority recall [01]\.\d\d, accuracy 0\.\d{3}$/);
+    }
+    expect(await text(page, '#train-status')).toMatch(/^Finished 300 epochs: minority recall [01]\.\d\d with focal loss, γ = 2, minority recall [01]\.\d\d with cross-entropy \(γ = 0\)\.$/);
+    expect(await page.$$eval('#train-recall path.curve', (paths) => paths.map((p) => p.getAttribute('d')!.split('L').length))).toEqual([300, 300]);
+    // Run in slices: no task holds the page for more than a fifth of the run (one task would be all of it).
+    // A fraction, not milliseconds, because a shared CI machine stretches every frame.
+    expect(Math.max(0, ...run.longTasks)).toBeLessThan(run.ms / 5);
+
+    expect(await horizontalOverflow(page)).toEqual({ scrollWidth: 1280, innerWidth: 1280, wide: [] });
+    await page.mouse.move(0, 0);
+    const png = await screenshot(page, 'demo.png');
+    // A blank page compresses to a few KiB; curves, text, bars and regions do not.
+    expect(png.length).toBeGreaterThan(100_000);
+    await screenshot(page, 'train.png', '#train-panel');
+    expect(errors).toEqual([]);
+  });
+
+  it('at 390 × 844 (a phone): legible chart text, no horizontal scrolling, labels beside inputs, 32 px targets', async () => {
+    const { page, errors } = await openPage(browser, url, {
+      viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+    });
+    await settle(page);
+    expect(await smallChartText(page, 11)).toEqual([]);
+    expect(await horizontalOverflow(page)).toEqual({ scrollWidth: 390, innerWidth: 390, wide: [] });
+    expect(await labelsApart(page)).toEqual([]);
+    expect(await smallTouchTargets(page, 32)).toEqual([]);
+
+    // A benchmark too small for the timer: a warning, and the results still fit.
+    await page.fill('#bench-n', '5000');
     await page.click('#bench-run');
     await page.waitForSelector('#bench-status[data-done="true"]', { timeout: 120_000 });
-    const bars = await page.$$eval('#bench-chart rect.bar', (rects) => rects.map((r) => Number(r.getAttribute('width'))));
-    expect(bars.length).toBe(3);
-    for (const width of bars) expect(width).toBeGreaterThan(0);
-    expect(await page.textContent('#backend')).toMatch(/wasm \(SIMD\)/);
+    expect(await text(page, '#bench-warning')).toMatch(/^Too few samples for this browser's timer: at 5,000 samples one call takes .* Use [\d,]+ samples or more/);
 
-    mkdirSync(join(root, 'test/e2e/output'), { recursive: true });
-    const png = await page.screenshot({ path: join(root, 'test/e2e/output/demo.png'), fullPage: true });
-    // A blank page compresses to a few KiB; curves, text and bars do not.
-    expect(png.length).toBeGreaterThan(40_000);
+    const run = await train(page);
+    expect(run.later).not.toBe(run.early);
+    await settle(page);
+    expect(await smallChartText(page, 11)).toEqual([]);
+    // Drawn at the rendered width, chart text is the 12 px it is drawn at, not scaled.
+    expect(await smallChartText(page, 11.99)).toEqual([]);
+    expect(await horizontalOverflow(page)).toEqual({ scrollWidth: 390, innerWidth: 390, wide: [] });
+    expect(await smallTouchTargets(page, 32)).toEqual([]);
+    await screenshot(page, 'demo-phone.png');
     expect(errors).toEqual([]);
   });
 });
