@@ -51,6 +51,54 @@ describe('the published package', () => {
     node([tsc, '--noEmit', '--strict', '--module', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom', 'use.ts']);
   });
 
+  it('rejects, at compile time, what the API does not accept (issue 8, item 14)', () => {
+    // Each @ts-expect-error line must fail to compile: if it compiles, tsc reports the
+    // directive as unused and this test fails. The other lines must compile.
+    writeFileSync(
+      join(dir, 'types.ts'),
+      `import { focalLoss, createWorkspace, type Dtype, type FocalLossOptions, type WorkspaceLossOptions } from 'focal-loss-wasm';
+      const y = [0, 1];
+      const p = [[0.5, 0.5], [0.2, 0.8]];
+      const ws = createWorkspace({ rows: 2, classes: 2 });
+
+      // @ts-expect-error labelSmoothing needs target rows; a workspace has class indices
+      ws.loss({ labelSmoothing: 0.1 });
+      // @ts-expect-error the backend is fixed when the workspace is created
+      ws.loss({ backend: 'js' });
+      // @ts-expect-error the backend is fixed when the workspace is created
+      ws.lossAndGrad({ backend: 'wasm' });
+      // @ts-expect-error not a reduction
+      focalLoss(y, p, { reduction: 'bogus' });
+      // @ts-expect-error reduction 'none' returns a Float64Array
+      const n: number = focalLoss(y, p, { reduction: 'none' });
+      // @ts-expect-error reduction 'none' returns a Float64Array (workspace)
+      const m: number = ws.loss({ reduction: 'none' });
+      // @ts-expect-error not a dtype
+      createWorkspace({ rows: 1, classes: 2, dtype: 'f16' });
+      // @ts-expect-error unknown key
+      createWorkspace({ rows: 1, classes: 2, dtpye: 'f32' });
+      // @ts-expect-error gamma is a number
+      focalLoss(y, p, { gamma: [2] });
+
+      const f: Float64Array = ws.loss({ reduction: 'none' });
+      const g: Float64Array = ws.lossAndGrad({ reduction: 'none' }).loss;
+      const dtype: Dtype = 'f32';
+      const made = createWorkspace({ rows: 2, classes: 2, dtype });
+      const o: FocalLossOptions = { gamma: 1, alpha: [1, 2], reduction: 'sum' };
+      const x: number = focalLoss(y, p, o);
+      const w: WorkspaceLossOptions = { gamma: 1, alpha: 0.25 };
+      const z: number = made.loss(w);
+      export { n, m, f, g, x, z };`,
+    );
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
+    const tsc = join(root, 'node_modules/typescript/bin/tsc');
+    try {
+      node([tsc, '--noEmit', '--strict', '--module', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom', 'types.ts']);
+    } catch (error) {
+      throw new Error(`tsc rejected types.ts:\n${(error as { stdout?: string }).stdout ?? error}`);
+    }
+  });
+
   it('works through import in Node', () => {
     expectClose(Number(node(['--input-type=module', '-e', `import { focalLoss } from 'focal-loss-wasm'; console.log(${call});`])), worked.expected.mean);
   });
