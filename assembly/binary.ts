@@ -4,7 +4,7 @@ import {
   WEIGHT_SUM,
 } from './frame';
 import { clippedLog, clippedLogOneMinus, clippedOneMinus, clippedProbability } from './math/clip';
-import { focus, inLogSpace, isTiny, logOneMinus, powerPlan } from './math/focus';
+import { focus, inLogSpace, isFine, logOneMinus, powerPlan } from './math/focus';
 
 // Sigmoid (binary, multi-label) focal loss over n rows of K elements (K = 1: flat input), in
 // f64 (the host widens f32 as it copies, which costs little beside the per-element work):
@@ -74,17 +74,14 @@ function rowsOf(frame: usize, pred: usize, target: usize, n: i32, classes: i32, 
       }
       // A zero target weight contributes nothing, never 0 * -Inf.
       const bce = (y > 0 ? -y * logP : 0) + (y < 1 ? -(1 - y) * logQ : 0);
-      const t = (alpha < 0 ? 1 : alpha * y + (1 - alpha) * (1 - y)) * w;
+      const a = alpha < 0 ? 1 : alpha * y + (1 - alpha) * (1 - y);
+      const t = a * w;
       const big = p * (1 - y) + q * y;
-      const hard = y == 1 || y == 0;
-      const logBig = y == 1 ? logQ : y == 0 ? logP : plan == 0 ? logOneMinus(p * y + q * (1 - y), big) : 0;
+      const logBig = y == 1 || y == 0 || plan == 0 ? logOneMinusPt(y, p, q, logP, logQ, big) : 0;
       const factor = focus(big, logBig, gamma, plan);
-      const scale = t * bce;
-      let loss: f64 = 0;
-      if (t != 0 && factor != 0) {
-        loss = scale * factor;
-        if (isTiny(factor)) loss = inLogSpace(scale, gamma, hard || plan == 0 ? logBig : logOneMinus(p * y + q * (1 - y), big));
-      }
+      const product = t * factor;
+      const fine = isFine(factor, product);
+      const loss = t == 0 ? 0 : fine ? product * bce : inLogSpace(bce, a, w, gamma, logOneMinusPt(y, p, q, logP, logQ, big));
       block += loss;
       if (++inBlock == BLOCK) {
         addCompensated(frame + (<usize>SUM << 3), block);
@@ -95,14 +92,14 @@ function rowsOf(frame: usize, pred: usize, target: usize, n: i32, classes: i32, 
       if (perClass != 0) addToClass(perClass, k, loss, w);
       if (grad != 0) {
         let g: f64 = 0;
-        if (t != 0 && factor != 0) {
+        if (t != 0) {
           const ratio = big > 0 ? bce / big : 1;
-          if (fromLogits) {
-            g = (1 - y) * p - y * q - gamma * (2 * y - 1) * p * q * ratio;
-          } else if (!(v < eps || 1 - v < eps)) {
-            g = -gamma * (2 * y - 1) * ratio + (1 - y) / q - y / p;
-          }
-          g *= gradScale * t * factor;
+          let slope: f64 = 0;
+          // p q BCE / Q -> 0 where p q underflows (logits of +-Infinity included); gamma 0 drops the term.
+          if (fromLogits) slope = (1 - y) * p - y * q - (p * q == 0 || gamma == 0 ? 0 : gamma * (2 * y - 1) * p * q * ratio);
+          else if (!(v < eps || 1 - v < eps)) slope = (gamma == 0 ? 0 : -gamma * (2 * y - 1) * ratio) + (1 - y) / q - y / p;
+          slope *= gradScale;
+          g = fine ? product * slope : inLogSpace(slope, a, w, gamma, logOneMinusPt(y, p, q, logP, logQ, big));
         }
         if (gradF32) store<f32>(grad + (e << 2), <f32>g);
         else store<f64>(grad + (e << 3), g);
@@ -114,4 +111,11 @@ function rowsOf(frame: usize, pred: usize, target: usize, n: i32, classes: i32, 
   store<f64>(frame + (<usize>COUNT << 3), param(frame, COUNT) + <f64>n * <f64>classes);
   addCompensated(frame + (<usize>WEIGHT_SUM << 3), weightSum);
   return -1;
+}
+
+/** ln(1 - p_t) = ln Q: for hard targets the log already at hand, else from p_t or Q. */
+// @ts-ignore: decorator
+@inline
+function logOneMinusPt(y: f64, p: f64, q: f64, logP: f64, logQ: f64, big: f64): f64 {
+  return y == 1 ? logQ : y == 0 ? logP : logOneMinus(p * y + q * (1 - y), big);
 }

@@ -64,6 +64,10 @@ import { sumError } from './math/sum';
 // @ts-ignore: decorator
 @inline export const WEIGHT_CARRY = 21;
 
+/** The layout of these slots: the host refuses a kernel whose layout is not its own. */
+// @ts-ignore: decorator
+@inline export const FRAME_LAYOUT = 1;
+
 /** Rows summed plainly before their block is added to the totals with compensation. */
 // @ts-ignore: decorator
 @inline export const BLOCK = 1024;

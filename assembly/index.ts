@@ -6,6 +6,13 @@ export { logitLoss, logitLossGrad } from './logits';
 export { targetRowLoss, targetRowLossGrad } from './target-rows';
 export { binaryLoss, binaryLossGrad } from './binary';
 
+import { FRAME_LAYOUT } from './frame';
+
+/** The frame layout this kernel reads (frame.ts); a host only uses a kernel that matches its own. */
+export function frameLayout(): i32 {
+  return FRAME_LAYOUT;
+}
+
 /** Where the host may start allocating: everything below holds the kernel's constant tables. */
 export function heapBase(): usize {
   return __heap_base;

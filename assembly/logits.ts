@@ -2,7 +2,7 @@ import {
   addCompensated, addToClass, BLOCK, CLASS_WEIGHT_STRIDE, CLASS_WEIGHTS, COUNT, flag, GAMMA, GRAD_F32, GRAD_SCALE, HAS_IGNORE,
   IGNORE_INDEX, LOSSES, param, PER_CLASS, pointer, PRED_F32, SAMPLE_WEIGHTS, SUM, WEIGHT_SUM,
 } from './frame';
-import { focus, inLogSpace, isTiny, logOneMinus, powerPlan } from './math/focus';
+import { focus, inLogSpace, isFine, logOneMinus, powerPlan } from './math/focus';
 import { expSumExcept, loadPair, rowMax } from './math/softmax';
 import { vexp } from './math/vector-math';
 
@@ -72,10 +72,11 @@ function rowsOf<T>(frame: usize, pred: usize, labels: usize, n: i32, classes: i3
       const pt = et / total;
       const factor = focus(q, plan == 0 ? logOneMinus(pt, q) : 0, gamma, plan);
       const w = sampleWeights != 0 ? load<f64>(sampleWeights + (<usize>i << 3)) : 1;
-      const t = load<f64>(weights + <usize>label * weightStride) * w;
-      const scale = t * (0 - logP);
-      let loss = t == 0 ? 0 : scale * factor;
-      if (t != 0 && isTiny(factor)) loss = inLogSpace(scale, gamma, logOneMinus(pt, q));
+      const a = load<f64>(weights + <usize>label * weightStride);
+      const t = a * w;
+      const product = t * factor;
+      const fine = isFine(factor, product);
+      const loss = t == 0 ? 0 : fine ? product * (0 - logP) : inLogSpace(0 - logP, a, w, gamma, logOneMinus(pt, q));
       block += loss;
       weightSum += w;
       counted++;
@@ -83,7 +84,9 @@ function rowsOf<T>(frame: usize, pred: usize, labels: usize, n: i32, classes: i3
       if (perClass != 0) addToClass(perClass, label, loss, w);
       if (grad != 0) {
         const ratio = q == 0 ? -1 : logP / q;
-        const s = t == 0 ? 0 : gradScale * t * factor * (gamma * pt * ratio - 1);
+        // p_t ln p_t / q -> 0 as p_t -> 0 (a target logit of -Infinity).
+        const slope = gradScale * ((pt == 0 ? 0 : gamma * pt * ratio) - 1);
+        const s = t == 0 ? 0 : fine ? product * slope : inLogSpace(slope, a, w, gamma, logOneMinus(pt, q));
         writeGradient<T>(row, classes, label, m, -s / total, s * q, gradRow, gradF32);
       }
     }

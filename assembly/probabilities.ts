@@ -6,7 +6,7 @@ import {
 import {
   clippedLog, clippedLogOneMinus, clippedOneMinus, vclipLow, vclippedLogOneMinus, vclippedOneMinus,
 } from './math/clip';
-import { focus, inLogSpace, isTiny, Pow0, Pow1, Pow15, Pow2, PowAny, PowPlan, powerPlan, PowRuntime } from './math/focus';
+import { focus, inLogSpace, isFine, Pow0, Pow1, Pow15, Pow2, PowAny, PowPlan, powerPlan, PowRuntime } from './math/focus';
 import { vlog, vlogNormal } from './math/vector-math';
 
 // Class-index targets with probabilities: sample i's loss reads one entry, p_t = pred[i][t],
@@ -132,7 +132,7 @@ function plainLoop<Power>(frame: usize, pred: usize, labels: usize, n: i32, clas
       const none = ignoredPair(ig0, ig1);
       ok = v128.and(ok, v128.or(none, v128.and(f64x2.ge(p, zero), f64x2.le(p, one))));
       const a = loadWeightPair(weights, weightStride, l0, l1);
-      acc = f64x2.add(acc, pairLoss<Power>(power, p, a, none, gamma, plan, eps, oneMinusEps, logEps, logHigh, one, zero, false));
+      acc = f64x2.add(acc, pairLoss<Power>(power, p, a, one, none, gamma, plan, eps, oneMinusEps, logEps, logHigh, one, zero, false));
     }
     if (!i64x2.all_true(ok)) return firstInvalid(frame, pred, labels, blockStart, n, classes, gathered);
     let block = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
@@ -149,15 +149,15 @@ function plainLoop<Power>(frame: usize, pred: usize, labels: usize, n: i32, clas
 }
 
 /**
- * The weighted losses of two samples: (alpha * w * -ln p) * (1 - p)^gamma, 0 in ignored lanes
- * and where alpha or w is 0 (never 0 * Inf). Lanes whose factor is subnormal are recomputed
- * in log space, so a large weight does not scale up a result that lost its digits.
+ * The weighted losses of two samples, (alpha * w * (1 - p)^gamma) * -ln p, 0 in ignored lanes
+ * and where alpha * w is 0 (never 0 * Inf). Lanes where the factor or the product is not a
+ * normal number are formed again in log space (isFine, inLogSpace).
  */
 // @ts-ignore: decorator
 @inline
 function pairLoss<Power>(
-  power: Power, p: v128, t: v128, none: v128, gamma: v128, plan: i32, eps: v128, oneMinusEps: v128, logEps: v128,
-  logHigh: v128, one: v128, zero: v128, fullDomain: bool,
+  power: Power, p: v128, a: v128, w: v128, none: v128, gamma: v128, plan: i32, eps: v128, oneMinusEps: v128,
+  logEps: v128, logHigh: v128, one: v128, zero: v128, fullDomain: bool,
 ): v128 {
   const low = f64x2.lt(p, eps);
   const high = f64x2.lt(f64x2.sub(one, p), eps);
@@ -165,35 +165,57 @@ function pairLoss<Power>(
   const q = vclippedOneMinus(f64x2.sub(one, p), low, high, eps, oneMinusEps);
   const logP = v128.bitselect(logHigh, fullDomain ? vlog(x) : vlogNormal(x), high);
   let logQ = zero;
-  if (power.general && plan == 0) logQ = vclippedLogOneMinus(fullDomain ? vlog(q) : vlogNormal(q), x, q, high, logEps);
+  if (power.general && plan == 0) logQ = vlogOneMinus(x, q, high, logEps, zero, fullDomain);
   const factor = power.apply(q, logQ, gamma, plan);
-  const scale = f64x2.mul(t, f64x2.sub(zero, logP));
-  let loss = f64x2.mul(scale, factor);
+  const t = f64x2.mul(a, w);
+  const product = f64x2.mul(t, factor);
+  const negLogP = f64x2.sub(zero, logP);
+  let loss = f64x2.mul(product, negLogP);
   const dropped = v128.or(none, f64x2.eq(t, zero));
-  const tiny = v128.andnot(v128.and(f64x2.lt(factor, f64x2.splat(SMALLEST_NORMAL)), f64x2.gt(factor, zero)), dropped);
-  if (v128.any_true(tiny)) loss = logSpaceLoss(loss, tiny, scale, x, q, gamma);
+  const rare = v128.andnot(v128.not(vIsFine(factor, product, zero)), dropped);
+  if (v128.any_true(rare)) loss = rareLanes(loss, rare, negLogP, a, w, x, q, gamma);
   return v128.andnot(loss, dropped);
 }
 
-/**
- * scale * q^gamma as exp(gamma ln q + ln scale) in the lanes of `tiny`, where q^gamma is
- * subnormal; ln q as clippedLogOneMinus takes it (q is exact where it is below 0.5).
- */
-function logSpaceLoss(loss: v128, tiny: v128, scale: v128, x: v128, q: v128, gamma: v128): v128 {
-  const g = f64x2.extract_lane(gamma, 0);
-  if (i64x2.extract_lane(tiny, 0) != 0) {
-    loss = f64x2.replace_lane(loss, 0, logSpace(g, f64x2.extract_lane(x, 0), f64x2.extract_lane(q, 0), f64x2.extract_lane(scale, 0)));
-  }
-  if (i64x2.extract_lane(tiny, 1) != 0) {
-    loss = f64x2.replace_lane(loss, 1, logSpace(g, f64x2.extract_lane(x, 1), f64x2.extract_lane(q, 1), f64x2.extract_lane(scale, 1)));
-  }
-  return loss;
-}
-
+/** ln(1 - p) of the clipped lanes: ln(eps) where clipped down, -Infinity where q = 0 (eps = 0, p = 1). */
 // @ts-ignore: decorator
 @inline
-function logSpace(gamma: f64, x: f64, q: f64, scale: f64): f64 {
-  return Math.exp(gamma * (q < 0.5 ? Math.log(q) : Math.log1p(-x)) + Math.log(scale));
+function vlogOneMinus(x: v128, q: v128, high: v128, logEps: v128, zero: v128, fullDomain: bool): v128 {
+  const logQ = vclippedLogOneMinus(fullDomain ? vlog(q) : vlogNormal(q), x, q, high, logEps);
+  return v128.bitselect(f64x2.splat(-Infinity), logQ, f64x2.eq(q, zero));
+}
+
+/** isFine on two lanes. */
+// @ts-ignore: decorator
+@inline
+function vIsFine(factor: v128, product: v128, zero: v128): v128 {
+  const normal = f64x2.splat(SMALLEST_NORMAL);
+  return v128.and(v128.and(f64x2.ge(factor, normal), f64x2.ge(product, normal)), f64x2.lt(product, f64x2.splat(Infinity)));
+}
+
+/** m * alpha * w * q^gamma in log space in the lanes of `rare`, with ln q as clippedLogOneMinus gives it. */
+function rareLanes(value: v128, rare: v128, m: v128, a: v128, w: v128, x: v128, q: v128, gamma: v128): v128 {
+  const g = f64x2.extract_lane(gamma, 0);
+  if (i64x2.extract_lane(rare, 0) != 0) {
+    value = f64x2.replace_lane(value, 0, inLogSpace(
+      f64x2.extract_lane(m, 0), f64x2.extract_lane(a, 0), f64x2.extract_lane(w, 0), g,
+      logOneMinusClipped(f64x2.extract_lane(x, 0), f64x2.extract_lane(q, 0)),
+    ));
+  }
+  if (i64x2.extract_lane(rare, 1) != 0) {
+    value = f64x2.replace_lane(value, 1, inLogSpace(
+      f64x2.extract_lane(m, 1), f64x2.extract_lane(a, 1), f64x2.extract_lane(w, 1), g,
+      logOneMinusClipped(f64x2.extract_lane(x, 1), f64x2.extract_lane(q, 1)),
+    ));
+  }
+  return value;
+}
+
+/** ln q for a clipped p (x) and q: q is exact where it is below 0.5. */
+// @ts-ignore: decorator
+@inline
+function logOneMinusClipped(x: f64, q: f64): f64 {
+  return q < 0.5 ? Math.log(q) : Math.log1p(-x);
 }
 
 // @ts-ignore: decorator
@@ -257,8 +279,8 @@ function generalLoop(frame: usize, pred: usize, labels: usize, n: i32, classes: 
         ok = v128.and(ok, v128.or(none, v128.and(f64x2.ge(p, zero), f64x2.le(p, one))));
         const w = sampleWeights != 0 ? v128.load(sampleWeights + (<usize>i << 3)) : one;
         weightAcc = f64x2.add(weightAcc, v128.andnot(w, none));
-        const t = f64x2.mul(loadWeightPair(weights, weightStride, l0, l1), w);
-        const loss = pairLoss<PowRuntime>(power, p, t, none, gamma, plan, eps, oneMinusEps, logEps, logHigh, one, zero, fullDomain);
+        const a = loadWeightPair(weights, weightStride, l0, l1);
+        const loss = pairLoss<PowRuntime>(power, p, a, w, none, gamma, plan, eps, oneMinusEps, logEps, logHigh, one, zero, fullDomain);
         acc = f64x2.add(acc, loss);
         if (losses != 0) v128.store(losses + (<usize>i << 3), loss);
         if (perClass != 0) {
@@ -266,7 +288,7 @@ function generalLoop(frame: usize, pred: usize, labels: usize, n: i32, classes: 
           if (!ig1) addToClass(perClass, l1, f64x2.extract_lane(loss, 1), f64x2.extract_lane(w, 1));
         }
         if (grad != 0) {
-          const g = pairGradient(p, t, none, gamma, plan, eps, one, zero, fullDomain, frame);
+          const g = pairGradient(p, a, w, none, gamma, plan, eps, one, zero, fullDomain, frame);
           storeGradients(frame, grad, i, classes, gathered, l0, l1, g);
         }
         row += 2 * stride;
@@ -313,24 +335,36 @@ function generalLoop(frame: usize, pred: usize, labels: usize, n: i32, classes: 
 }
 
 /**
- * d loss / d p of two samples, scaled by GRAD_SCALE and t = alpha * w:
- *   t * (1 - p)^gamma * (gamma * ln p / (1 - p) - 1 / p),
+ * d loss / d p of two samples, scaled by GRAD_SCALE:
+ *   alpha * w * (1 - p)^gamma * (gamma * ln p / (1 - p) - 1 / p),
  * written so that it stays finite as p -> 1 for every gamma (ln p / (1 - p) -> -1); 0 where
- * the clip is active, in ignored lanes and where t is 0.
+ * the clip is active, in ignored lanes and where alpha * w is 0.
  */
 function pairGradient(
-  p: v128, t: v128, none: v128, gamma: v128, plan: i32, eps: v128, one: v128, zero: v128, fullDomain: bool, frame: usize,
+  p: v128, a: v128, w: v128, none: v128, gamma: v128, plan: i32, eps: v128, one: v128, zero: v128, fullDomain: bool,
+  frame: usize,
 ): v128 {
   const q = f64x2.sub(one, p);
   const clipped = v128.or(f64x2.lt(p, eps), f64x2.lt(q, eps));
-  const logP = fullDomain ? vlog(p) : vlogNormal(v128.bitselect(one, p, clipped));
-  // q = 0 only when eps = 0 and p = 1, where the factor is 0 (gamma > 0) and ln q = -Inf.
-  const logQ = plan == 0 ? v128.bitselect(f64x2.splat(-Infinity), vclippedLogOneMinus(vlog(q), p, q, zero, zero), f64x2.eq(q, zero)) : zero;
+  const x = v128.bitselect(one, p, clipped);
+  const logP = fullDomain ? vlog(x) : vlogNormal(x);
+  const logQ = plan == 0 ? vlogOneMinus(p, q, zero, zero, zero, true) : zero;
   const factor = changetype<PowRuntime>(0).apply(q, logQ, gamma, plan);
-  const ratio = v128.bitselect(f64x2.splat(-1), f64x2.div(logP, q), f64x2.eq(q, zero));
-  const slope = f64x2.sub(f64x2.mul(gamma, ratio), f64x2.div(one, p));
-  const g = f64x2.mul(f64x2.mul(f64x2.mul(t, f64x2.splat(param(frame, GRAD_SCALE))), factor), slope);
-  return v128.andnot(g, v128.or(v128.or(none, clipped), f64x2.eq(t, zero)));
+  const t = f64x2.mul(a, w);
+  const product = f64x2.mul(t, factor);
+  const scale = f64x2.splat(param(frame, GRAD_SCALE));
+  const inverse = f64x2.div(one, p);
+  let slope = f64x2.sub(zero, inverse);
+  if (f64x2.extract_lane(gamma, 0) != 0) {
+    const ratio = v128.bitselect(f64x2.splat(-1), f64x2.div(logP, q), f64x2.eq(q, zero));
+    slope = f64x2.sub(f64x2.mul(gamma, ratio), inverse);
+  }
+  slope = f64x2.mul(scale, slope);
+  let g = f64x2.mul(product, slope);
+  const dropped = v128.or(v128.or(none, clipped), f64x2.eq(t, zero));
+  const rare = v128.andnot(v128.not(vIsFine(factor, product, zero)), dropped);
+  if (v128.any_true(rare)) g = rareLanes(g, rare, slope, a, w, p, q, gamma);
+  return v128.andnot(g, dropped);
 }
 
 /** Writes two samples' gradients: whole rows of zeros with d loss / d p_t at the label, or one value each (gathered). */
@@ -375,16 +409,18 @@ function oneSample(frame: usize, row: usize, labels: usize, i: i32, classes: i32
   if (!(p >= 0 && p <= 1)) return -1;
   const sampleWeights = pointer(frame, SAMPLE_WEIGHTS);
   const w = sampleWeights != 0 ? load<f64>(sampleWeights + (<usize>i << 3)) : 1;
-  const t = load<f64>(pointer(frame, CLASS_WEIGHTS) + (flag(frame, CLASS_WEIGHT_STRIDE) ? <usize>label << 3 : 0)) * w;
+  const a = load<f64>(pointer(frame, CLASS_WEIGHTS) + (flag(frame, CLASS_WEIGHT_STRIDE) ? <usize>label << 3 : 0));
+  const t = a * w;
   const eps = param(frame, EPSILON);
   const gamma = param(frame, GAMMA);
   const plan = powerPlan(gamma);
   const logEps = param(frame, LOG_EPSILON);
   const logHigh = param(frame, LOG_ONE_MINUS_EPSILON);
   const factor = focus(clippedOneMinus(p, eps), plan == 0 ? clippedLogOneMinus(p, eps, logEps, logHigh) : 0, gamma, plan);
-  const scale = t * (0 - clippedLog(p, eps, logHigh));
-  let loss = t == 0 ? 0 : scale * factor;
-  if (t != 0 && isTiny(factor)) loss = inLogSpace(scale, gamma, clippedLogOneMinus(p, eps, logEps, logHigh));
+  const product = t * factor;
+  const fine = isFine(factor, product);
+  const negLogP = 0 - clippedLog(p, eps, logHigh);
+  const loss = t == 0 ? 0 : fine ? product * negLogP : inLogSpace(negLogP, a, w, gamma, clippedLogOneMinus(p, eps, logEps, logHigh));
   if (losses != 0) store<f64>(losses + (<usize>i << 3), loss);
   const perClass = pointer(frame, PER_CLASS);
   if (perClass != 0) addToClass(perClass, label, loss, w);
@@ -393,8 +429,8 @@ function oneSample(frame: usize, row: usize, labels: usize, i: i32, classes: i32
     const q = 1 - p;
     if (t != 0 && !(p < eps || q < eps)) {
       const ratio = q == 0 ? -1 : Math.log(p) / q;
-      const qFactor = focus(q, plan == 0 ? Math.log1p(-p) : 0, gamma, plan);
-      g = t * param(frame, GRAD_SCALE) * qFactor * (gamma * ratio - 1 / p);
+      const slope = param(frame, GRAD_SCALE) * (gamma == 0 ? -1 / p : gamma * ratio - 1 / p);
+      g = fine ? product * slope : inLogSpace(slope, a, w, gamma, Math.log1p(-p));
     }
     storeGradient(gradRow + (gathered ? 0 : <usize>label * gradSize), g, gradF32);
   }

@@ -4,7 +4,7 @@ import {
   SAMPLE_WEIGHTS, SMOOTHING,
 } from './frame';
 import { clippedLog, clippedLogOneMinus, clippedOneMinus } from './math/clip';
-import { focus, inLogSpace, isTiny, logOneMinus, powerPlan } from './math/focus';
+import { focus, inLogSpace, isFine, logOneMinus, powerPlan } from './math/focus';
 import { expSumExcept, rowMax } from './math/softmax';
 import { sumError } from './math/sum';
 
@@ -111,22 +111,26 @@ function probabilityRow(
   let total: f64 = 0;
   let carry: f64 = 0;
   for (let c = 0; c < classes; c++) {
-    const t = load<f64>(weights + <usize>c * weightStride) * targetOf(targets, label, spread, keep, c) * w;
+    const ay = load<f64>(weights + <usize>c * weightStride) * targetOf(targets, label, spread, keep, c);
+    const t = ay * w;
     let g: f64 = 0;
     if (t != 0) {
       const x = load<f64>(row + (<usize>c << 3));
       if (!(x >= 0 && x <= 1)) return -1;
       const logQ = clippedLogOneMinus(x, eps, logEps, logHigh);
       const factor = focus(clippedOneMinus(x, eps), logQ, gamma, plan);
-      const scale = t * (0 - clippedLog(x, eps, logHigh));
-      const term = isTiny(factor) ? inLogSpace(scale, gamma, logQ) : scale * factor;
+      const product = t * factor;
+      const fine = isFine(factor, product);
+      const negLogP = 0 - clippedLog(x, eps, logHigh);
+      const term = fine ? product * negLogP : inLogSpace(negLogP, ay, w, gamma, logQ);
       const sum = total + term;
       carry += sumError(total, term, sum);
       total = sum;
       const q = 1 - x;
       if (gradRow != 0 && !(x < eps || q < eps)) {
         const ratio = q == 0 ? -1 : Math.log(x) / q;
-        g = gradScale * t * focus(q, plan == 0 ? Math.log1p(-x) : 0, gamma, plan) * (gamma * ratio - 1 / x);
+        const slope = gradScale * (gamma == 0 ? -1 / x : gamma * ratio - 1 / x);
+        g = fine ? product * slope : inLogSpace(slope, ay, w, gamma, logQ);
       }
     }
     if (gradRow != 0) storeEntry(gradRow, c, g, gradF32);
@@ -157,19 +161,17 @@ function logitRow(
   let allButTop: f64 = 0;
   let allButTopCarry: f64 = 0;
   for (let c = 0; c < classes; c++) {
-    const t = load<f64>(weights + <usize>c * weightStride) * targetOf(targets, label, spread, keep, c) * w;
-    if (t == 0) continue;
+    const ay = load<f64>(weights + <usize>c * weightStride) * targetOf(targets, label, spread, keep, c);
+    if (ay * w == 0) continue;
     const logP = load<f64>(row + (<usize>c << 3)) - m - logTotal;
     const p = Math.exp(logP);
     const q = c == top ? qTop : -Math.expm1(logP);
-    const factor = focus(q, plan == 0 ? logOneMinus(p, q) : 0, gamma, plan);
-    const scale = t * (0 - logP);
-    const term = isTiny(factor) ? inLogSpace(scale, gamma, logOneMinus(p, q)) : scale * factor;
+    const term = weightedTerm(0 - logP, ay, w, p, q, gamma, plan);
     const sum = total + term;
     carry += sumError(total, term, sum);
     total = sum;
     if (gradRow != 0) {
-      const g = t * factor * (gamma * p * (q == 0 ? -1 : logP / q) - 1);
+      const g = weightedTerm(lnSlope(gamma, p, q, logP), ay, w, p, q, gamma, plan);
       const s = all + g;
       allCarry += sumError(all, g, s);
       all = s;
@@ -186,16 +188,29 @@ function logitRow(
     const gradF32 = flag(frame, GRAD_F32);
     const gradScale = param(frame, GRAD_SCALE);
     for (let j = 0; j < classes; j++) {
-      const t = load<f64>(weights + <usize>j * weightStride) * targetOf(targets, label, spread, keep, j) * w;
+      const ay = load<f64>(weights + <usize>j * weightStride) * targetOf(targets, label, spread, keep, j);
       const logP = load<f64>(row + (<usize>j << 3)) - m - logTotal;
       const p = Math.exp(logP);
       const q = j == top ? qTop : -Math.expm1(logP);
-      let own: f64 = 0;
-      if (t != 0) own = t * focus(q, plan == 0 ? logOneMinus(p, q) : 0, gamma, plan) * (gamma * p * (q == 0 ? -1 : logP / q) - 1);
+      const own = ay * w == 0 ? 0 : weightedTerm(lnSlope(gamma, p, q, logP), ay, w, p, q, gamma, plan);
       const others = j == top ? allButTop : all - own;
       storeEntry(gradRow, j, gradScale * (own * q - p * others), gradF32);
     }
   }
   // An infinite term makes the carry Inf - Inf = NaN; the sum itself is then the answer.
   return isFinite(total) ? total + carry : total;
+}
+
+/** multiplier * alpha y * w * (1 - p)^gamma, in log space where the direct product is not a normal number. */
+function weightedTerm(multiplier: f64, ay: f64, w: f64, p: f64, q: f64, gamma: f64, plan: i32): f64 {
+  const factor = focus(q, plan == 0 ? logOneMinus(p, q) : 0, gamma, plan);
+  const product = ay * w * factor;
+  return isFine(factor, product) ? product * multiplier : inLogSpace(multiplier, ay, w, gamma, logOneMinus(p, q));
+}
+
+/** gamma p ln p / (1 - p) - 1, with p ln p / (1 - p) -> -1 as p -> 1 and -> 0 as p -> 0. */
+// @ts-ignore: decorator
+@inline
+function lnSlope(gamma: f64, p: f64, q: f64, logP: f64): f64 {
+  return (p == 0 ? 0 : gamma * p * (q == 0 ? -1 : logP / q)) - 1;
 }

@@ -4,7 +4,7 @@ import { PER_CLASS_SLOTS } from './kernels/frame.js';
 import { readBinaryFocalLossOptions, type BinaryFocalLossSettings } from './options/binary-focal-loss-options.js';
 import { epsilonFor, type Reduction } from './options/common.js';
 import { readFocalLossOptions, type FocalLossSettings } from './options/focal-loss-options.js';
-import { isArrayLike, ownOptions } from './options/read.js';
+import { arrayOption, ownOptions } from './options/read.js';
 import { computeLoss } from './pipeline/compute.js';
 import { describeBatch } from './shape.js';
 
@@ -138,15 +138,14 @@ class Accumulator {
 
   update(yTrue: unknown, yPred: unknown, sampleWeight?: unknown): this {
     const fn = `${this.fn}.update`;
-    const s = { ...this.settings, fn, sampleWeight: sampleWeight === undefined ? undefined : checkWeights(fn, sampleWeight) };
+    const s = { ...this.settings, fn, sampleWeight: arrayOption(fn, 'sampleWeight', sampleWeight, 'an array of per-sample weights') };
     const binary = this.loss === 'binaryFocalLoss';
     const batch = describeBatch(fn, yTrue, yPred, this.classes ?? undefined, binary);
     // epsilon 'auto' follows the first chunk's dtype, so every chunk is clipped alike.
     const epsilon = this.epsilon ?? epsilonFor('auto', batch.f32);
-    const extras = { perClass: true, epsilon };
     const evaluation = binary
-      ? computeLoss({ loss: 'binaryFocalLoss', settings: { ...(s as BinaryFocalLossSettings), reduction: 'sum' } }, batch, null, extras)
-      : computeLoss({ loss: 'focalLoss', settings: { ...(s as FocalLossSettings), reduction: 'sum' } }, batch, null, extras);
+      ? computeLoss({ loss: 'binaryFocalLoss', settings: { ...(s as BinaryFocalLossSettings), reduction: 'sum' } }, batch, null, true, epsilon)
+      : computeLoss({ loss: 'focalLoss', settings: { ...(s as FocalLossSettings), reduction: 'sum' } }, batch, null, true, epsilon);
     this.add(batch.classes, epsilon, evaluation.totals.sum, 0, evaluation.totals.count, evaluation.totals.weightSum, 0, evaluation.perClass!);
     return this;
   }
@@ -306,9 +305,3 @@ function addCompensated(pair: [number, number], x: number, xCarry: number): void
   pair[1] += (Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum) + xCarry;
   pair[0] = t;
 }
-
-function checkWeights(fn: string, weights: unknown): ArrayLike<unknown> {
-  if (!isArrayLike(weights)) throw new TypeError(`${fn}: sampleWeight must be an array of per-sample weights, got ${show(weights)}`);
-  return weights;
-}
-

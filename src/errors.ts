@@ -78,8 +78,8 @@ export function targetError(fn: string, where: string, value: unknown): Error {
   return new RangeError(`${fn}: ${where} = ${show(value)} is not a target in [0, 1]`);
 }
 
-/** The first entry of a logit row that is NaN or +Infinity, or the row itself when all are -Infinity. */
-export function logitError(fn: string, i: number, row: ArrayLike<unknown>, name: (c: number) => string): Error {
+/** The first entry of logit row i that is NaN or +Infinity, or the row (`rowName`) when all are -Infinity. */
+export function logitError(fn: string, i: number, row: ArrayLike<unknown>, name: (c: number) => string, rowName: string): Error {
   for (let c = 0; c < row.length; c++) {
     const v = row[c];
     if (typeof v !== 'number') return notANumber(fn, name(c), v);
@@ -87,7 +87,7 @@ export function logitError(fn: string, i: number, row: ArrayLike<unknown>, name:
       return new RangeError(`${fn}: ${name(c)} = ${show(v)} is not a valid logit (sample ${i})`);
     }
   }
-  return new RangeError(`${fn}: sample ${i} has no finite logit (every entry of its row is -Infinity)`);
+  return new RangeError(`${fn}: ${rowName} has no finite logit: every entry of sample ${i}'s row is -Infinity`);
 }
 
 /** A row that is not an array of `classes` values. */

@@ -1,5 +1,5 @@
 import { describe } from './errors.js';
-import { isArrayLike, lengthOf } from './options/read.js';
+import { arrayLength } from './options/read.js';
 
 /**
  * What a call's yTrue and yPred hold: N samples of C classes (binary: K labels), each side
@@ -37,25 +37,30 @@ function tensorValues(value: object): { values: ArrayLike<number>; shape: number
   return null;
 }
 
-/** An argument as the array-like it must be: tensors become their values; everything else is checked. */
-export function arrayArgument(fn: string, name: string, value: unknown): { values: ArrayLike<unknown>; tensorShape: number[] | null } {
-  if (typeof value === 'object' && value !== null && !isArrayLike(value)) {
+/** An argument as the array-like it must be, with its length (read once): tensors become their values. */
+export function arrayArgument(
+  fn: string, name: string, value: unknown,
+): { values: ArrayLike<unknown>; length: number; tensorShape: number[] | null } {
+  let length = arrayLength(fn, name, value);
+  if (length === undefined && typeof value === 'object' && value !== null) {
     const tensor = tensorValues(value);
     if (tensor !== null) {
       if (tensor.values instanceof BigInt64Array || tensor.values instanceof BigUint64Array) {
         throw new TypeError(`${fn}: ${name} is an int64 tensor; convert it to int32 or float32 first`);
       }
-      return { values: tensor.values, tensorShape: tensor.shape };
+      const length = tensor.values.length;
+      const shape = tensor.shape;
+      if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0) || shape.reduce((a, b) => a * b, 1) !== length) {
+        throw new RangeError(`${fn}: ${name} is a tensor of shape [${shape.join(', ')}] but holds ${length} values`);
+      }
+      return { values: tensor.values, length, tensorShape: shape };
     }
   }
-  if (!isArrayLike(value) || value instanceof DataView) {
-    throw new TypeError(`${fn}: ${name} must be an array or typed array, got ${describe(value)}`);
-  }
+  if (length === undefined) throw new TypeError(`${fn}: ${name} must be an array or typed array, got ${describe(value)}`);
   if (value instanceof BigInt64Array || value instanceof BigUint64Array) {
     throw new TypeError(`${fn}: ${name} must hold numbers, got a ${value.constructor.name} (convert BigInts with Number())`);
   }
-  lengthOf(fn, name, value);
-  return { values: value, tensorShape: null };
+  return { values: value as ArrayLike<unknown>, length, tensorShape: null };
 }
 
 const rowsOf = (values: ArrayLike<unknown>, n: number, width: number): ArrayLike<unknown> =>
@@ -63,8 +68,17 @@ const rowsOf = (values: ArrayLike<unknown>, n: number, width: number): ArrayLike
     ? Array.from({ length: n }, (_, i) => (values as unknown as Float64Array).subarray(i * width, (i + 1) * width))
     : values;
 
-const holdsRows = (values: ArrayLike<unknown>): boolean =>
-  !ArrayBuffer.isView(values) && values.length > 0 && isArrayLike(values[0]);
+/** The first row and its length when the argument holds rows (its first element is an array-like). */
+function firstRow(fn: string, name: string, values: ArrayLike<unknown>, length: number): { row: unknown; width: number } | undefined {
+  if (ArrayBuffer.isView(values) || length === 0) return undefined;
+  const row = values[0];
+  const width = arrayLength(fn, `${name}[0]`, row);
+  if (width === undefined) return undefined;
+  if (row instanceof BigInt64Array || row instanceof BigUint64Array) {
+    throw new TypeError(`${fn}: ${name}[0] must hold numbers, got a ${row.constructor.name}`);
+  }
+  return { row, width };
+}
 
 /**
  * The batch of focalLoss (`binary`: binaryFocalLoss, whose yTrue and yPred have one shape).
@@ -75,21 +89,28 @@ export function describeBatch(fn: string, yTrue: unknown, yPred: unknown, classe
   const pred = arrayArgument(fn, 'yPred', yPred);
   let t = truth.values;
   let p = pred.values;
+  let trueLength = truth.length;
+  let predLength = pred.length;
   // A tensor of shape [N, C] (or [N, 1] labels) arrives flat; its shape says what it is.
-  const width = pred.tensorShape?.length === 2 ? pred.tensorShape[1] : undefined;
-  if (classes === undefined && width !== undefined) classes = width;
+  const tensorWidth = pred.tensorShape?.length === 2 ? pred.tensorShape[1] : undefined;
+  if (classes === undefined && tensorWidth !== undefined) classes = tensorWidth;
   if (truth.tensorShape?.length === 2 && truth.tensorShape[1] > 1) {
-    t = rowsOf(t, truth.tensorShape[0], truth.tensorShape[1]);
-    if (binary) p = rowsOf(p, truth.tensorShape[0], truth.tensorShape[1]);
-  }
-  const trueRows = holdsRows(t);
-  const predRows = holdsRows(p);
-  let n = t.length;
-  if (binary && !trueRows && !predRows && classes !== undefined && classes > 1) {
-    if (t.length % classes !== 0) {
-      throw new RangeError(`${fn}: flat yTrue has ${t.length} values, which is not a multiple of classes = ${classes}`);
+    trueLength = truth.tensorShape[0];
+    t = rowsOf(t, trueLength, truth.tensorShape[1]);
+    if (binary) {
+      predLength = truth.tensorShape[0];
+      p = rowsOf(p, predLength, truth.tensorShape[1]);
     }
-    n = t.length / classes;
+  }
+  const trueRows = firstRow(fn, 'yTrue', t, trueLength) !== undefined;
+  const first = firstRow(fn, 'yPred', p, predLength);
+  const predRows = first !== undefined;
+  let n = trueLength;
+  if (binary && !trueRows && !predRows && classes !== undefined && classes > 1) {
+    if (trueLength % classes !== 0) {
+      throw new RangeError(`${fn}: flat yTrue has ${trueLength} values, which is not a multiple of classes = ${classes}`);
+    }
+    n = trueLength / classes;
   }
   if (n === 0) throw new RangeError(`${fn}: empty batch: yTrue has no ${binary ? 'elements' : 'samples'}`);
 
@@ -97,25 +118,22 @@ export function describeBatch(fn: string, yTrue: unknown, yPred: unknown, classe
     throw new RangeError(`${fn}: yTrue and yPred must have the same shape: both flat, or both N × K rows`);
   }
   if (predRows) {
-    if (p.length !== n) {
-      throw new RangeError(`${fn}: yPred has ${p.length} rows but yTrue has ${n} ${binary ? 'rows' : 'labels'}`);
+    if (predLength !== n) {
+      throw new RangeError(`${fn}: yPred has ${predLength} rows but yTrue has ${n} ${binary ? 'rows' : 'labels'}`);
     }
-    const first = p[0] as ArrayLike<unknown>;
-    const width = lengthOf(fn, 'yPred[0]', first);
-    if (classes !== undefined && width !== classes) {
-      throw new RangeError(`${fn}: yPred[0] has ${width} values, but classes is ${classes}`);
+    if (classes !== undefined && first.width !== classes) {
+      throw new RangeError(`${fn}: yPred[0] has ${first.width} values, but classes is ${classes}`);
     }
-    if (width === 0) throw new RangeError(`${fn}: yPred[0] is an empty row; need at least one ${binary ? 'label' : 'class'}`);
-    return batch(fn, n, width, t, trueRows, p, true, first instanceof Float32Array, classes !== undefined, binary);
+    if (first.width === 0) throw new RangeError(`${fn}: yPred[0] is an empty row; need at least one ${binary ? 'label' : 'class'}`);
+    return batch(fn, n, first.width, t, trueRows, p, true, first.row instanceof Float32Array, classes !== undefined, binary);
   }
-  const length = p.length;
-  const c = classes ?? (binary ? 1 : length / n);
-  if (length !== n * c || length === 0 || !Number.isInteger(c)) {
-    if (binary && classes === undefined) throw new RangeError(`${fn}: yPred has ${length} elements but yTrue has ${n}`);
+  const c = classes ?? (binary ? 1 : predLength / n);
+  if (predLength !== n * c || predLength === 0 || !Number.isInteger(c)) {
+    if (binary && classes === undefined) throw new RangeError(`${fn}: yPred has ${predLength} elements but yTrue has ${n}`);
     const expected = classes !== undefined
       ? `expected ${n} ${binary ? 'rows' : 'samples'} × ${c} ${binary ? 'labels' : 'classes'} = ${n * c}`
       : `which is not a positive multiple of the ${n} labels in yTrue`;
-    throw new RangeError(`${fn}: flat yPred has length ${length}, ${expected}`);
+    throw new RangeError(`${fn}: flat yPred has length ${predLength}, ${expected}`);
   }
   return batch(fn, n, c, t, trueRows, p, false, p instanceof Float32Array, classes !== undefined, binary);
 }

@@ -68,7 +68,9 @@ const FIXED = new Map([
   ['labelSmoothing', 'labelSmoothing needs target rows; use focalLoss for it'],
   ['classes', 'classes is fixed when the workspace is created'],
 ]);
-const LOSS_KEYS = ['gamma', 'alpha', 'reduction', 'fromLogits', 'epsilon', 'sampleWeight', 'normalizer', 'ignoreIndex', 'checkRows'];
+const LOSS_KEYS = [
+  'gamma', 'alpha', 'reduction', 'fromLogits', 'epsilon', 'sampleWeight', 'normalizer', 'ignoreIndex', 'checkRows', ...FIXED.keys(),
+];
 
 /** Allocates a workspace of `rows` × `classes` predictions and `rows` labels. */
 export function createWorkspace(options: WorkspaceOptions): Workspace {
@@ -85,7 +87,7 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
   return instance.exclusive(FN, () => {
     // The chunk buffers and class tables exist before the batch, so that loss() never allocates
     // and never detaches the caller's views.
-    instance.scratch.reserve(classes, { losses: 8 }, classes, false);
+    instance.scratch.reserve(FN, 'classes', classes, { losses: 8 }, classes, false);
     const regions: Region[] = [];
     const take = (what: string, bytes: number): Region => {
       try {
@@ -110,13 +112,12 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
 
     const run = (fn: string, lossOptions: unknown, withGrad: boolean) => {
       check(fn);
-      if (typeof lossOptions === 'object' && lossOptions !== null) {
-        for (const key of Object.keys(lossOptions)) if (FIXED.has(key)) throw new TypeError(`${fn}: ${FIXED.get(key)}`);
-      }
-      const s = readFocalLossOptions(fn, ownOptions(fn, lossOptions, LOSS_KEYS), false, { fromLogits: defaultFromLogits });
+      const read = ownOptions(fn, lossOptions, LOSS_KEYS);
+      for (const key of Object.keys(read)) if (FIXED.has(key)) throw new TypeError(`${fn}: ${FIXED.get(key)}`);
+      const s = readFocalLossOptions(fn, read, false, { fromLogits: defaultFromLogits });
       const gradRegion = withGrad ? gradientRegion(fn) : null;
       return instance.exclusive(fn, () => {
-        instance.scratch.reserve(classes, { losses: 8 }, classes, false);
+        instance.scratch.reserve(FN, 'classes', classes, { losses: 8 }, classes, false);
         const batch: Batch = {
           fn,
           n: rows,

@@ -916,7 +916,13 @@ describe('12. gamma <= 16 near p = 1: within a few ulp of mpmath; wasm and js ag
     }
   }
 
-  it('probabilities: wasm and js agree to 1e-15 for general (non half-integer) gamma in (0, 16]', () => {
+  // A general gamma goes through exp(gamma ln q) on both backends. exp passes the relative
+  // error of its argument on multiplied by |gamma ln q| (its condition number), so two correct
+  // implementations (ln and exp each within an ulp) agree to about 2 ulp * (|gamma ln q| + 2), not
+  // to 1e-15 whatever the magnitude: that is the bound these two tests hold them to.
+  const agreement = (gamma: number, logQ: number) => 4 * 2 ** -53 * (Math.abs(gamma * logQ) + 4);
+
+  it('probabilities: wasm and js agree within the condition of exp(gamma ln q) for general (non half-integer) gamma in (0, 16]', () => {
     const rnd = sequence(20261127);
     const n = 3000;
     const ps = Float64Array.from({ length: n }, (_, i) => {
@@ -934,15 +940,15 @@ describe('12. gamma <= 16 near p = 1: within a few ulp of mpmath; wasm and js ag
         const js = focalLoss(yTrue, yPred, { gamma, epsilon, backend: 'js', reduction: 'none' });
         for (let i = 0; i < n; i++) {
           if (js[i] < SMALLEST_NORMAL) continue;
-          const rel = Math.abs(wasm[i] - js[i]) / js[i];
+          const rel = Math.abs(wasm[i] - js[i]) / js[i] / agreement(gamma, Math.log1p(-ps[i]));
           if (rel > worst) [worst, where] = [rel, `gamma ${gamma}, epsilon ${epsilon}, p = ${ps[i]}: wasm ${wasm[i]}, js ${js[i]}`];
         }
       }
     }
-    expect(worst, where).toBeLessThanOrEqual(1e-15);
+    expect(worst, where).toBeLessThanOrEqual(1);
   });
 
-  it('logits: wasm and js agree to 1e-15 for general gamma in (0, 16]', () => {
+  it('logits: wasm and js agree within the condition of exp(gamma ln q) for general gamma in (0, 16]', () => {
     const rnd = sequence(42);
     const n = 3000;
     const yPred = Float64Array.from({ length: 2 * n }, () => ((rnd.next().value as number) - 0.5) * 60);
@@ -954,11 +960,14 @@ describe('12. gamma <= 16 near p = 1: within a few ulp of mpmath; wasm and js ag
       const js = focalLoss(yTrue, yPred, { gamma, fromLogits: true, backend: 'js', reduction: 'none' });
       for (let i = 0; i < n; i++) {
         if (js[i] < SMALLEST_NORMAL) continue;
-        const rel = Math.abs(wasm[i] - js[i]) / js[i];
+        // ln q of the label's probability: q = 1 - p_0 = sigmoid(z_1 - z_0) for two classes.
+        const d = yPred[2 * i + 1] - yPred[2 * i];
+        const logQ = -(Math.max(-d, 0) + Math.log1p(Math.exp(-Math.abs(d))));
+        const rel = Math.abs(wasm[i] - js[i]) / js[i] / agreement(gamma, logQ);
         if (rel > worst) [worst, where] = [rel, `gamma ${gamma}, logits [${yPred[2 * i]}, ${yPred[2 * i + 1]}]: wasm ${wasm[i]}, js ${js[i]}`];
       }
     }
-    expect(worst, where).toBeLessThanOrEqual(1e-15);
+    expect(worst, where).toBeLessThanOrEqual(1);
   });
 });
 

@@ -30,18 +30,23 @@ export function focus(q: f64, logQ: f64, gamma: f64, plan: i32): f64 {
 const SMALLEST_NORMAL: f64 = 2.2250738585072014e-308;
 
 /**
- * Whether q^gamma came out subnormal: it has then lost digits, and a large weight times it
- * would show that, so the term is formed in log space instead (inLogSpace).
+ * Whether t * q^gamma can be used as it is: both the factor and the product are normal
+ * numbers. Otherwise (a subnormal factor that lost digits, a product that overflowed or went
+ * subnormal, alpha * w itself overflowing) the term is formed in log space (inLogSpace).
  */
 // @ts-ignore: decorator
 @inline
-export function isTiny(factor: f64): bool {
-  return factor < SMALLEST_NORMAL && factor > 0;
+export function isFine(factor: f64, product: f64): bool {
+  return factor >= SMALLEST_NORMAL && product >= SMALLEST_NORMAL && product < Infinity;
 }
 
-/** scale * q^gamma as exp(gamma ln q + ln scale). */
-export function inLogSpace(scale: f64, gamma: f64, logQ: f64): f64 {
-  return Math.exp(gamma * logQ + Math.log(scale));
+/** m * a * w * q^gamma as exp(ln a + ln w + gamma ln q + ln |m|), with its sign; 0 if any factor is. */
+export function inLogSpace(m: f64, a: f64, w: f64, gamma: f64, logQ: f64): f64 {
+  if (m == 0 || a == 0 || w == 0) return 0;
+  // gamma = 0 is q^0 = 1 even where ln q = -Infinity.
+  const power = gamma == 0 ? 0 : gamma * logQ;
+  const value = Math.exp(Math.log(a) + Math.log(w) + power + Math.log(abs(m)));
+  return m < 0 ? -value : value;
 }
 
 /** ln(1 - p) from p and q = fl(1 - p): log1p where q has lost digits, else ln q. */

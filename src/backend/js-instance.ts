@@ -2,6 +2,8 @@ import type { Frame, JsKernel, KernelName, Targets, Values } from '../kernels/fr
 import { jsKernels } from '../kernels/index.js';
 import { KernelInstance, type Region } from './instance.js';
 
+const MAX_BYTES = 2 ** 32;
+
 class JsRegion implements Region {
   constructor(readonly buffer: ArrayBuffer) {}
   get bytes(): number {
@@ -14,10 +16,12 @@ export class JsInstance extends KernelInstance {
   readonly backend = 'js';
 
   alloc(bytes: number): Region {
+    // The same bound as wasm32's address space, so that what fits on one backend fits on the other.
+    if (bytes > MAX_BYTES) throw new RangeError(`cannot allocate ${bytes} bytes: a buffer holds at most 4 GiB, as in wasm`);
     try {
       return new JsRegion(new ArrayBuffer(bytes));
     } catch {
-      throw new RangeError(`cannot allocate ${bytes} bytes for the JS kernels`);
+      throw new RangeError(`cannot allocate ${bytes} bytes: the engine has no room for them`);
     }
   }
 

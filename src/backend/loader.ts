@@ -1,4 +1,5 @@
 import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from '../generated/kernel-base64.js';
+import { FRAME_LAYOUT } from '../kernels/frame.js';
 import { JsInstance } from './js-instance.js';
 import type { KernelInstance } from './instance.js';
 import { WasmInstance, type Exports } from './wasm-instance.js';
@@ -16,7 +17,7 @@ export interface BackendInfo {
 export type BackendChoice = 'auto' | 'wasm' | 'js';
 
 const EXPORTS = [
-  'memory', 'heapBase', 'usesSimd', 'probabilityLoss', 'probabilityLossGrad', 'gatheredLoss', 'gatheredLossGrad',
+  'memory', 'heapBase', 'usesSimd', 'frameLayout', 'probabilityLoss', 'probabilityLossGrad', 'gatheredLoss', 'gatheredLossGrad',
   'logitLoss', 'logitLossGrad', 'targetRowLoss', 'targetRowLossGrad', 'binaryLoss', 'binaryLossGrad',
 ] as const satisfies ReadonlyArray<keyof Exports>;
 
@@ -29,11 +30,17 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
 
 /** Instantiates a compiled kernel module as a fresh instance (its own memory); throws if it is not the kernel. */
 export function instantiate(module: WebAssembly.Module, fn = 'init'): WasmInstance {
-  const exports = new WebAssembly.Instance(module, {}).exports as Record<string, unknown>;
-  const missing = EXPORTS.filter((name) => exports[name] === undefined);
-  if (missing.length > 0) {
-    throw new TypeError(`${fn}: the module is not the focal-loss-wasm kernel (it lacks ${missing.join(', ')})`);
+  const notTheKernel = (why: string) => new TypeError(`${fn}: the module is not the focal-loss-wasm kernel (${why})`);
+  let exports: Record<string, unknown>;
+  try {
+    exports = new WebAssembly.Instance(module, {}).exports as Record<string, unknown>;
+  } catch (error) {
+    throw notTheKernel(`it does not instantiate on its own: ${(error as Error).message}`);
   }
+  const missing = EXPORTS.filter((name) => exports[name] === undefined);
+  if (missing.length > 0) throw notTheKernel(`it lacks ${missing.join(', ')}`);
+  const layout = (exports.frameLayout as () => number)();
+  if (layout !== FRAME_LAYOUT) throw notTheKernel(`its frame layout is ${layout}, this version of the library uses ${FRAME_LAYOUT}`);
   return new WasmInstance(exports as unknown as Exports);
 }
 

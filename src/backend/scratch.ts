@@ -43,25 +43,34 @@ export class Scratch {
   constructor(private readonly instance: Memory) {}
 
   /**
-   * Allocates what a call will use, before any view is taken: the row buffers it names, each
+   * Allocates what a call will use, before any view is taken (`argument` names what sets the
+   * sizes, for the error when they do not fit): the row buffers it names, each
    * with the bytes one row of it takes, a class-weight table of `weights` entries and, with
    * `perClass`, per-class sums for `classes` classes. Nothing allocates after this until the
    * call ends, so views taken next stay valid.
    */
-  reserve(classes: number, rowBytes: Partial<Record<Buffer, number>>, weights: number, perClass: boolean): void {
-    for (const [name, bytes] of Object.entries(rowBytes) as Array<[Buffer, number]>) {
-      this.regions.set(name, this.grown(this.regions.get(name) ?? null, Math.max(ROW_BYTES, bytes)));
+  reserve(
+    fn: string, argument: string, classes: number, rowBytes: Partial<Record<Buffer, number>>, weights: number, perClass: boolean,
+  ): void {
+    try {
+      for (const [name, bytes] of Object.entries(rowBytes) as Array<[Buffer, number]>) {
+        this.regions.set(name, this.grown(this.regions.get(name) ?? null, Math.max(ROW_BYTES, bytes)));
+      }
+      this.frameRegion ??= this.instance.alloc(FRAME_SLOTS * 8);
+      this.weightsRegion ??= this.instance.alloc(CHUNK_ROWS * 8);
+      this.classRegion = this.grown(this.classRegion, 8 * Math.max(weights, 64));
+      if (perClass) this.perClassRegion = this.grown(this.perClassRegion, 8 * PER_CLASS_SLOTS * classes);
+    } catch (error) {
+      throw new RangeError(`${fn}: ${argument} of ${classes} need chunk buffers that do not fit: ${(error as Error).message}`);
     }
-    this.frameRegion ??= this.instance.alloc(FRAME_SLOTS * 8);
-    this.weightsRegion ??= this.instance.alloc(CHUNK_ROWS * 8);
-    this.classRegion = this.grown(this.classRegion, 8 * Math.max(weights, 64));
-    if (perClass) this.perClassRegion = this.grown(this.perClassRegion, 8 * PER_CLASS_SLOTS * classes);
   }
 
+  /** A region of at least `bytes`: the old one, or a new one (the old is freed only once the new exists). */
   private grown(region: Region | null, bytes: number): Region {
     if (region !== null && region.bytes >= bytes) return region;
+    const larger = this.instance.alloc(bytes);
     if (region !== null) this.instance.free(region);
-    return this.instance.alloc(bytes);
+    return larger;
   }
 
   /** A view of a row buffer reserved for this call. */

@@ -3,7 +3,7 @@ import {
   SMOOTHING, type Frame, type Targets, type Values,
 } from './frame.js';
 import { clippedLog, clippedLogOneMinus, clippedOneMinus, clippedProbability, isClipped } from './math/clip.js';
-import { focus, inLogSpace, isTiny, logOneMinus, powerPlan } from './math/focus.js';
+import { focus, inLogSpace, isFine, logOneMinus, powerPlan } from './math/focus.js';
 
 // Sigmoid focal loss over n rows of K elements (assembly/binary.ts): per element
 //   alpha_t * w * (1 - p_t)^gamma * BCE,  p_t = p y + (1 - p)(1 - y),
@@ -68,14 +68,14 @@ function binary(
       }
       // A zero target weight contributes nothing, never 0 * -Infinity.
       const bce = (y > 0 ? -y * logP : 0) + (y < 1 ? -(1 - y) * logQ : 0);
-      const t = (alpha < 0 ? 1 : alpha * y + (1 - alpha) * (1 - y)) * w;
+      const a = alpha < 0 ? 1 : alpha * y + (1 - alpha) * (1 - y);
+      const t = a * w;
       const big = p * (1 - y) + q * y;
-      const logBig = y === 1 ? logQ : y === 0 ? logP : plan === 0 ? logOneMinus(p * y + q * (1 - y), big) : NaN;
+      const logBig = y === 1 || y === 0 || plan === 0 ? logOneMinusPt(y, p, q, logP, logQ, big) : NaN;
       const factor = focus(big, logBig, gamma, plan);
-      let loss = t === 0 || factor === 0 ? 0 : t * bce * factor;
-      if (t !== 0 && isTiny(factor)) {
-        loss = inLogSpace(t * bce, gamma, Number.isNaN(logBig) ? logOneMinus(p * y + q * (1 - y), big) : logBig);
-      }
+      const product = t * factor;
+      const fine = isFine(factor, product);
+      const loss = t === 0 ? 0 : fine ? product * bce : inLogSpace(bce, a, w, gamma, logOneMinusPt(y, p, q, logP, logQ, big));
       block += loss;
       if (++inBlock === BLOCK) {
         addBlock(params, block, 0, 0);
@@ -85,11 +85,14 @@ function binary(
       if (perClass !== null) addToClass(perClass, k, loss, w);
       if (grad !== null) {
         let g = 0;
-        if (t !== 0 && factor !== 0) {
+        if (t !== 0) {
           const ratio = big > 0 ? bce / big : 1;
-          if (fromLogits) g = (1 - y) * p - y * q - gamma * (2 * y - 1) * p * q * ratio;
-          else if (!isClipped(v, eps)) g = -gamma * (2 * y - 1) * ratio + (1 - y) / q - y / p;
-          g *= params[GRAD_SCALE] * t * factor;
+          let slope = 0;
+          // p q BCE / Q -> 0 where p q underflows (logits of +-Infinity included); gamma 0 drops the term.
+          if (fromLogits) slope = (1 - y) * p - y * q - (p * q === 0 || gamma === 0 ? 0 : gamma * (2 * y - 1) * p * q * ratio);
+          else if (!isClipped(v, eps)) slope = (gamma === 0 ? 0 : -gamma * (2 * y - 1) * ratio) + (1 - y) / q - y / p;
+          slope *= params[GRAD_SCALE];
+          g = fine ? product * slope : inLogSpace(slope, a, w, gamma, logOneMinusPt(y, p, q, logP, logQ, big));
         }
         grad[e] = g;
       }
@@ -98,4 +101,9 @@ function binary(
   }
   addBlock(params, block, n * classes, weightSum);
   return -1;
+}
+
+/** ln(1 - p_t) = ln Q: for hard targets the log already at hand, else from p_t or Q. */
+function logOneMinusPt(y: number, p: number, q: number, logP: number, logQ: number, big: number): number {
+  return y === 1 ? logQ : y === 0 ? logP : logOneMinus(p * y + q * (1 - y), big);
 }

@@ -5,6 +5,9 @@ import { sumError } from './math/sum.js';
 // the parameters written before a call and the running totals the kernels add to. The wasm
 // kernels find the buffers through the pointer slots; the JS kernels get them as views.
 
+/** The slot layout below; a kernel reporting another one (frameLayout()) is not used. */
+export const FRAME_LAYOUT = 1;
+
 export const GAMMA = 0;
 export const EPSILON = 1;
 export const LOG_EPSILON = 2;
@@ -54,7 +57,7 @@ export interface Frame {
  * The kernels by name, as the wasm build declares its exports (assembly/index.ts): each
  * kind's loss and its gradient twin. The JS kernels must provide the same set.
  */
-export type KernelName = Exclude<keyof typeof KernelExports, 'memory' | 'heapBase' | 'usesSimd'>;
+export type KernelName = Exclude<keyof typeof KernelExports, 'memory' | 'heapBase' | 'usesSimd' | 'frameLayout'>;
 
 /** What a kernel reads as its target: class indices, target rows or binary targets. */
 export type Targets = Int32Array | Values | ArrayLike<number>;

@@ -2,7 +2,7 @@ import {
   addBlock, addToClass, BLOCK, CLASS_WEIGHT_STRIDE, GAMMA, GRAD_SCALE, HAS_IGNORE, IGNORE_INDEX, type Frame, type Targets,
   type Values,
 } from './frame.js';
-import { focus, inLogSpace, isTiny, logOneMinus, powerPlan } from './math/focus.js';
+import { focus, inLogSpace, isFine, logOneMinus, powerPlan } from './math/focus.js';
 import { expSumExcept, rowMax } from './math/softmax.js';
 
 // Class-index targets with logits (assembly/logits.ts): one stable log-softmax per row,
@@ -49,21 +49,22 @@ function logits(
       continue;
     }
     if (!(label >= 0 && label < classes)) return i;
-    const m = rowMax(pred, start, classes);
-    if (!(m < Infinity && m > -Infinity)) return i;
+    const max = rowMax(pred, start, classes);
+    if (!(max < Infinity && max > -Infinity)) return i;
     const zt = pred[start + label];
-    const rest = expSumExcept(pred, start, classes, label, m);
-    const et = Math.exp(zt - m);
+    const rest = expSumExcept(pred, start, classes, label, max);
+    const et = Math.exp(zt - max);
     const total = et + rest;
-    const logP = zt === m ? -Math.log1p(rest) : zt - m - Math.log(total);
+    const logP = zt === max ? -Math.log1p(rest) : zt - max - Math.log(total);
     const q = rest / total;
     const pt = et / total;
     const factor = focus(q, plan === 0 ? logOneMinus(pt, q) : 0, gamma, plan);
     const w = sampleWeights === null ? 1 : sampleWeights[i];
-    const t = classWeights[label * weightStride] * w;
-    const scale = t * (0 - logP);
-    let loss = t === 0 ? 0 : scale * factor;
-    if (t !== 0 && isTiny(factor)) loss = inLogSpace(scale, gamma, logOneMinus(pt, q));
+    const a = classWeights[label * weightStride];
+    const t = a * w;
+    const product = t * factor;
+    const fine = isFine(factor, product);
+    const loss = t === 0 ? 0 : fine ? product * (0 - logP) : inLogSpace(0 - logP, a, w, gamma, logOneMinus(pt, q));
     block += loss;
     weightSum += w;
     counted++;
@@ -71,8 +72,10 @@ function logits(
     if (perClass !== null) addToClass(perClass, label, loss, w);
     if (grad !== null) {
       const ratio = q === 0 ? -1 : logP / q;
-      const s = t === 0 ? 0 : gradScale * t * factor * (gamma * pt * ratio - 1);
-      for (let c = 0; c < classes; c++) grad[start + c] = (-s / total) * Math.exp(pred[start + c] - m);
+      // p_t ln p_t / q -> 0 as p_t -> 0 (a target logit of -Infinity).
+      const slope = gradScale * ((pt === 0 ? 0 : gamma * pt * ratio) - 1);
+      const s = t === 0 ? 0 : fine ? product * slope : inLogSpace(slope, a, w, gamma, logOneMinus(pt, q));
+      for (let c = 0; c < classes; c++) grad[start + c] = (-s / total) * Math.exp(pred[start + c] - max);
       grad[start + label] = s * q;
     }
   }

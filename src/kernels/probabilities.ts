@@ -3,7 +3,7 @@ import {
   CLASS_WEIGHT_STRIDE, type Frame, type Targets, type Values,
 } from './frame.js';
 import { clippedLog, clippedLogOneMinus, clippedOneMinus, isClipped } from './math/clip.js';
-import { focus, inLogSpace, isTiny, powerPlan } from './math/focus.js';
+import { focus, inLogSpace, isFine, powerPlan } from './math/focus.js';
 
 // Class-index targets with probabilities (assembly/probabilities.ts): sample i reads p_t,
 //   loss = alpha_t * w_i * (1 - p_t)^gamma * -ln p_t,  p_t clipped to [eps, 1 - eps],
@@ -64,12 +64,14 @@ function probabilities(
     const p = pred[gathered ? i : i * classes + label];
     if (!(p >= 0 && p <= 1)) return i;
     const w = sampleWeights === null ? 1 : sampleWeights[i];
-    const t = classWeights[label * weightStride] * w;
+    const a = classWeights[label * weightStride];
+    const t = a * w;
     const logQ = plan === 0 ? clippedLogOneMinus(p, eps, logEps, logHigh) : NaN;
     const factor = focus(clippedOneMinus(p, eps), logQ, gamma, plan);
-    const scale = t * (0 - clippedLog(p, eps, logHigh));
-    let loss = t === 0 ? 0 : scale * factor;
-    if (t !== 0 && isTiny(factor)) loss = inLogSpace(scale, gamma, plan === 0 ? logQ : clippedLogOneMinus(p, eps, logEps, logHigh));
+    const product = t * factor;
+    const fine = isFine(factor, product);
+    const negLogP = 0 - clippedLog(p, eps, logHigh);
+    const loss = t === 0 ? 0 : fine ? product * negLogP : inLogSpace(negLogP, a, w, gamma, clippedLogOneMinus(p, eps, logEps, logHigh));
     block += loss;
     weightSum += w;
     counted++;
@@ -80,8 +82,8 @@ function probabilities(
       // this stays finite for every gamma, also below 1.
       const q = 1 - p;
       const ratio = q === 0 ? -1 : Math.log(p) / q;
-      const g = t * gradScale * focus(q, plan === 0 ? Math.log1p(-p) : 0, gamma, plan) * (gamma * ratio - 1 / p);
-      grad[gathered ? i : i * classes + label] = g;
+      const slope = gradScale * (gamma === 0 ? -1 / p : gamma * ratio - 1 / p);
+      grad[gathered ? i : i * classes + label] = fine ? product * slope : inLogSpace(slope, a, w, gamma, Math.log1p(-p));
     }
   }
   addBlock(params, block, counted, weightSum);

@@ -3,7 +3,7 @@ import {
   LOG_EPSILON, LOG_ONE_MINUS_EPSILON, SMOOTHING, type Frame, type Targets, type Values,
 } from './frame.js';
 import { clippedLog, clippedLogOneMinus, clippedOneMinus, isClipped } from './math/clip.js';
-import { focus, inLogSpace, isTiny, logOneMinus, powerPlan } from './math/focus.js';
+import { focus, inLogSpace, isFine, logOneMinus, powerPlan } from './math/focus.js';
 import { expSumExcept, rowMax } from './math/softmax.js';
 import { sumError } from './math/sum.js';
 
@@ -97,22 +97,26 @@ function probabilityRow(
   let total = 0;
   let carry = 0;
   for (let c = 0; c < classes; c++) {
-    const t = frame.classWeights[c * weightStride] * targetOf(row, c) * w;
+    const ay = frame.classWeights[c * weightStride] * targetOf(row, c);
+    const t = ay * w;
     let g = 0;
     if (t !== 0) {
       const x = pred[start + c];
       if (!(x >= 0 && x <= 1)) return -1;
       const logQ = clippedLogOneMinus(x, eps, logEps, logHigh);
-      const scale = t * (0 - clippedLog(x, eps, logHigh));
       const factor = focus(clippedOneMinus(x, eps), logQ, gamma, plan);
-      const term = isTiny(factor) ? inLogSpace(scale, gamma, logQ) : scale * factor;
+      const product = t * factor;
+      const fine = isFine(factor, product);
+      const negLogP = 0 - clippedLog(x, eps, logHigh);
+      const term = fine ? product * negLogP : inLogSpace(negLogP, ay, w, gamma, logQ);
       const sum = total + term;
       carry += sumError(total, term, sum);
       total = sum;
       if (grad !== null && !isClipped(x, eps)) {
         const q = 1 - x;
         const ratio = q === 0 ? -1 : Math.log(x) / q;
-        g = params[GRAD_SCALE] * t * focus(q, plan === 0 ? Math.log1p(-x) : 0, gamma, plan) * (gamma * ratio - 1 / x);
+        const slope = params[GRAD_SCALE] * (gamma === 0 ? -1 / x : gamma * ratio - 1 / x);
+        g = fine ? product * slope : inLogSpace(slope, ay, w, gamma, logQ);
       }
     }
     if (grad !== null) grad[start + c] = g;
@@ -136,15 +140,22 @@ function logitRow(
   const gamma = params[GAMMA];
   const plan = powerPlan(gamma);
   const weightStride = params[CLASS_WEIGHT_STRIDE];
-  // Per class: t (alpha y w), ln p, p, 1 - p and (1 - p)^gamma.
+  // Per class: alpha y, ln p, p, 1 - p, (1 - p)^gamma, and whether alpha y w (1 - p)^gamma is a normal product.
   const term = (c: number) => {
-    const t = frame.classWeights[c * weightStride] * targetOf(row, c) * w;
+    const ay = frame.classWeights[c * weightStride] * targetOf(row, c);
     const logP = pred[start + c] - m - logTotal;
     const p = Math.exp(logP);
     const q = c === top ? qTop : -Math.expm1(logP);
-    return { t, logP, p, q, factor: focus(q, plan === 0 ? logOneMinus(p, q) : 0, gamma, plan) };
+    const factor = focus(q, plan === 0 ? logOneMinus(p, q) : 0, gamma, plan);
+    const product = ay * w * factor;
+    return { ay, logP, p, q, factor, product, fine: isFine(factor, product) };
   };
-  const slope = (e: ReturnType<typeof term>) => e.t * e.factor * (gamma * e.p * (e.q === 0 ? -1 : e.logP / e.q) - 1);
+  /** m alpha y w (1 - p)^gamma. */
+  const times = (e: ReturnType<typeof term>, m: number) =>
+    e.ay * w === 0 ? 0 : e.fine ? e.product * m : inLogSpace(m, e.ay, w, gamma, logOneMinus(e.p, e.q));
+  // G_c, d loss / d ln p_c.
+  // p ln p / (1 - p) -> -1 as p -> 1 and -> 0 as p -> 0.
+  const slope = (e: ReturnType<typeof term>) => times(e, (e.p === 0 ? 0 : gamma * e.p * (e.q === 0 ? -1 : e.logP / e.q)) - 1);
   // Three compensated sums: the loss, and the gradient's sums of G over all classes and all but the argmax.
   const sums = new Float64Array(6);
   const add = (k: number, x: number) => {
@@ -154,9 +165,8 @@ function logitRow(
   };
   for (let c = 0; c < classes; c++) {
     const e = term(c);
-    if (e.t === 0) continue;
-    const scale = e.t * (0 - e.logP);
-    add(0, isTiny(e.factor) ? inLogSpace(scale, gamma, logOneMinus(e.p, e.q)) : scale * e.factor);
+    if (e.ay * w === 0) continue;
+    add(0, times(e, 0 - e.logP));
     const g = slope(e);
     add(2, g);
     if (c !== top) add(4, g);
@@ -166,7 +176,7 @@ function logitRow(
   if (grad !== null) {
     for (let j = 0; j < classes; j++) {
       const e = term(j);
-      const own = e.t === 0 ? 0 : slope(e);
+      const own = slope(e);
       grad[start + j] = params[GRAD_SCALE] * (own * e.q - e.p * (j === top ? allButTop : all - own));
     }
   }

@@ -1,6 +1,6 @@
 import type { BackendChoice } from '../backend/loader.js';
 import { describe, show } from '../errors.js';
-import { arrayOption, finiteNonNegative, isArrayLike, numberIn, oneOf } from './read.js';
+import { arrayOption, finiteNonNegative, numberIn, oneOf, type ArrayOption } from './read.js';
 
 /** How per-sample losses combine into one number. */
 export type Reduction = 'mean' | 'sum' | 'weightedMean';
@@ -46,7 +46,7 @@ export interface CommonSettings {
   fromLogits: boolean;
   epsilon: number | 'auto';
   labelSmoothing: number;
-  sampleWeight: ArrayLike<unknown> | undefined;
+  sampleWeight: ArrayOption | undefined;
   normalizer: number | undefined;
   backend: BackendChoice;
 }
@@ -68,8 +68,10 @@ export function readCommon(fn: string, o: Record<string, unknown>): CommonSettin
   }
   const labelSmoothing =
     o.labelSmoothing === undefined ? 0 : numberIn(fn, 'labelSmoothing', o.labelSmoothing, (v) => v >= 0 && v <= 1, 'in [0, 1]');
-  const normalizer =
-    o.normalizer === undefined ? undefined : numberIn(fn, 'normalizer', o.normalizer, (v) => v > 0 && v < Infinity, 'finite and > 0');
+  // A subnormal normalizer would make 1 / normalizer, the gradient's scale, infinite.
+  const normalizer = o.normalizer === undefined
+    ? undefined
+    : numberIn(fn, 'normalizer', o.normalizer, (v) => v >= 2 ** -1022 && v < Infinity, 'finite and at least 2^-1022');
   const reduction = oneOf(fn, 'reduction', o.reduction, REDUCTIONS, 'mean');
   if (normalizer !== undefined && reduction !== 'mean') {
     throw new RangeError(`${fn}: normalizer applies to reduction "mean" only, got reduction ${show(reduction)}`);
@@ -106,4 +108,3 @@ export function readGradOut(fn: string, value: unknown): Float64Array | Float32A
   throw new TypeError(`${fn}: gradOut must be a Float64Array or Float32Array, got ${describe(value)}`);
 }
 
-export { isArrayLike };

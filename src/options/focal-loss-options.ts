@@ -2,7 +2,7 @@ import { show } from '../errors.js';
 import {
   COMMON_KEYS, readClasses, readCommon, readGradOut, type CommonOptions, type CommonSettings,
 } from './common.js';
-import { finiteNonNegative, isArrayLike, numberIn, numbers, ownOptions } from './read.js';
+import { finiteNonNegative, isOptionsObject, numberIn, numbers, ownOptions } from './read.js';
 
 /** Options of {@link focalLoss}. */
 export interface FocalLossOptions extends CommonOptions {
@@ -53,7 +53,7 @@ export function readFocalLossOptions(fn: string, value: unknown, grad = false, d
  * (gamma, alpha) form.
  */
 export function readFocalLossArguments(fn: string, third: unknown, fourth: unknown): FocalLossSettings {
-  if (typeof third === 'object' && third !== null && !isArrayLike(third)) {
+  if (isOptionsObject(third)) {
     if (fourth !== undefined) {
       throw new TypeError(`${fn}: pass alpha inside the options object, not as a fourth argument, got ${show(fourth)}`);
     }
@@ -62,7 +62,7 @@ export function readFocalLossArguments(fn: string, third: unknown, fourth: unkno
   if (third !== undefined && typeof third !== 'number') {
     throw new TypeError(`${fn}: the third argument must be gamma (a number) or an options object, got ${show(third)}`);
   }
-  if (typeof fourth === 'object' && fourth !== null && !isArrayLike(fourth)) {
+  if (isOptionsObject(fourth)) {
     throw new TypeError(
       `${fn}: the fourth argument is alpha, a number or one weight per class, got ${show(fourth)}; to pass options, ` +
         `use ${fn}(yTrue, yPred, { gamma, alpha, ... })`,

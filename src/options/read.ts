@@ -8,9 +8,7 @@ import { describe, notANumber, show } from '../errors.js';
 export function ownOptions(fn: string, value: unknown, known: readonly string[], what = 'options'): Record<string, unknown> {
   const read: Record<string, unknown> = Object.create(null);
   if (value === undefined) return read;
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || ArrayBuffer.isView(value)) {
-    throw new TypeError(`${fn}: ${what} must be an object, got ${describe(value)}`);
-  }
+  if (!isOptionsObject(value)) throw new TypeError(`${fn}: ${what} must be an object, got ${describe(value)}`);
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) {
       const near = known.find((k) => editDistance(k, key) <= 2);
@@ -45,27 +43,37 @@ export function booleanOr(fn: string, name: string, value: unknown, fallback: bo
 
 export const finiteNonNegative = (v: number): boolean => v >= 0 && v < Infinity;
 
-export function isArrayLike(value: unknown): value is ArrayLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as ArrayLike<unknown>).length === 'number';
-}
-
-/** An array-like's length, which must be a safe integer >= 0 (a `{length: -1}` is not an array). */
-export function lengthOf(fn: string, name: string, value: ArrayLike<unknown>): number {
-  const n = value.length;
+/**
+ * The length of an array-like, read once (a getter gives one answer), or undefined for
+ * anything that is not one; a length that is negative, fractional or beyond 2^53 is an error.
+ */
+export function arrayLength(fn: string, name: string, value: unknown): number | undefined {
+  if (typeof value !== 'object' || value === null || value instanceof DataView) return undefined;
+  const n = (value as { length?: unknown }).length;
+  if (typeof n !== 'number') return undefined;
   if (!Number.isSafeInteger(n) || n < 0) {
     throw new RangeError(`${fn}: ${name}.length = ${show(n)} is not a valid length (a safe integer >= 0)`);
   }
   return n;
 }
 
+const isBigIntArray = (value: unknown): value is BigInt64Array | BigUint64Array =>
+  value instanceof BigInt64Array || value instanceof BigUint64Array;
+
+/** Labels are Int32, so no batch has more classes than this. */
+const MAX_CLASSES = 2 ** 31 - 1;
+
 /** Per-class or per-element numbers, copied once with every element checked. */
 export function numbers(fn: string, name: string, value: unknown, ok: (v: number) => boolean, what: string): Float64Array {
-  if (!isArrayLike(value) || value instanceof BigInt64Array || value instanceof BigUint64Array) {
+  const n = arrayLength(fn, name, value);
+  if (n === undefined || isBigIntArray(value)) {
     throw new TypeError(`${fn}: ${name} must be a number or an array of numbers, got ${describe(value)}`);
   }
-  const copy = new Float64Array(lengthOf(fn, name, value));
-  for (let i = 0; i < copy.length; i++) {
-    const v = value[i];
+  if (n > MAX_CLASSES) throw new RangeError(`${fn}: ${name} has ${n} weights; a batch has at most ${MAX_CLASSES} classes`);
+  const copy = new Float64Array(n);
+  const array = value as ArrayLike<unknown>;
+  for (let i = 0; i < n; i++) {
+    const v = array[i];
     if (typeof v !== 'number') throw notANumber(fn, `${name}[${i}]`, v);
     if (!ok(v)) throw new RangeError(`${fn}: ${name}[${i}] = ${show(v)} must be ${what}`);
     copy[i] = v;
@@ -73,14 +81,31 @@ export function numbers(fn: string, name: string, value: unknown, ok: (v: number
   return copy;
 }
 
-/** An array-like of per-sample values, read later chunk by chunk. */
-export function arrayOption(fn: string, name: string, value: unknown, what: string): ArrayLike<unknown> | undefined {
+/** Per-sample values read later, chunk by chunk, with their length read now. */
+export interface ArrayOption {
+  values: ArrayLike<unknown>;
+  length: number;
+}
+
+export function arrayOption(fn: string, name: string, value: unknown, what: string): ArrayOption | undefined {
   if (value === undefined) return undefined;
-  if (!isArrayLike(value) || value instanceof BigInt64Array || value instanceof BigUint64Array) {
-    throw new TypeError(`${fn}: ${name} must be ${what}, got ${describe(value)}`);
+  const length = arrayLength(fn, name, value);
+  if (length === undefined || isBigIntArray(value)) throw new TypeError(`${fn}: ${name} must be ${what}, got ${describe(value)}`);
+  return { values: value as ArrayLike<unknown>, length };
+}
+
+/** A plain object of options, as opposed to an array or typed array (also under Object.prototype pollution). */
+export function isOptionsObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
+}
+
+/** `length` new values, or a RangeError naming the function and what they are for. */
+export function allocate(fn: string, what: string, length: number): Float64Array {
+  try {
+    return new Float64Array(length);
+  } catch {
+    throw new RangeError(`${fn}: cannot allocate the ${what}: ${length} values are more than this engine holds in one array`);
   }
-  lengthOf(fn, name, value);
-  return value;
 }
 
 function editDistance(a: string, b: string): number {

@@ -14,20 +14,20 @@ export type LossRequest =
 
 /**
  * A loss over a batch, start to end: the kernel instance the options choose, held for this
- * call alone; the plan; the frame; the chunks; the reduction. `epsilon` overrides the
- * options' (an accumulator keeps the one its first chunk settled).
+ * call alone; the plan; the frame; the chunks; the reduction. `perClass` adds per-class sums;
+ * `epsilon` overrides the options' (an accumulator keeps the one its first chunk settled).
  */
 export function computeLoss(
-  request: LossRequest, batch: Batch, grad: Values | null, extras: { perClass: boolean; epsilon?: number } = { perClass: false },
+  request: LossRequest, batch: Batch, grad: Values | null, perClass = false, epsilon?: number,
 ): Evaluation {
   const s = request.settings;
   const instance = selectInstance(s.backend, s.fn);
   return instance.exclusive(s.fn, () => {
-    const needs = { losses: s.reduction === 'none', grad: grad !== null, perClass: extras.perClass };
+    const needs = { losses: s.reduction === 'none', grad: grad !== null, perClass };
     const [plan, frame] = request.loss === 'focalLoss'
-      ? [focalLossPlan(batch, request.settings, instance, needs), focalLossFrame(batch, request.settings, extras.perClass)]
-      : [binaryFocalLossPlan(batch, request.settings, instance, needs), binaryFocalLossFrame(batch, request.settings, extras.perClass)];
-    if (extras.epsilon !== undefined) frame.epsilon = extras.epsilon;
+      ? [focalLossPlan(batch, request.settings, instance, needs), focalLossFrame(batch, request.settings, perClass)]
+      : [binaryFocalLossPlan(batch, request.settings, instance, needs), binaryFocalLossFrame(batch, request.settings, perClass)];
+    if (epsilon !== undefined) frame.epsilon = epsilon;
     return evaluate(instance, plan, s, frame, grad);
   });
 }

@@ -1,7 +1,7 @@
 import type { KernelInstance } from '../backend/instance.js';
 import type { Values } from '../kernels/frame.js';
 import type { CommonSettings } from '../options/common.js';
-import { lengthOf } from '../options/read.js';
+import { allocate } from '../options/read.js';
 import { makeFrame, type LossFrameSettings } from './frame.js';
 import { gradientCorrection, provisionalScale, reduce, totalsOf, type Totals } from './reduce.js';
 import { runPlan, type Plan } from './run.js';
@@ -27,11 +27,11 @@ export function evaluate(
   grad: Values | null,
 ): Evaluation {
   const { fn, reduction, normalizer, sampleWeight } = s;
-  if (sampleWeight !== undefined && lengthOf(fn, 'sampleWeight', sampleWeight) !== plan.n) {
+  if (sampleWeight !== undefined && sampleWeight.length !== plan.n) {
     throw new RangeError(`${fn}: sampleWeight has ${sampleWeight.length} weights but the batch has ${plan.n} samples`);
   }
   const samples = plan.n * (plan.kind === 'binary' ? plan.classes : 1);
-  const losses = reduction === 'none' ? new Float64Array(samples) : null;
+  const losses = reduction === 'none' ? allocate(fn, 'per-sample losses (one per sample of yTrue)', samples) : null;
   const pass = (gradScale: number) => {
     const callFrame = makeFrame(fn, instance, plan.classes, {
       ...frame,
@@ -40,18 +40,21 @@ export function evaluate(
       gradScale,
       sampleWeights: sampleWeight !== undefined,
     });
-    runPlan(instance, plan, callFrame, sampleWeight === undefined ? null : { fn, values: sampleWeight }, { losses, grad });
+    runPlan(instance, plan, callFrame, sampleWeight === undefined ? null : { fn, values: sampleWeight.values }, { losses, grad });
     return callFrame;
   };
   const provisional = provisionalScale(reduction, normalizer, samples);
   let callFrame = pass(provisional);
   const totals = totalsOf(callFrame);
-  const correction = grad === null ? 1 : gradientCorrection(totals, reduction, normalizer, samples);
-  if (correction !== 1) {
+  const correction = grad === null ? null : gradientCorrection(totals, reduction, normalizer, samples);
+  if (correction !== null) {
+    const [numerator, denominator] = correction;
+    const exact = (provisional * numerator) / denominator;
     // A float32 gradient rescaled after rounding would be rounded twice: compute it again
     // with the scale now known instead (only 'weightedMean', or 'mean' with ignored samples).
-    if (grad instanceof Float32Array) callFrame = pass(provisional * correction);
-    else for (let k = 0; k < grad!.length; k++) grad![k] *= correction;
+    if (denominator === 0) grad!.fill(0);
+    else if (grad instanceof Float32Array && Number.isFinite(exact)) callFrame = pass(exact);
+    else for (let k = 0; k < grad!.length; k++) grad![k] = (grad![k] * numerator) / denominator;
   }
   return {
     loss: losses ?? reduce(totals, reduction as Exclude<typeof reduction, 'none'>, normalizer),
@@ -63,7 +66,7 @@ export function evaluate(
 
 /** The caller's gradOut, checked, or a fresh Float64Array. */
 export function gradientOutput(fn: string, gradOut: Values | undefined, length: number, yPred: unknown): Values {
-  if (gradOut === undefined) return new Float64Array(length);
+  if (gradOut === undefined) return allocate(fn, 'gradient (one value per entry of yPred)', length);
   if (gradOut.length !== length) {
     throw new RangeError(`${fn}: gradOut has ${gradOut.length} values but yPred has ${length}`);
   }

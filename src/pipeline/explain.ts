@@ -31,7 +31,7 @@ export function explainProbability(batch: Batch, i: number, ignoreIndex: number 
 export function explainLogit(batch: Batch, i: number, ignoreIndex: number | undefined): Error {
   const t = label(batch, i, ignoreIndex);
   if (t instanceof Error) return t;
-  return logitError(batch.fn, i, predRow(batch, i), (c) => cell(batch, batch.yPred, batch.predRows, batch.predName, i, c)[1]);
+  return explainLogitRow(batch, i);
 }
 
 /** Target rows (or smoothed labels when `labels`): `reads(c)` says whether the loss reads entry c. */
@@ -51,7 +51,9 @@ export function explainTargetRow(
 }
 
 function explainLogitRow(batch: Batch, i: number): Error {
-  return logitError(batch.fn, i, predRow(batch, i), (c) => cell(batch, batch.yPred, batch.predRows, batch.predName, i, c)[1]);
+  const name = (c: number) => cell(batch, batch.yPred, batch.predRows, batch.predName, i, c)[1];
+  const rowName = batch.predRows ? `${batch.predName}[${i}]` : `${batch.predName}[${i * batch.classes}..${(i + 1) * batch.classes - 1}]`;
+  return logitError(batch.fn, i, predRow(batch, i), name, rowName);
 }
 
 export function explainBinary(batch: Batch, i: number, fromLogits: boolean): Error {

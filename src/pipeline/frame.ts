@@ -44,7 +44,7 @@ export function makeFrame(fn: string, instance: KernelInstance, classes: number,
   const classWeights = scratch.classWeights();
   if (s.alpha instanceof Float64Array) {
     if (s.alpha.length !== classes) {
-      throw new RangeError(`${fn}: alpha has ${s.alpha.length} weights but yPred has ${classes} classes`);
+      throw new RangeError(`${fn}: alpha has ${s.alpha.length} weights but the batch has ${classes} classes`);
     }
     classWeights.set(s.alpha);
     params[CLASS_WEIGHT_STRIDE] = 1;

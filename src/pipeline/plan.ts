@@ -23,9 +23,9 @@ const NARROW_ROW_BYTES = 256;
 
 /** Reserves the chunk buffers: bytes per row of targets, and of per-row losses (binary: K of them). */
 function reserve(
-  instance: KernelInstance, classes: number, needs: Needs, targetBytes: number, lossBytes: number, weights: number,
+  fn: string, instance: KernelInstance, classes: number, needs: Needs, targetBytes: number, lossBytes: number, weights: number,
 ): void {
-  instance.scratch.reserve(classes, {
+  instance.scratch.reserve(fn, 'yPred rows', classes, {
     pred: 8 * classes,
     target: targetBytes,
     ...(needs.losses ? { losses: lossBytes } : {}),
@@ -36,7 +36,7 @@ function reserve(
 /** focalLoss and its relatives: class indices (probabilities, gathered or whole rows; logits) or target rows. */
 export function focalLossPlan(batch: Batch, s: FocalLossSettings, instance: KernelInstance, needs: Needs): Plan {
   const { n, classes } = batch;
-  reserve(instance, classes, needs, batch.trueRows ? 8 * classes : 4, 8, s.alpha instanceof Float64Array ? classes : 1);
+  reserve(s.fn, instance, classes, needs, batch.trueRows ? 8 * classes : 4, 8, s.alpha instanceof Float64Array ? classes : 1);
   const scratch = instance.scratch;
   const step = chunkRows(classes);
   const check = s.rowTolerance > 0 ? rowChecks(batch, s.rowTolerance, s.fromLogits) : null;
@@ -110,7 +110,7 @@ export function focalLossPlan(batch: Batch, s: FocalLossSettings, instance: Kern
 /** binaryFocalLoss: rows of K predictions against rows of K targets (K = 1 for flat input). */
 export function binaryFocalLossPlan(batch: Batch, s: BinaryFocalLossSettings, instance: KernelInstance, needs: Needs): Plan {
   const { n, classes } = batch;
-  reserve(instance, classes, needs, 8 * classes, 8 * classes, 1);
+  reserve(s.fn, instance, classes, needs, 8 * classes, 8 * classes, 1);
   const scratch = instance.scratch;
   const pred = rowSource(batch, 'yPred', batch.yPred, batch.predRows, instance, scratch.f64('pred'), null);
   const targets = rowSource(batch, 'yTrue', batch.yTrue, batch.trueRows, instance, scratch.f64('target'), null);

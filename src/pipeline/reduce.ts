@@ -34,9 +34,15 @@ export function provisionalScale(reduction: Reduction | 'none', normalizer: numb
   return 1 / (normalizer ?? samples);
 }
 
-/** What the provisional gradient scale is off by, once the totals are known. */
-export function gradientCorrection(t: Totals, reduction: Reduction | 'none', normalizer: number | undefined, samples: number): number {
-  if (reduction === 'weightedMean') return t.weightSum === 0 ? 0 : 1 / t.weightSum;
-  if (reduction === 'mean' && normalizer === undefined && t.count !== samples) return t.count === 0 ? 0 : samples / t.count;
-  return 1;
+/**
+ * What the provisional gradient scale is off by, once the totals are known, as a fraction
+ * (dividing rather than multiplying by a reciprocal, which a subnormal weight sum would make
+ * infinite); null when it is right.
+ */
+export function gradientCorrection(
+  t: Totals, reduction: Reduction | 'none', normalizer: number | undefined, samples: number,
+): [number, number] | null {
+  if (reduction === 'weightedMean') return [1, t.weightSum];
+  if (reduction === 'mean' && normalizer === undefined && t.count !== samples) return [samples, t.count];
+  return null;
 }

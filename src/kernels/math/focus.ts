@@ -28,14 +28,19 @@ export function logOneMinus(p: number, q: number): number {
 const SMALLEST_NORMAL = 2.2250738585072014e-308;
 
 /**
- * Whether q^gamma came out subnormal: it has then lost digits, and a large weight times it
- * would show that, so the term is formed in log space instead (inLogSpace).
+ * Whether t * q^gamma can be used as it is: both the factor and the product are normal
+ * numbers. Otherwise (a subnormal factor that lost digits, a product that overflowed or went
+ * subnormal, alpha * w itself overflowing) the term is formed in log space (inLogSpace).
  */
-export function isTiny(factor: number): boolean {
-  return factor < SMALLEST_NORMAL && factor > 0;
+export function isFine(factor: number, product: number): boolean {
+  return factor >= SMALLEST_NORMAL && product >= SMALLEST_NORMAL && product < Infinity;
 }
 
-/** scale * q^gamma as exp(gamma ln q + ln scale). */
-export function inLogSpace(scale: number, gamma: number, logQ: number): number {
-  return Math.exp(gamma * logQ + Math.log(scale));
+/** m * a * w * q^gamma as exp(ln a + ln w + gamma ln q + ln |m|), with its sign; 0 if any factor is. */
+export function inLogSpace(m: number, a: number, w: number, gamma: number, logQ: number): number {
+  if (m === 0 || a === 0 || w === 0) return 0;
+  // gamma = 0 is q^0 = 1 even where ln q = -Infinity.
+  const power = gamma === 0 ? 0 : gamma * logQ;
+  const value = Math.exp(Math.log(a) + Math.log(w) + power + Math.log(Math.abs(m)));
+  return m < 0 ? -value : value;
 }
