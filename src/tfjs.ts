@@ -1,0 +1,291 @@
+/**
+ * TensorFlow.js adapter: focal losses as `(yTrue, yPred) => tf.Scalar` functions for
+ * `model.compile`, `tf.variableGrads` / `optimizer.minimize` loops and metrics.
+ *
+ * This is the `focal-loss-wasm/tfjs` entry. It is the only module of the package that imports
+ * `@tensorflow/tfjs-core` (an optional peer dependency); the main entry never does.
+ *
+ * @packageDocumentation
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendChoice } from './backend/loader.js';
+import { binaryFocalLossGrad } from './binary-focal-loss.js';
+import { describe, show } from './errors.js';
+import { focalLossGrad } from './focal-loss.js';
+import { readBinaryFocalLossOptions } from './options/binary-focal-loss-options.js';
+import { readFocalLossOptions } from './options/focal-loss-options.js';
+import { ownOptions } from './options/read.js';
+
+/** How a batch of per-sample losses becomes the scalar a loss function returns. */
+export type TfReduction = 'mean' | 'sum';
+
+/** Options of {@link tfFocalLoss}. Every field is optional; they are checked when the loss is created. */
+export interface TfFocalLossOptions {
+  /** Focusing parameter γ, finite, ≥ 0; 0 gives (weighted) cross-entropy. Default 2. */
+  gamma?: number;
+  /**
+   * Class weight α: one number for every class, or one weight per class (length C, checked
+   * against yPred's last dimension at the first call, or here when `classes` is given). Use it
+   * instead of `model.fit`'s `classWeight`, which cannot weigh the samples of a scalar loss.
+   * Default: none.
+   */
+  alpha?: number | ArrayLike<number>;
+  /** yPred holds logits (the model has no softmax): a stable log-softmax is used. Default false. */
+  fromLogits?: boolean;
+  /** Probabilities are clipped to [ε, 1 − ε] (Keras' 1e-7 by default); 'auto' is 2⁻²³. */
+  epsilon?: number | 'auto';
+  /** s in [0, 1]: targets become y·(1 − s) + s / C, for class indices and target rows. Default 0. */
+  labelSmoothing?: number;
+  /**
+   * 'mean' (default): the mean over the batch's samples (every position of yPred but the last
+   * axis), like tfjs-layers' own losses after their batch mean, so the value does not depend on
+   * the batch size; samples whose label is `ignoreIndex` are not counted (0 when none is).
+   * 'sum': the sum over the samples, whose gradient grows with the batch size. The loss is a
+   * scalar, so there is no 'none'.
+   */
+  reduction?: TfReduction;
+  /** Samples whose class index equals it contribute 0 and are not counted (sparse yTrue only). */
+  ignoreIndex?: number;
+  /** C, the number of classes: yPred's last dimension must equal it. Default: not checked. */
+  classes?: number;
+  /** Which kernel computes the loss: 'auto' (wasm when it loads, else JS), 'wasm' or 'js'. */
+  backend?: BackendChoice;
+}
+
+/** Options of {@link tfBinaryFocalLoss}. Every field is optional; they are checked when the loss is created. */
+export interface TfBinaryFocalLossOptions {
+  /** Focusing parameter γ, finite, ≥ 0. Default 2. */
+  gamma?: number;
+  /** α in [0, 1] weighs positives, 1 − α negatives. Default: no weighting. */
+  alpha?: number;
+  /** yPred holds logits (no sigmoid in the model). Default false. */
+  fromLogits?: boolean;
+  /** Probabilities are clipped to [ε, 1 − ε] (1e-7 by default); 'auto' is 2⁻²³. */
+  epsilon?: number | 'auto';
+  /** s in [0, 1]: targets become y·(1 − s) + s / 2. Default 0. */
+  labelSmoothing?: number;
+  /** 'mean' (default): over every element of yPred (Keras' BinaryFocalCrossentropy); 'sum'. */
+  reduction?: TfReduction;
+  /** Which kernel computes the loss: 'auto' (default), 'wasm' or 'js'. */
+  backend?: BackendChoice;
+}
+
+/** A loss (or metric) function for TensorFlow.js: the batch's focal loss as a scalar tensor. */
+export type TfLossFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
+
+const FOCAL_KEYS = ['gamma', 'alpha', 'fromLogits', 'epsilon', 'labelSmoothing', 'reduction', 'ignoreIndex', 'classes', 'backend'];
+const BINARY_KEYS = ['gamma', 'alpha', 'fromLogits', 'epsilon', 'labelSmoothing', 'reduction', 'backend'];
+
+/** Options of the array API that have no meaning for a loss function of two tensors. */
+const NOT_HERE: Record<string, string> = {
+  sampleWeight: 'weights change with every batch; use alpha for class weights',
+  normalizer: 'use reduction "sum" and scale the loss yourself',
+  gradOut: 'the adapter manages the gradient buffer',
+  checkRows: 'it is a debugging aid of focalLoss; call focalLoss on yPred.dataSync() instead',
+};
+
+/** The options object, with the array API's options that make no sense here rejected by name. */
+function readOptions(fn: string, value: unknown, keys: string[]): Record<string, unknown> {
+  if (typeof value === 'object' && value !== null) {
+    for (const key of Object.keys(value)) {
+      if (key in NOT_HERE) throw new TypeError(`${fn}: option ${show(key)} is not supported here: ${NOT_HERE[key]}`);
+    }
+  }
+  const o = ownOptions(fn, value, keys);
+  if (o.reduction !== undefined && o.reduction !== 'mean' && o.reduction !== 'sum') {
+    if (typeof o.reduction !== 'string') throw new TypeError(`${fn}: reduction must be a string, got ${describe(o.reduction)}`);
+    throw new RangeError(`${fn}: reduction must be "mean" or "sum" (the loss is one scalar), got ${show(o.reduction)}`);
+  }
+  return o;
+}
+
+/**
+ * Multi-class (softmax) focal loss for TensorFlow.js, FL = −α_t · (1 − p_t)^γ · ln p_t, as a
+ * function `(yTrue, yPred) => tf.Scalar` for `model.compile({ loss })`, as a metric, or in
+ * `tf.variableGrads` / `optimizer.minimize` loops.
+ *
+ * - `yPred`: `[N, C]` probabilities (a softmax output) or logits with `fromLogits`; any rank ≥ 2
+ *   works, the last axis being the classes and every other position a sample.
+ * - `yTrue`: target rows of yPred's shape (one-hot or soft, what tfjs-layers passes), or class
+ *   indices of shape `[N]` or `[N, 1]` (int32, or float32 holding integers).
+ *
+ * The forward pass reads both tensors with `dataSync()` and runs this package's kernel once for
+ * the loss and its gradient (float64 inside, the gradient stored as float32); the backward pass
+ * returns `dy · gradient` for yPred and zeros for yTrue. Every tensor it creates is disposed or
+ * returned. On a GPU backend (webgl, webgpu) `dataSync()` waits for the GPU and copies yPred to
+ * the CPU each step, and the gradient is uploaded back in the backward pass.
+ *
+ * Probabilities a GPU softmax rounds to slightly outside [0, 1] (by ≤ 1e-5) are clamped into it,
+ * which changes nothing since they are clipped to [ε, 1 − ε] anyway; other invalid values (NaN,
+ * a probability of 1.5, a label out of range) throw a RangeError at the call.
+ *
+ * The loss is one scalar, so `model.fit`'s `sampleWeight` / `classWeight` only scale it by the
+ * batch's mean weight: weigh classes with `alpha`.
+ *
+ * @param options - see {@link TfFocalLossOptions}; checked here (TypeError / RangeError naming
+ *   the option), except alpha's length against C when `classes` is not given.
+ * @returns the loss function; its `name` is `focalLoss` (tfjs-layers logs metrics by it).
+ *
+ * @example
+ * ```ts
+ * import { tfFocalLoss } from 'focal-loss-wasm/tfjs';
+ * model.compile({ optimizer: 'adam', loss: tfFocalLoss({ gamma: 2, alpha: [0.25, 0.5, 1] }) });
+ * ```
+ */
+export function tfFocalLoss(options?: TfFocalLossOptions): TfLossFunction {
+  const fn = 'tfFocalLoss';
+  const o = readOptions(fn, options, FOCAL_KEYS);
+  const s = readFocalLossOptions(fn, o);
+  if (s.classes !== undefined && s.alpha instanceof Float64Array && s.alpha.length !== s.classes) {
+    throw new RangeError(`${fn}: alpha has ${s.alpha.length} weights but classes is ${s.classes}`);
+  }
+  // The checked values, frozen here: later changes to the caller's options object change nothing.
+  const settings = {
+    gamma: s.gamma, alpha: s.alpha, fromLogits: s.fromLogits, epsilon: s.epsilon, labelSmoothing: s.labelSmoothing,
+    reduction: s.reduction as TfReduction, ignoreIndex: s.ignoreIndex, backend: s.backend,
+  };
+
+  return lossFunction('focalLoss', fn, (yTrue, yPred) => {
+    if (yPred.rank < 2) {
+      throw new RangeError(`${fn}: yPred must have shape [N, C] (or [..., C]), got ${shapeOf(yPred)}`);
+    }
+    const shape = yPred.shape;
+    const c = shape[shape.length - 1];
+    const n = yPred.size / c;
+    if (s.classes !== undefined && c !== s.classes) {
+      throw new RangeError(`${fn}: yPred has ${c} classes (last dimension of ${shapeOf(yPred)}) but classes is ${s.classes}`);
+    }
+    const lead = shape.slice(0, -1);
+    let targets: ArrayLike<number> | Array<ArrayLike<number>>;
+    const truth = values(fn, 'yTrue', yTrue, ['float32', 'int32', 'bool']);
+    if (sameShape(yTrue.shape, shape)) {
+      targets = Array.from({ length: n }, (_, i) => truth.subarray(i * c, (i + 1) * c));
+    } else if (sameShape(yTrue.shape, lead) || sameShape(yTrue.shape, [...lead, 1])) {
+      targets = truth;
+    } else {
+      throw new RangeError(
+        `${fn}: yTrue has shape ${shapeOf(yTrue)} but yPred has shape ${shapeOf(yPred)}; expected ${show(shape)} ` +
+          `(one-hot or soft target rows), or ${show(lead)} or ${show([...lead, 1])} (class indices)`,
+      );
+    }
+    const pred = probabilities(values(fn, 'yPred', yPred, ['float32']), settings.fromLogits);
+    const grad = new Float32Array(n * c);
+    const loss = renamed('focalLossGrad', fn, () =>
+      focalLossGrad(targets, pred, { ...settings, classes: c, gradOut: grad }).loss as number);
+    return { loss, grad };
+  });
+}
+
+/**
+ * Sigmoid (binary, multi-label) focal loss for TensorFlow.js, per element
+ * α_t · (1 − p_t)^γ · BCE(y, p) as Keras' `BinaryFocalCrossentropy` and torchvision's
+ * `sigmoid_focal_loss`, as a function `(yTrue, yPred) => tf.Scalar`.
+ *
+ * `yTrue` (targets in [0, 1], 0/1 or soft) and `yPred` (probabilities, or logits with
+ * `fromLogits`) have the same shape, `[N]` or `[N, K]` or any other (a trailing dimension of 1
+ * on either side is accepted). `'mean'` averages over every element. Everything else is as for
+ * {@link tfFocalLoss}: one kernel call per step through `dataSync()`, `dy · gradient` for yPred
+ * and zeros for yTrue in the backward pass, every created tensor disposed.
+ *
+ * @param options - see {@link TfBinaryFocalLossOptions}; checked here (TypeError / RangeError
+ *   naming the option).
+ * @returns the loss function; its `name` is `binaryFocalLoss`.
+ */
+export function tfBinaryFocalLoss(options?: TfBinaryFocalLossOptions): TfLossFunction {
+  const fn = 'tfBinaryFocalLoss';
+  const o = readOptions(fn, options, BINARY_KEYS);
+  const s = readBinaryFocalLossOptions(fn, o);
+  const settings = {
+    gamma: s.gamma, alpha: s.alpha < 0 ? undefined : s.alpha, fromLogits: s.fromLogits, epsilon: s.epsilon,
+    labelSmoothing: s.labelSmoothing, reduction: s.reduction as TfReduction, backend: s.backend,
+  };
+
+  return lossFunction('binaryFocalLoss', fn, (yTrue, yPred) => {
+    if (yPred.size !== yTrue.size || !sameShape(squeezeLast(yTrue.shape), squeezeLast(yPred.shape))) {
+      throw new RangeError(`${fn}: yTrue and yPred must have the same shape, got ${shapeOf(yTrue)} and ${shapeOf(yPred)}`);
+    }
+    const truth = values(fn, 'yTrue', yTrue, ['float32', 'int32', 'bool']);
+    const pred = probabilities(values(fn, 'yPred', yPred, ['float32']), settings.fromLogits);
+    const grad = new Float32Array(yPred.size);
+    const loss = renamed('binaryFocalLossGrad', fn, () =>
+      binaryFocalLossGrad(truth, pred, { ...settings, gradOut: grad }).loss as number);
+    return { loss, grad };
+  });
+}
+
+/**
+ * The loss as a tf.customGrad op: `compute` runs once in the forward pass and gives the value
+ * and the gradient with respect to yPred; the backward pass scales that gradient by dy.
+ */
+function lossFunction(
+  name: string, fn: string, compute: (yTrue: tf.Tensor, yPred: tf.Tensor) => { loss: number; grad: Float32Array },
+): TfLossFunction {
+  const op = tf.customGrad(((yTrue: tf.Tensor, yPred: tf.Tensor) => {
+    const { loss, grad } = compute(yTrue, yPred);
+    const predShape = yPred.shape;
+    const trueShape = yTrue.shape;
+    return {
+      value: tf.scalar(loss),
+      // Tensors made here live in the gradient computation's tidy scope: only the returned
+      // gradients survive it. The Float32Array is fresh per call (tfjs' cpu backend keeps the
+      // array it is given), so two forward passes before one backward pass cannot mix.
+      gradFunc: (dy: tf.Tensor) => [tf.zeros(trueShape), tf.mul(dy, tf.tensor(grad, predShape, 'float32'))],
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
+  const loss = (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar => {
+    checkTensor(fn, 'yTrue', yTrue);
+    checkTensor(fn, 'yPred', yPred);
+    return op(yTrue, yPred);
+  };
+  Object.defineProperty(loss, 'name', { value: name });
+  return loss;
+}
+
+function checkTensor(fn: string, name: string, value: unknown): void {
+  if (!(value instanceof tf.Tensor)) {
+    const hint = typeof value === 'object' && value !== null && typeof (value as tf.Tensor).dataSync === 'function'
+      ? ' from another copy of @tensorflow/tfjs-core (install one copy, which focal-loss-wasm/tfjs shares)'
+      : '';
+    throw new TypeError(`${fn}: ${name} must be a tf.Tensor${hint}, got ${describe(value)}`);
+  }
+}
+
+type TensorValues = Float32Array | Int32Array | Uint8Array;
+
+function values(fn: string, name: string, t: tf.Tensor, dtypes: string[]): TensorValues {
+  if (!dtypes.includes(t.dtype)) {
+    throw new TypeError(`${fn}: ${name} must be a ${dtypes.join(' or ')} tensor, got ${t.dtype}`);
+  }
+  return t.dataSync() as TensorValues;
+}
+
+/** Largest overshoot of [0, 1] a float32 (GPU) softmax or sigmoid is forgiven. */
+const ROUNDING = 1e-5;
+
+/** Probabilities rounded just outside [0, 1] clamped into it (a copy, made only when needed). */
+function probabilities(p: TensorValues, fromLogits: boolean): TensorValues {
+  if (fromLogits) return p;
+  let copy: Float32Array | null = null;
+  for (let i = 0; i < p.length; i++) {
+    const v = p[i];
+    if ((v < 0 && v >= -ROUNDING) || (v > 1 && v <= 1 + ROUNDING)) {
+      copy ??= Float32Array.from(p);
+      copy[i] = v < 0 ? 0 : 1;
+    }
+  }
+  return copy ?? p;
+}
+
+/** Errors of the array API carry its name; here they carry the adapter's. */
+function renamed<T>(from: string, to: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith(`${from}:`)) e.message = `${to}:${e.message.slice(from.length + 1)}`;
+    throw e;
+  }
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+const squeezeLast = (s: readonly number[]): readonly number[] => (s.length > 1 && s[s.length - 1] === 1 ? s.slice(0, -1) : s);
+const shapeOf = (t: tf.Tensor): string => `[${t.shape.join(', ')}]`;

@@ -1,0 +1,102 @@
+// Focal losses composed from TensorFlow.js ops, written from the definitions and independent
+// of this package, for tf.grad to differentiate: the reference of the tfjs adapter's tests
+// (test/node/tfjs.test.ts, test/browser/tfjs.test.ts). float32 throughout, as tfjs computes.
+import * as tf from '@tensorflow/tfjs-core';
+
+interface ReferenceOptions {
+  gamma?: number;
+  alpha?: number | ArrayLike<number>;
+  fromLogits?: boolean;
+  epsilon?: number | 'auto';
+  labelSmoothing?: number;
+  reduction?: 'mean' | 'sum';
+}
+
+const epsilonOf = (o: ReferenceOptions): number => (o.epsilon === 'auto' ? 2 ** -23 : o.epsilon ?? 1e-7);
+
+/**
+ * Multi-class focal loss, Σ_c −α_c · y_c · (1 − p_c)^γ · ln p_c per sample, then the mean (or
+ * sum) over samples. `rows` holds the targets as rows of yPred's shape (one-hot or soft).
+ */
+export function focalReference(rows: tf.Tensor, yPred: tf.Tensor, o: ReferenceOptions): tf.Scalar {
+  return tf.tidy(() => {
+    const c = yPred.shape[yPred.shape.length - 1];
+    let y = tf.cast(rows, 'float32');
+    const s = o.labelSmoothing ?? 0;
+    if (s > 0) y = tf.add(tf.mul(y, 1 - s), s / c);
+    let logP: tf.Tensor;
+    let q: tf.Tensor;
+    if (o.fromLogits) {
+      logP = tf.logSoftmax(yPred);
+      q = tf.sub(1, tf.softmax(yPred));
+    } else {
+      const eps = epsilonOf(o);
+      const p = tf.clipByValue(yPred, eps, 1 - eps);
+      logP = tf.log(p);
+      q = tf.sub(1, p);
+    }
+    const gamma = o.gamma ?? 2;
+    let terms = tf.mul(tf.mul(y, gamma === 0 ? tf.onesLike(q) : tf.pow(q, gamma)), logP);
+    if (typeof o.alpha === 'number') terms = tf.mul(terms, o.alpha);
+    else if (o.alpha !== undefined) terms = tf.mul(terms, tf.tensor1d(Array.from(o.alpha)));
+    const perSample = tf.neg(tf.sum(terms, -1));
+    return (o.reduction === 'sum' ? tf.sum(perSample) : tf.mean(perSample)) as tf.Scalar;
+  });
+}
+
+/**
+ * Sigmoid focal loss per element, α_t · (1 − p_t)^γ · BCE(y, p) with p_t = p·y + (1 − p)(1 − y)
+ * and α_t = α·y + (1 − α)(1 − y), then the mean (or sum) over all elements. yTrue may lack
+ * yPred's trailing dimension of 1.
+ */
+export function binaryReference(yTrue: tf.Tensor, yPred: tf.Tensor, o: Omit<ReferenceOptions, 'alpha'> & { alpha?: number }): tf.Scalar {
+  return tf.tidy(() => {
+    let y = tf.reshape(tf.cast(yTrue, 'float32'), yPred.shape);
+    const s = o.labelSmoothing ?? 0;
+    if (s > 0) y = tf.add(tf.mul(y, 1 - s), s / 2);
+    let p: tf.Tensor;
+    let logP: tf.Tensor;
+    let log1mP: tf.Tensor;
+    if (o.fromLogits) {
+      p = tf.sigmoid(yPred);
+      // −softplus(−x), not tf.logSigmoid: its custom gradient reads a disposed tensor in 4.22.
+      logP = tf.neg(tf.softplus(tf.neg(yPred)));
+      log1mP = tf.neg(tf.softplus(yPred));
+    } else {
+      const eps = epsilonOf(o);
+      p = tf.clipByValue(yPred, eps, 1 - eps);
+      logP = tf.log(p);
+      log1mP = tf.log(tf.sub(1, p));
+    }
+    const notY = tf.sub(1, y);
+    const bce = tf.neg(tf.add(tf.mul(y, logP), tf.mul(notY, log1mP)));
+    const oneMinusPt = tf.add(tf.mul(y, tf.sub(1, p)), tf.mul(notY, p));
+    let loss = tf.mul(tf.pow(oneMinusPt, o.gamma ?? 2), bce);
+    if (o.alpha !== undefined) loss = tf.mul(loss, tf.add(tf.mul(y, o.alpha), tf.mul(notY, 1 - o.alpha)));
+    return (o.reduction === 'sum' ? tf.sum(loss) : tf.mean(loss)) as tf.Scalar;
+  });
+}
+
+/** A seeded generator of numbers in [0, 1) (mulberry32). */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** N rows of C probabilities (a softmax of scores spread by `spread`), flat, row-major. */
+export function softmaxRows(n: number, c: number, seed: number, spread: number): number[] {
+  const next = random(seed);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const e = Array.from({ length: c }, () => Math.exp((next() - 0.5) * 2 * spread));
+    const sum = e.reduce((a, b) => a + b, 0);
+    out.push(...e.map((v) => v / sum));
+  }
+  return out;
+}
