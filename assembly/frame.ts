@@ -63,6 +63,9 @@ import { sumError } from './math/sum';
 @inline export const WEIGHT_SUM = 20;
 // @ts-ignore: decorator
 @inline export const WEIGHT_CARRY = 21;
+/** Room for one row of f64 values, for kernels that keep a row's intermediate values; or 0. */
+// @ts-ignore: decorator
+@inline export const ROW_SCRATCH = 22;
 
 /** The layout of these slots: the host refuses a kernel whose layout is not its own. */
 // @ts-ignore: decorator

@@ -7,7 +7,7 @@ import {
   clippedLog, clippedLogOneMinus, clippedOneMinus, vclipLow, vclippedLogOneMinus, vclippedOneMinus,
 } from './math/clip';
 import { focus, inLogSpace, isFine, Pow0, Pow1, Pow15, Pow2, PowAny, PowPlan, powerPlan, PowRuntime } from './math/focus';
-import { vlog, vlogNormal } from './math/vector-math';
+import { vlog, vlogNormal } from './math/log';
 
 // Class-index targets with probabilities: sample i's loss reads one entry, p_t = pred[i][t],
 //   loss = alpha_t * w_i * (1 - p_t)^gamma * -ln p_t,  p_t clipped to [eps, 1 - eps],

@@ -1,4 +1,4 @@
-import { vexp } from './vector-math';
+import { vexpNonPositive } from './exp';
 
 // The modulating factor (1 - p)^gamma. Integer and half-integer gammas up to 16 (0, 0.5, 1,
 // 1.5, 2, ...) are the ones people use: they get multiplications and one sqrt, exactly
@@ -91,12 +91,12 @@ export class PowPlan {
   // @ts-ignore: decorator
   @inline apply(q: v128, logQ: v128, gamma: v128, plan: i32): v128 { return vmultiply(q, gamma, plan); }
 }
-/** A general gamma: exp(gamma * ln q). */
+/** A general gamma: exp(gamma * ln q), gamma * ln q <= 0. */
 export class PowAny {
   // @ts-ignore: decorator
   @inline get general(): bool { return true; }
   // @ts-ignore: decorator
-  @inline apply(q: v128, logQ: v128, gamma: v128, plan: i32): v128 { return vexp(f64x2.mul(gamma, logQ)); }
+  @inline apply(q: v128, logQ: v128, gamma: v128, plan: i32): v128 { return vexpNonPositive(f64x2.mul(gamma, logQ)); }
 }
 /** Whatever the gamma: what the loops that are not specialised use. */
 export class PowRuntime {
@@ -104,7 +104,7 @@ export class PowRuntime {
   @inline get general(): bool { return true; }
   // @ts-ignore: decorator
   @inline apply(q: v128, logQ: v128, gamma: v128, plan: i32): v128 {
-    return plan == 0 ? vexp(f64x2.mul(gamma, logQ)) : vmultiply(q, gamma, plan);
+    return plan == 0 ? vexpNonPositive(f64x2.mul(gamma, logQ)) : vmultiply(q, gamma, plan);
   }
 }
 

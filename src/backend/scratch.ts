@@ -10,7 +10,7 @@ export function chunkRows(classes: number): number {
   return Math.max(1, Math.min(CHUNK_ROWS, Math.floor(ROW_BYTES / (8 * classes))));
 }
 
-type Buffer = 'pred' | 'target' | 'losses' | 'grad';
+type Buffer = 'pred' | 'target' | 'losses' | 'grad' | 'row';
 
 /** A block of an instance's memory. Views over wasm memory must be re-taken after anything that allocates. */
 export interface Region {
@@ -54,7 +54,9 @@ export class Scratch {
   ): void {
     try {
       for (const [name, bytes] of Object.entries(rowBytes) as Array<[Buffer, number]>) {
-        this.regions.set(name, this.grown(this.regions.get(name) ?? null, Math.max(ROW_BYTES, bytes)));
+        // Chunk buffers hold many rows; 'row' holds one.
+        const size = name === 'row' ? bytes : Math.max(ROW_BYTES, bytes);
+        this.regions.set(name, this.grown(this.regions.get(name) ?? null, size));
       }
       this.frameRegion ??= this.instance.alloc(FRAME_SLOTS * 8);
       this.weightsRegion ??= this.instance.alloc(CHUNK_ROWS * 8);

@@ -30,7 +30,8 @@ export const SUM_CARRY = 18;
 export const COUNT = 19;
 export const WEIGHT_SUM = 20;
 export const WEIGHT_CARRY = 21;
-export const FRAME_SLOTS = 22;
+export const ROW_SCRATCH = 22;
+export const FRAME_SLOTS = 23;
 
 /** Rows summed plainly before their block is added to the totals with compensation. */
 export const BLOCK = 1024;
@@ -51,6 +52,8 @@ export interface Frame {
   losses: Float64Array | null;
   /** PER_CLASS_SLOTS per class, or null. */
   readonly perClass: Float64Array | null;
+  /** One row of f64 values the wasm kernels may use between passes over a row, or null. */
+  readonly rowScratch: Float64Array | null;
 }
 
 /**

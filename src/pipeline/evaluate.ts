@@ -39,6 +39,7 @@ export function evaluate(
       hasIgnore: plan.hasIgnore,
       gradScale,
       sampleWeights: sampleWeight !== undefined,
+      grad: grad !== null,
     });
     runPlan(instance, plan, callFrame, sampleWeight === undefined ? null : { fn, values: sampleWeight.values }, { losses, grad });
     return callFrame;

@@ -24,6 +24,8 @@ export interface FrameSettings {
   gradScale: number;
   sampleWeights: boolean;
   perClass: boolean;
+  /** A gradient call: the kernels get a scratch row (reserved with the gradient buffer). */
+  grad: boolean;
 }
 
 /** The frame of a call on `instance`, in its chunk buffers (reserved by the plan), totals at 0. */
@@ -52,11 +54,12 @@ export function makeFrame(fn: string, instance: KernelInstance, classes: number,
     classWeights[0] = s.alpha ?? 1;
   }
   const perClass = s.perClass ? scratch.perClass(classes).fill(0) : null;
-  return { params, classWeights, sampleWeights: s.sampleWeights ? scratch.sampleWeights() : null, losses: null, perClass };
+  const rowScratch = s.grad ? scratch.f64('row') : null;
+  return { params, classWeights, sampleWeights: s.sampleWeights ? scratch.sampleWeights() : null, losses: null, perClass, rowScratch };
 }
 
 /** What a loss's options set in the frame; the plan and the reduction set the rest. */
-export type LossFrameSettings = Omit<FrameSettings, 'ignore' | 'hasIgnore' | 'gradScale' | 'sampleWeights'>;
+export type LossFrameSettings = Omit<FrameSettings, 'ignore' | 'hasIgnore' | 'gradScale' | 'sampleWeights' | 'grad'>;
 
 export function focalLossFrame(batch: Batch, s: FocalLossSettings, perClass: boolean): LossFrameSettings {
   return {
