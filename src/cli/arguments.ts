@@ -1,0 +1,234 @@
+import { InputError } from './input-error.js';
+import type { RowRange } from './source.js';
+
+/** The loss options given on the command line, as the accumulators take them. */
+export interface LossFlags {
+  binary: boolean;
+  fromLogits: boolean;
+  gamma?: number;
+  alpha?: number | number[];
+  ignoreIndex?: number;
+  epsilon?: number | 'auto';
+  labelSmoothing?: number;
+  backend?: 'auto' | 'wasm' | 'js';
+}
+
+export interface OutputFlags {
+  perClass: boolean;
+  json: boolean;
+  /** A file for the accumulator state, "-" for stdout, or null. */
+  stateOut: string | null;
+}
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | ({
+    kind: 'loss';
+    labels: string | null;
+    pred: string;
+    /** A column index or header name (single-file CSV), or null. */
+    labelColumn: string | null;
+    range: RowRange | null;
+    shard: { index: number; count: number } | null;
+    loss: LossFlags;
+    progress: 'auto' | 'on' | 'off';
+    chunkBytes: number;
+  } & OutputFlags)
+  | ({ kind: 'merge'; files: string[] } & OutputFlags);
+
+export const DEFAULT_CHUNK_BYTES = 8 << 20;
+
+/** Flags that take a value, and those that do not. */
+const VALUED = new Set([
+  '--labels', '--pred', '--label-column', '--rows', '--shard', '--gamma', '--alpha', '--ignore-index', '--epsilon',
+  '--label-smoothing', '--backend', '--state-out', '--chunk-size',
+]);
+const SWITCHES = new Set(['--binary', '--from-logits', '--per-class', '--json', '--progress', '--no-progress', '--help', '--version', '--merge']);
+const ALIASES: Record<string, string> = {
+  '-h': '--help', '-v': '--version', '--preds': '--pred', '--predictions': '--pred', '--label': '--labels', '--targets': '--labels',
+};
+/** Loss and input flags that make no sense with --merge: the states carry their options. */
+const NOT_WITH_MERGE = [
+  '--labels', '--pred', '--label-column', '--rows', '--shard', '--gamma', '--alpha', '--ignore-index', '--epsilon',
+  '--label-smoothing', '--binary', '--from-logits', '--chunk-size', '--progress', '--no-progress',
+];
+
+/** Reads the command line (without node and the script); throws InputError for anything wrong. */
+export function parseArguments(argv: readonly string[]): Command {
+  const values = new Map<string, string>();
+  const switches = new Set<string>();
+  const mergeFiles: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('-') || arg === '-') {
+      if (switches.has('--merge')) {
+        mergeFiles.push(arg);
+        continue;
+      }
+      throw new InputError(`unexpected argument ${JSON.stringify(arg)}: every input is given with a flag (--labels, --pred)`);
+    }
+    const eq = arg.indexOf('=');
+    const given = eq > 0 && arg.startsWith('--') ? arg.slice(0, eq) : arg;
+    const flag = ALIASES[given] ?? given;
+    if (SWITCHES.has(flag)) {
+      if (eq > 0 && arg.startsWith('--')) throw new InputError(`${given} takes no value`);
+      if (switches.has(flag)) throw new InputError(`${given} is given twice`);
+      switches.add(flag);
+      continue;
+    }
+    if (!VALUED.has(flag)) {
+      const close = [...VALUED, ...SWITCHES].find((f) => distance(f, given) <= 2);
+      throw new InputError(`unknown option ${given}${close === undefined ? '' : ` (did you mean ${close}?)`}; see --help`);
+    }
+    let value: string;
+    if (eq > 0 && arg.startsWith('--')) {
+      value = arg.slice(eq + 1);
+    } else {
+      if (i + 1 >= argv.length) throw new InputError(`${given} needs a value; see --help`);
+      value = argv[++i];
+    }
+    if (values.has(flag)) throw new InputError(`${given} is given twice`);
+    values.set(flag, value);
+  }
+
+  if (switches.has('--help')) return { kind: 'help' };
+  if (switches.has('--version')) return { kind: 'version' };
+
+  const output: OutputFlags = {
+    perClass: switches.has('--per-class'),
+    json: switches.has('--json'),
+    stateOut: values.get('--state-out') ?? null,
+  };
+  if (output.stateOut === '') throw new InputError('--state-out needs a file name (or - for stdout)');
+
+  if (switches.has('--merge')) {
+    const extra = NOT_WITH_MERGE.find((f) => values.has(f) || switches.has(f));
+    if (extra !== undefined) {
+      throw new InputError(`${extra} cannot be used with --merge: the states carry their inputs' options`);
+    }
+    if (mergeFiles.length === 0) throw new InputError('--merge needs one or more state files (written by --state-out)');
+    return { kind: 'merge', files: mergeFiles, ...output };
+  }
+
+  const pred = values.get('--pred');
+  if (pred === undefined) throw new InputError('--pred is required (the predictions file); see --help');
+  const labels = values.get('--labels') ?? null;
+  const labelColumn = values.get('--label-column') ?? null;
+  if (labels !== null && labelColumn !== null) {
+    throw new InputError('--label-column picks the label out of the --pred file; it cannot be used with --labels');
+  }
+  if (values.has('--rows') && values.has('--shard')) throw new InputError('--rows and --shard cannot be used together');
+  if (switches.has('--progress') && switches.has('--no-progress')) throw new InputError('--progress and --no-progress contradict each other');
+
+  const binary = switches.has('--binary');
+  const loss: LossFlags = { binary, fromLogits: switches.has('--from-logits') };
+  const gamma = values.get('--gamma');
+  if (gamma !== undefined) loss.gamma = number('--gamma', gamma);
+  const alpha = values.get('--alpha');
+  if (alpha !== undefined) {
+    const parts = alpha.split(',');
+    loss.alpha = parts.length === 1 ? number('--alpha', alpha) : parts.map((p) => number('--alpha', p.trim()));
+    if (binary && Array.isArray(loss.alpha)) {
+      throw new InputError('--alpha with --binary is one number in [0, 1] (the weight of positives), not a list');
+    }
+  }
+  const ignore = values.get('--ignore-index');
+  if (ignore !== undefined) {
+    if (binary) throw new InputError('--ignore-index applies to class indices; it cannot be used with --binary');
+    loss.ignoreIndex = integer('--ignore-index', ignore);
+  }
+  const epsilon = values.get('--epsilon');
+  if (epsilon !== undefined) loss.epsilon = epsilon === 'auto' ? 'auto' : number('--epsilon', epsilon);
+  const smoothing = values.get('--label-smoothing');
+  if (smoothing !== undefined) loss.labelSmoothing = number('--label-smoothing', smoothing);
+  const backend = values.get('--backend');
+  if (backend !== undefined) {
+    if (backend !== 'auto' && backend !== 'wasm' && backend !== 'js') {
+      throw new InputError(`--backend must be auto, wasm or js, got ${JSON.stringify(backend)}`);
+    }
+    loss.backend = backend;
+  }
+
+  const rows = values.get('--rows');
+  const shard = values.get('--shard');
+  const chunk = values.get('--chunk-size');
+  return {
+    kind: 'loss',
+    labels,
+    pred,
+    labelColumn,
+    range: rows === undefined ? null : rowRange(rows),
+    shard: shard === undefined ? null : shardOf(shard),
+    loss,
+    progress: switches.has('--progress') ? 'on' : switches.has('--no-progress') ? 'off' : 'auto',
+    chunkBytes: chunk === undefined ? DEFAULT_CHUNK_BYTES : bytes('--chunk-size', chunk),
+    ...output,
+  };
+}
+
+const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+
+function number(flag: string, text: string): number {
+  if (!NUMBER.test(text.trim())) throw new InputError(`${flag} expects a number, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+function integer(flag: string, text: string): number {
+  if (!/^[-+]?\d+$/.test(text.trim()) || !Number.isSafeInteger(Number(text))) {
+    throw new InputError(`${flag} expects an integer, got ${JSON.stringify(text)}`);
+  }
+  return Number(text);
+}
+
+function rowRange(text: string): RowRange {
+  const m = /^(\d*):(\d*)$/.exec(text.trim());
+  if (m === null || (m[1] === '' && m[2] === '' && text.trim() !== ':')) {
+    throw new InputError(`--rows expects START:END (row indices, either may be left out), got ${JSON.stringify(text)}`);
+  }
+  const start = m[1] === '' ? 0 : Number(m[1]);
+  const end = m[2] === '' ? null : Number(m[2]);
+  if (!Number.isSafeInteger(start) || (end !== null && !Number.isSafeInteger(end))) {
+    throw new InputError(`--rows: ${JSON.stringify(text)} is out of range`);
+  }
+  if (end !== null && end < start) throw new InputError(`--rows ${text}: END is before START`);
+  return { start, end };
+}
+
+function shardOf(text: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  if (m === null) throw new InputError(`--shard expects I/N (shard I of N, I from 0), got ${JSON.stringify(text)}`);
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (!(count >= 1) || !Number.isSafeInteger(count) || index >= count) {
+    throw new InputError(`--shard ${text}: expected 0 <= I < N`);
+  }
+  return { index, count };
+}
+
+function bytes(flag: string, text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kKmMgG]?)(?:i?[bB])?$/.exec(text.trim());
+  if (m === null) throw new InputError(`${flag} expects a size in bytes such as 8M, 512K or 1000000, got ${JSON.stringify(text)}`);
+  const scale = { '': 1, k: 1 << 10, m: 1 << 20, g: 1 << 30 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
+  const value = Math.floor(Number(m[1]) * scale);
+  if (value < 1 || value > 2 ** 31 - 1) throw new InputError(`${flag} must be between 1 byte and 2 GiB, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+/** The rows of shard `index` of `count` over n rows: contiguous, sizes differing by at most one. */
+export function shardRange(index: number, count: number, n: number): RowRange {
+  return { start: Math.floor((index * n) / count), end: Math.floor(((index + 1) * n) / count) };
+}
+
+/** Levenshtein distance, for "did you mean" hints. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return previous[b.length];
+}

@@ -1,0 +1,248 @@
+import { shardRange } from './arguments.js';
+import { CsvSource } from './csv.js';
+import { InputError } from './input-error.js';
+import { NpySource } from './npy.js';
+import type { RowRange, RowSource, Values } from './source.js';
+
+/** One chunk of rows: labels (or binary targets) and predictions, row-major. */
+export interface Chunk {
+  labels: Values;
+  preds: Values;
+  rows: number;
+  /** Index of the chunk's first row in the file(s). */
+  firstRow: number;
+}
+
+/**
+ * The labels and predictions of a run, read together in chunks of the same rows; also how to
+ * name an entry of either in a message.
+ */
+export interface Inputs {
+  /** C (binary: K, the labels per row). */
+  readonly classes: number;
+  /** Rows to read, when known in advance (.npy); null for CSV. */
+  readonly rows: number | null;
+  /** The first row read (the start of --rows / --shard). */
+  readonly firstRow: number;
+  /** Rows per chunk. */
+  readonly chunkRows: number;
+  readonly totalBytes: number;
+  bytesRead(): number;
+  /** What was read, for the report. */
+  readonly describe: { labels: string; pred: string; labelColumn?: number };
+  next(): Chunk | null;
+  /** How a message names label/target (column c of) row i, and prediction c of row i. */
+  labelName(row: number, column: number | null): string;
+  predName(row: number, column: number | null): string;
+  close(): void;
+}
+
+export interface InputRequest {
+  labels: string | null;
+  pred: string;
+  labelColumn: string | null;
+  range: RowRange | null;
+  shard: { index: number; count: number } | null;
+  binary: boolean;
+  chunkBytes: number;
+}
+
+type Format = 'npy' | 'csv';
+
+function formatOf(path: string): Format {
+  if (/\.npy$/i.test(path)) return 'npy';
+  if (/\.(csv|tsv)$/i.test(path)) return 'csv';
+  throw new InputError(`${path}: unknown file type; expected a NumPy .npy file or a .csv / .tsv file`);
+}
+
+function open(path: string, range: RowRange | null): RowSource {
+  return formatOf(path) === 'npy' ? NpySource.open(path, range) : CsvSource.open(path, range);
+}
+
+/** Rows in a file, for --shard: the .npy header's, or a count of a CSV file's lines. */
+function rowsIn(path: string): number {
+  if (formatOf(path) === 'csv') return CsvSource.countRows(path);
+  const source = NpySource.open(path);
+  source.close();
+  return source.fileRows;
+}
+
+/** Opens the inputs of a run and checks that their shapes and dtypes fit the loss. */
+export function openInputs(request: InputRequest): Inputs {
+  for (const path of [request.labels, request.pred]) if (path !== null) formatOf(path);
+  const range = request.shard === null
+    ? request.range
+    : shardRange(request.shard.index, request.shard.count, rowsIn(request.pred));
+  if (request.labels === null) return singleFile(request, range);
+  const opened: RowSource[] = [];
+  try {
+    const labels = open(request.labels, range);
+    opened.push(labels);
+    const preds = open(request.pred, range);
+    opened.push(preds);
+    return pair(request, labels, preds, range?.start ?? 0);
+  } catch (error) {
+    for (const source of opened) source.close();
+    throw error;
+  }
+}
+
+function checkPredictions(preds: RowSource, binary: boolean): void {
+  if (preds.kind !== 'float') {
+    throw new InputError(
+      `${preds.path} holds ${preds.dtype} values; predictions must be float32 or float64 (probabilities, or logits with --from-logits)`,
+    );
+  }
+  if (!binary && preds.flat) {
+    throw new InputError(
+      `${preds.path} is ${preds.description}: one value per sample. For binary focal loss pass --binary; ` +
+      'for C classes the predictions need shape (N, C)',
+    );
+  }
+}
+
+function pair(request: InputRequest, labels: RowSource, preds: RowSource, firstRow: number): Inputs {
+  const { binary } = request;
+  checkPredictions(preds, binary);
+  if (labels instanceof NpySource && preds instanceof NpySource && labels.fileRows !== preds.fileRows) {
+    throw new InputError(
+      `shape mismatch: ${labels.path} is ${labels.description} (${labels.fileRows} rows) but ${preds.path} is ` +
+      `${preds.description} (${preds.fileRows} rows)`,
+    );
+  }
+  if (binary) {
+    if (labels.width !== preds.width) {
+      throw new InputError(
+        `shape mismatch: --binary needs targets of the predictions' shape, but ${labels.path} is ${labels.description} ` +
+        `and ${preds.path} is ${preds.description}`,
+      );
+    }
+  } else {
+    if (labels.width !== 1) {
+      const hint = labels.width === preds.width
+        ? ': one-hot or soft target rows are not supported by the CLI; save class indices (np.argmax(y, axis=1))'
+        : '';
+      throw new InputError(`${labels.path} is ${labels.description}; expected one class index per row, (N,) or (N, 1)${hint}`);
+    }
+    if (labels.kind === 'float' && labels instanceof NpySource) {
+      throw new InputError(
+        `${labels.path} holds ${labels.dtype} values; class indices must be integers (int8/16/32/64, uint8/16/32/64): ` +
+        'convert with y.astype(np.int64), or pass --binary for binary targets',
+      );
+    }
+  }
+  const chunkRows = Math.max(1, Math.floor(request.chunkBytes / preds.rowBytes));
+  const classes = preds.width;
+  let done = 0;
+  const csvName = (source: RowSource, row: number, column: number | null) =>
+    `${source.path} row ${row}${column === null || source.width === 1 ? '' : `, column ${column}`}`;
+  const npyName = (source: RowSource, row: number, column: number | null) =>
+    `${source.path}[${row}${column === null || source.flat ? '' : `, ${column}`}]`;
+  const name = (source: RowSource) => (source instanceof NpySource ? npyName : csvName).bind(null, source);
+  return {
+    classes,
+    rows: preds.rows,
+    firstRow,
+    chunkRows,
+    get totalBytes() {
+      return labels.totalBytes + preds.totalBytes;
+    },
+    bytesRead: () => labels.bytesRead + preds.bytesRead,
+    describe: { labels: `${labels.path} ${labels.description}`, pred: `${preds.path} ${preds.description}` },
+    next() {
+      const l = labels.next(chunkRows);
+      const p = preds.next(chunkRows);
+      const lr = l === null ? 0 : l.length / labels.width;
+      const pr = p === null ? 0 : p.length / preds.width;
+      if (lr !== pr) {
+        const [short, long] = lr < pr ? [labels, preds] : [preds, labels];
+        throw new InputError(
+          `${short.path} and ${long.path} have different numbers of rows: ${short.path} ends after ` +
+          `${done + Math.min(lr, pr)} rows, ${long.path} goes on`,
+        );
+      }
+      if (l === null || p === null) return null;
+      const chunk = { labels: l, preds: p, rows: lr, firstRow: firstRow + done };
+      done += lr;
+      return chunk;
+    },
+    labelName: name(labels),
+    predName: name(preds),
+    close() {
+      labels.close();
+      preds.close();
+    },
+  };
+}
+
+/** One CSV file holding the label (a column) and the predictions (every other column). */
+function singleFile(request: InputRequest, range: RowRange | null): Inputs {
+  const { binary } = request;
+  if (formatOf(request.pred) !== 'csv') {
+    throw new InputError(`--labels is required with ${request.pred}: only a CSV file can hold the labels beside the predictions`);
+  }
+  const table = CsvSource.open(request.pred, range);
+  try {
+    const width = table.width;
+    if (width < 2) {
+      throw new InputError(`${table.path} has ${width} column; with no --labels file it needs a label column and prediction columns`);
+    }
+    const column = labelColumnOf(request.labelColumn, table);
+    if (binary && width !== 2) {
+      throw new InputError(
+        `${table.path} has ${width} columns; with --binary and no --labels file it needs exactly two (target, prediction). ` +
+        'For K labels per row, pass targets and predictions as two files',
+      );
+    }
+    const classes = width - 1;
+    const chunkRows = Math.max(1, Math.floor(request.chunkBytes / (8 * classes)));
+    const labels = new Float64Array(chunkRows);
+    const preds = new Float64Array(chunkRows * classes);
+    let done = 0;
+    const firstRow = range?.start ?? 0;
+    const fileColumn = (c: number) => (c < column ? c : c + 1);
+    return {
+      classes,
+      rows: null,
+      firstRow,
+      chunkRows,
+      totalBytes: table.totalBytes,
+      bytesRead: () => table.bytesRead,
+      describe: { labels: `${table.path} column ${column}`, pred: `${table.path} (${classes} other column${classes === 1 ? '' : 's'})`, labelColumn: column },
+      next() {
+        const rows = table.next(chunkRows);
+        if (rows === null) return null;
+        const m = rows.length / width;
+        for (let i = 0, k = 0; i < m; i++) {
+          const at = i * width;
+          labels[i] = rows[at + column];
+          for (let j = 0; j < width; j++) if (j !== column) preds[k++] = rows[at + j];
+        }
+        const chunk = { labels: labels.subarray(0, m), preds: preds.subarray(0, m * classes), rows: m, firstRow: firstRow + done };
+        done += m;
+        return chunk;
+      },
+      labelName: (row) => `${table.path} row ${row}, column ${column}`,
+      predName: (row, c) => `${table.path} row ${row}${c === null ? '' : `, column ${fileColumn(c)}`}`,
+      close: () => table.close(),
+    };
+  } catch (error) {
+    table.close();
+    throw error;
+  }
+}
+
+function labelColumnOf(given: string | null, table: CsvSource): number {
+  if (given === null) return 0;
+  if (/^\d+$/.test(given)) {
+    const k = Number(given);
+    if (k >= table.width) throw new InputError(`--label-column ${given}: ${table.path} has columns 0 to ${table.width - 1}`);
+    return k;
+  }
+  const k = table.header?.indexOf(given) ?? -1;
+  if (k < 0) {
+    const names = table.header === null ? 'it has no header line' : `its columns are ${table.header.map((h) => JSON.stringify(h)).join(', ')}`;
+    throw new InputError(`--label-column ${JSON.stringify(given)} names no column of ${table.path}: ${names}`);
+  }
+  return k;
+}

@@ -1,0 +1,114 @@
+/// <reference types="node" />
+import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { AccumulatorState } from '../accumulator.js';
+import { accumulate } from './accumulate.js';
+import { parseArguments, type Command, type OutputFlags } from './arguments.js';
+import { EXIT_FAILURE, EXIT_INPUT, InputError } from './input-error.js';
+import { openInputs } from './inputs.js';
+import { mergeStates } from './merge.js';
+import { Progress, PROGRESS_MIN_BYTES } from './progress.js';
+import { jsonReport, textReport, type Report } from './report.js';
+import { USAGE } from './usage.js';
+import { version } from './version.js';
+
+/** Where the CLI writes, and what it knows of the terminal. */
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Whether stderr is a terminal (progress bars are drawn only there, unless --progress). */
+  stderrIsTTY: boolean;
+  columns: number;
+}
+
+/** Runs the CLI on its arguments (without node and the script) and returns the exit code. */
+export function main(argv: readonly string[], io: Io): number {
+  try {
+    const command = parseArguments(argv);
+    switch (command.kind) {
+      case 'help':
+        io.stdout(`${USAGE}\n`);
+        return 0;
+      case 'version':
+        io.stdout(`${version()}\n`);
+        return 0;
+      case 'merge':
+        return merge(command, io);
+      case 'loss':
+        return loss(command, io);
+    }
+  } catch (error) {
+    if (error instanceof InputError) {
+      io.stderr(`focal-loss-wasm: ${error.message}\n`);
+      return EXIT_INPUT;
+    }
+    io.stderr(`focal-loss-wasm: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
+    return EXIT_FAILURE;
+  }
+}
+
+function loss(command: Extract<Command, { kind: 'loss' }>, io: Io): number {
+  checkStateOut(command);
+  const inputs = openInputs({ ...command, binary: command.loss.binary });
+  try {
+    const show = command.progress === 'on' || (command.progress === 'auto' && io.stderrIsTTY && inputs.totalBytes >= PROGRESS_MIN_BYTES);
+    const progress = show ? new Progress(io.stderr, basename(command.pred), inputs.totalBytes, io.columns) : null;
+    let accumulated;
+    try {
+      accumulated = accumulate(inputs, command.loss, (done) => progress?.update(done));
+    } finally {
+      progress?.finish();
+    }
+    const { accumulator, rows } = accumulated;
+    const state = accumulator.state();
+    const report: Report = {
+      loss: command.loss.binary ? 'binaryFocalLoss' : 'focalLoss',
+      summary: accumulator.summary(),
+      state,
+      classes: inputs.classes,
+      rows,
+      inputs: { labels: inputs.describe.labels, pred: inputs.describe.pred, rows: [inputs.firstRow, inputs.firstRow + rows] },
+      ranged: command.range !== null || command.shard !== null,
+    };
+    return output(command, report, state, io);
+  } finally {
+    inputs.close();
+  }
+}
+
+function merge(command: Extract<Command, { kind: 'merge' }>, io: Io): number {
+  checkStateOut(command);
+  const accumulator = mergeStates(command.files);
+  const state = accumulator.state();
+  const report: Report = {
+    loss: state.loss,
+    summary: accumulator.summary(),
+    state,
+    classes: state.classes,
+    merged: command.files.length,
+  };
+  return output(command, report, state, io);
+}
+
+function checkStateOut(command: OutputFlags): void {
+  if (command.stateOut === '-' && (command.json || command.perClass)) {
+    throw new InputError('--state-out - prints the state on stdout instead of the summary; it cannot be combined with --json or --per-class');
+  }
+}
+
+function output(command: OutputFlags, report: Report, state: AccumulatorState, io: Io): number {
+  const stateJson = `${JSON.stringify(state)}\n`;
+  if (command.stateOut === '-') {
+    io.stdout(stateJson);
+    return 0;
+  }
+  if (command.stateOut !== null) {
+    try {
+      writeFileSync(command.stateOut, stateJson);
+    } catch (error) {
+      throw new InputError(`cannot write the state to ${command.stateOut}: ${(error as Error).message}`);
+    }
+  }
+  io.stdout(command.json ? jsonReport(report, command.perClass) : textReport(report, command.perClass));
+  return 0;
+}

@@ -1,0 +1,47 @@
+/** What --help prints. */
+export const USAGE = `Usage:
+  focal-loss-wasm --labels labels.npy --pred preds.npy [options]
+  focal-loss-wasm --pred data.csv [--label-column K] [options]
+  focal-loss-wasm --merge state1.json state2.json ... [--per-class] [--json] [--state-out merged.json]
+
+Computes the focal loss of predictions against labels stored in files, streaming them in
+chunks through a fixed buffer, so files larger than memory work.
+
+Inputs:
+  --labels FILE          class indices, shape (N,) or (N, 1): int8/16/32/64, uint8/16/32/64 or bool;
+                         with --binary, targets in [0, 1] of the predictions' shape (also float)
+  --pred FILE            predictions, shape (N, C) (or (N,) with --binary): float32 or float64
+                         probabilities (logits with --from-logits)
+                         Files are NumPy .npy (format 1.0, 2.0, 3.0; C order, little-endian) or
+                         .csv/.tsv (one row per sample, optional header line).
+  --label-column K       with --pred data.csv alone: the column holding the label (0-based index,
+                         or a header name; default 0); every other column is a prediction
+  --rows START:END       only rows [START, END) (either end may be left out)
+  --shard I/N            only the I-th of N equal row ranges (I from 0): the map step of a
+                         sharded run; merge the shards' --state-out files with --merge
+
+Loss:
+  --binary               sigmoid (binary / multi-label) focal loss: targets and predictions of
+                         one shape, (N,) or (N, K)
+  --from-logits          predictions are logits (softmax, or sigmoid with --binary)
+  --gamma G              focusing parameter, >= 0 (default 2)
+  --alpha A | A1,A2,...  class weight: one number, or one per class (--binary: one number in [0, 1])
+  --ignore-index I       samples with this label are skipped (e.g. -100)
+  --epsilon E | auto     probabilities are clipped to [E, 1 - E] (default 1e-7)
+  --label-smoothing S    smooth the targets by S in [0, 1]
+  --backend auto|wasm|js kernel to use (default auto: wasm where it loads)
+
+Output:
+  (default)              a readable summary on stdout: mean loss, sum, count
+  --per-class            also a table per class (--binary: per label column): count, loss sum, mean
+  --json                 one JSON object instead: loss, sum, count, … (perClass with --per-class)
+  --state-out FILE       also write the accumulator state (JSON) to FILE, for --merge;
+                         "-" prints the state to stdout instead of the summary
+  --merge FILE...        merge accumulator states (the reduce step) and print the result
+  --progress             always show a progress bar on stderr; --no-progress never
+                         (default: when stderr is a terminal and the input is over 64 MiB)
+  --chunk-size BYTES     bytes of predictions read per chunk (default 8M; suffixes K, M, G)
+  --help, -h             this text
+  --version, -v          the version
+
+Exit codes: 0 success; 2 bad usage, a bad file or bad data; 1 an unexpected error.`;

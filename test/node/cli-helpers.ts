@@ -1,0 +1,84 @@
+// Shared by the CLI tests: the NumPy fixtures (written at test time by cli-fixtures.py), a
+// way to run the built CLI, and an independent reader of the fixtures' data.
+import { execFileSync, spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const root = new URL('../../', import.meta.url).pathname;
+export const cli = join(root, 'dist/cli.js');
+
+/** Whether python3 with NumPy is here to write the fixtures; the tests that need it skip otherwise. */
+export const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+if (!hasNumpy) {
+  console.warn('CLI tests on .npy fixtures are SKIPPED: they need python3 with numpy to write the fixtures (pip install numpy)');
+}
+
+export function requireBuild(): void {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first (npm test does)`);
+}
+
+export type Manifest = Record<string, { shape: number[]; dtype: string }>;
+
+/** Writes the fixtures into a new temporary folder; returns it and the manifest of the .npy files. */
+export function writeFixtures(prefix: string, extra: string[] = []): { dir: string; manifest: Manifest } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const out = execFileSync('python3', [join(root, 'test/node/cli-fixtures.py'), dir, ...extra], { encoding: 'utf8' });
+  return { dir, manifest: JSON.parse(out) as Manifest };
+}
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node dist/cli.js ...args` (or `node ...node args dist/cli.js ...args`). */
+export function run(args: string[], options: SpawnSyncOptions & { node?: string[] } = {}): Run {
+  const { node = [], ...spawn } = options;
+  const r = spawnSync(process.execPath, [...node, cli, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, ...spawn });
+  if (r.error) throw r.error;
+  return { code: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+/** The --json report of a successful run. */
+export function runJson(args: string[]): Record<string, any> {
+  const r = run([...args, '--json']);
+  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+const ARRAYS: Record<string, (b: ArrayBuffer) => ArrayLike<number>> = {
+  float64: (b) => new Float64Array(b),
+  float32: (b) => new Float32Array(b),
+  int64: (b) => Float64Array.from(new BigInt64Array(b), Number),
+  uint64: (b) => Float64Array.from(new BigUint64Array(b), Number),
+  int32: (b) => new Int32Array(b),
+  uint32: (b) => new Uint32Array(b),
+  int16: (b) => new Int16Array(b),
+  uint16: (b) => new Uint16Array(b),
+  int8: (b) => new Int8Array(b),
+  uint8: (b) => new Uint8Array(b),
+  bool: (b) => new Uint8Array(b),
+};
+const ITEM: Record<string, number> = {
+  float64: 8, float32: 4, int64: 8, uint64: 8, int32: 4, uint32: 4, int16: 2, uint16: 2, int8: 1, uint8: 1, bool: 1,
+};
+
+/**
+ * A fixture's values, flat, read without the CLI's reader: an .npy file's data is its last
+ * prod(shape) × itemsize bytes.
+ */
+export function load(dir: string, manifest: Manifest, name: string): ArrayLike<number> {
+  const { shape, dtype } = manifest[name];
+  const bytes = readFileSync(join(dir, name));
+  const length = shape.reduce((a, b) => a * b, 1) * ITEM[dtype];
+  const copy = new ArrayBuffer(length);
+  new Uint8Array(copy).set(bytes.subarray(bytes.length - length));
+  return ARRAYS[dtype](copy);
+}
+
+/** |a - b| <= tolerance · |b|. */
+export function relative(a: number, b: number): number {
+  return a === b ? 0 : Math.abs(a - b) / Math.abs(b);
+}
