@@ -2,13 +2,14 @@
 import { InputError } from './input-error.js';
 import { closeFile, openFile, readSome, type OpenFile, type RowRange, type RowSource } from './source.js';
 
-/** Bytes of text read per step; a line longer than this still works (the buffer of text grows by the line). */
+/** Bytes of text read per step; a line longer than this still works (the step's text grows by the line). */
 const TEXT_BYTES = 1 << 22;
 
 /**
  * A CSV (or, for .tsv, tab-separated) file of numbers as a RowSource: one row per non-blank
  * line, every line with the same number of fields, an optional header line (a first line
- * with a field that is not a number). Read in steps of 4 MiB of text.
+ * with a field that is not a number). Read in steps of 4 MiB of text, parsed where it lies
+ * (no array of lines), so the garbage per row is its fields' short strings.
  */
 export class CsvSource implements RowSource {
   rows: number | null = null;
@@ -25,28 +26,37 @@ export class CsvSource implements RowSource {
   private readonly delimiter: string;
   private readonly bytes: Uint8Array;
   private position = 0;
+  /** The current step's text: complete lines up to textEnd, then `pending`'s partial line is kept for the next step. */
+  private text = '';
+  private textEnd = 0;
+  private at = 0;
   private pending = '';
-  private lines: string[] = [];
-  private lineAt = 0;
-  /** 1-based line number of the next line in `lines`. */
-  private lineNumber = 1;
   private ended = false;
+  /** The current line: text[lineStart, lineEnd), without its line break; and its 1-based number. */
+  private lineStart = 0;
+  private lineEnd = 0;
+  private lineNumber = 0;
   private values: Float64Array | null = null;
   private toSkip: number;
   private toYield: number;
-  private firstDataLine: string | null = null;
 
   private constructor(readonly path: string, private readonly file: OpenFile, range: RowRange | null) {
     this.delimiter = /\.tsv$/i.test(path) ? '\t' : ',';
     this.bytes = new Uint8Array(TEXT_BYTES);
     this.totalBytes = file.size;
-    const first = this.nextLine();
-    if (first === null) throw new InputError(`${path} is empty: expected a header line or rows of numbers`);
+    if (!this.nextLine()) throw new InputError(`${path} is empty: expected a header line or rows of numbers`);
+    let first = this.text.slice(this.lineStart, this.lineEnd);
+    // Text is read as latin-1 (numbers are ASCII): drop a UTF-8 byte order mark, and decode header names as UTF-8.
+    if (first.startsWith('\u00ef\u00bb\u00bf')) {
+      first = first.slice(3);
+      this.lineStart += 3;
+    }
     const fields = first.split(this.delimiter).map(unquote);
     const header = fields.some((f) => !isNumber(f));
-    this.header = header ? fields.map((f) => f.trim()) : null;
+    this.header = header ? fields.map((f) => Buffer.from(f.trim(), 'latin1').toString('utf8')) : null;
     if (!header) {
-      this.firstDataLine = first;
+      // The first line is data: read it again as the first row.
+      this.at = this.lineStart;
       this.lineNumber--;
     }
     this.width = fields.length;
@@ -69,72 +79,56 @@ export class CsvSource implements RowSource {
 
   /** The number of data rows in the file: a pass over the whole file (for --shard on CSV input). */
   static countRows(path: string): number {
-    const file = openFile(path);
+    const source = CsvSource.open(path);
     try {
-      const bytes = new Uint8Array(TEXT_BYTES);
       let rows = 0;
-      let blank = true;
-      let first = true;
-      let header = false;
-      let firstLine = '';
-      for (let position = 0; ;) {
-        const got = readSome(file, bytes, 0, bytes.length, position);
-        if (got === 0) break;
-        for (let i = 0; i < got; i++) {
-          const b = bytes[i];
-          if (first) firstLine += String.fromCharCode(b);
-          if (b === 10) {
-            if (!blank) {
-              rows++;
-              if (first) header = firstLine.split(/\.tsv$/i.test(path) ? '\t' : ',').map(unquote).some((f) => !isNumber(f));
-              first = false;
-            }
-            blank = true;
-          } else if (b !== 32 && b !== 9 && b !== 13) {
-            blank = false;
-          }
-        }
-        position += got;
-      }
-      if (!blank) {
-        rows++;
-        if (first) header = firstLine.split(/\.tsv$/i.test(path) ? '\t' : ',').map(unquote).some((f) => !isNumber(f));
-      }
-      return header ? rows - 1 : rows;
+      while (source.nextLine()) rows++;
+      return rows;
     } finally {
-      closeFile(file);
+      source.close();
     }
   }
 
-  /** The next line that is not blank, without its line break; null at the end. */
-  private nextLine(): string | null {
+  /** Moves to the next line that is not blank (lineStart, lineEnd); false at the end of the file. */
+  private nextLine(): boolean {
     for (;;) {
-      while (this.lineAt < this.lines.length) {
-        const line = this.lines[this.lineAt++];
+      const text = this.text;
+      while (this.at <= this.textEnd && this.at < text.length) {
+        const start = this.at;
+        let end = text.indexOf('\n', start);
+        if (end < 0 || end > this.textEnd) end = this.textEnd;
+        this.at = end + 1;
         this.lineNumber++;
-        if (line.trim() !== '') return line;
+        if (end > start && text.charCodeAt(end - 1) === 13) end--;
+        if (!blank(text, start, end)) {
+          this.lineStart = start;
+          this.lineEnd = end;
+          return true;
+        }
       }
-      if (this.ended) return null;
+      if (this.ended) return false;
       this.fill();
     }
   }
 
-  /** Reads the next step of text into `lines`, keeping a partial last line for the next step. */
+  /** Reads the next step of text; a partial last line waits in `pending` for the next step. */
   private fill(): void {
     const got = readSome(this.file, this.bytes, 0, this.bytes.length, this.position);
     this.position += got;
     this.bytesRead += got;
-    let text = this.pending + Buffer.from(this.bytes.buffer, this.bytes.byteOffset, got).toString('latin1');
+    const text = this.pending + Buffer.from(this.bytes.buffer, this.bytes.byteOffset, got).toString('latin1');
+    this.at = 0;
     if (got === 0) {
       this.ended = true;
+      this.text = text;
+      this.textEnd = text.length;
       this.pending = '';
-    } else {
-      const cut = text.lastIndexOf('\n');
-      this.pending = cut < 0 ? text : text.slice(cut + 1);
-      text = cut < 0 ? '' : text.slice(0, cut);
+      return;
     }
-    this.lines = text === '' ? [] : text.split('\n');
-    this.lineAt = 0;
+    const cut = text.lastIndexOf('\n');
+    this.text = cut < 0 ? '' : text;
+    this.textEnd = cut < 0 ? -1 : cut;
+    this.pending = cut < 0 ? text : text.slice(cut + 1);
   }
 
   next(maxRows: number): Float64Array | null {
@@ -144,20 +138,12 @@ export class CsvSource implements RowSource {
     if (this.toYield === 0) return null;
     let m = 0;
     while (m < maxRows && this.toYield > 0) {
-      let line: string | null;
-      if (this.firstDataLine !== null) {
-        line = this.firstDataLine;
-        this.firstDataLine = null;
-        this.lineNumber++;
-      } else {
-        line = this.nextLine();
-      }
-      if (line === null) break;
+      if (!this.nextLine()) break;
       if (this.toSkip > 0) {
         this.toSkip--;
         continue;
       }
-      this.parse(line, out, m * width);
+      this.parse(out, m * width);
       m++;
       this.toYield--;
     }
@@ -171,18 +157,22 @@ export class CsvSource implements RowSource {
     return out.subarray(0, m * width);
   }
 
-  private parse(line: string, out: Float64Array, at: number): void {
+  /** Parses the current line's fields into out[at, at + width). */
+  private parse(out: Float64Array, at: number): void {
+    const text = this.text;
     const d = this.delimiter;
-    let start = 0;
-    for (let j = 0; j < this.width; j++) {
-      let end = line.indexOf(d, start);
-      if (end < 0) {
-        if (j !== this.width - 1) this.fieldCount(line);
-        end = line.length;
-      } else if (j === this.width - 1) {
-        this.fieldCount(line);
+    const last = this.width - 1;
+    const lineEnd = this.lineEnd;
+    let start = this.lineStart;
+    for (let j = 0; j <= last; j++) {
+      let end = text.indexOf(d, start);
+      if (end < 0 || end > lineEnd) {
+        if (j !== last) this.fieldCount();
+        end = lineEnd;
+      } else if (j === last) {
+        this.fieldCount();
       }
-      const field = line.slice(start, end);
+      const field = text.slice(start, end);
       let v = +field;
       if (v !== v || (v === 0 && field.trim() === '')) v = special(field, () => this.notANumber(field, j));
       out[at + j] = v;
@@ -190,18 +180,27 @@ export class CsvSource implements RowSource {
     }
   }
 
-  private fieldCount(line: string): never {
-    const fields = line.replace(/\r$/, '').split(this.delimiter).length;
-    throw new InputError(`${this.path} line ${this.lineNumber - 1} has ${fields} fields; expected ${this.width} like the first line`);
+  private fieldCount(): never {
+    const fields = this.text.slice(this.lineStart, this.lineEnd).split(this.delimiter).length;
+    throw new InputError(`${this.path} line ${this.lineNumber} has ${fields} fields; expected ${this.width} like the first line`);
   }
 
   private notANumber(field: string, column: number): never {
-    throw new InputError(`${this.path} line ${this.lineNumber - 1}, column ${column}: ${JSON.stringify(field)} is not a number`);
+    throw new InputError(`${this.path} line ${this.lineNumber}, column ${column}: ${JSON.stringify(field)} is not a number`);
   }
 
   close(): void {
     closeFile(this.file);
   }
+}
+
+/** Whether text[start, end) holds only spaces and tabs. */
+function blank(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
 }
 
 /** A field Number() cannot read as it stands: quoted, nan / inf as NumPy and pandas write them, or not a number. */

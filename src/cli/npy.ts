@@ -17,7 +17,7 @@ interface Dtype {
   name: string;
   kind: Kind;
   bytes: number;
-  /** The typed array the bytes are viewed as; 64-bit integers are converted to Float64Array. */
+  /** The typed array the bytes are viewed as; 64-bit integers are narrowed to Int32Array, or widened to Float64Array. */
   view: (buffer: ArrayBuffer, count: number) => Values;
   /** 64-bit integers: read as two 32-bit words and converted. */
   wide?: 'signed' | 'unsigned';
@@ -222,6 +222,7 @@ export class NpySource implements RowSource {
   private remaining: number;
   private buffer: ArrayBuffer | null = null;
   private wide: Float64Array | null = null;
+  private narrow: Int32Array | null = null;
 
   private constructor(readonly path: string, private readonly file: OpenFile, private readonly header: NpyHeader, range: RowRange | null) {
     const { shape, dtype } = header;
@@ -276,6 +277,10 @@ export class NpySource implements RowSource {
     const values = this.header.dtype.view(this.buffer, count);
     const wide = this.header.dtype.wide;
     if (wide === undefined) return values;
+    // 64-bit integers: as Int32Array when every value fits (class indices do), else as float64.
+    if (this.narrow === null || this.narrow.length < count) this.narrow = new Int32Array(Math.max(count, maxRows * this.width));
+    const narrow = this.narrow.subarray(0, count);
+    if (narrowed(values as Int32Array, narrow, wide === 'signed')) return narrow;
     if (this.wide === null || this.wide.length < count) this.wide = new Float64Array(Math.max(count, maxRows * this.width));
     return widen(values as Int32Array, this.wide.subarray(0, count), wide === 'signed');
   }
@@ -283,6 +288,18 @@ export class NpySource implements RowSource {
   close(): void {
     closeFile(this.file);
   }
+}
+
+/** 64-bit integers (little-endian word pairs) as int32: false as soon as one does not fit. */
+function narrowed(words: Int32Array, out: Int32Array, signed: boolean): boolean {
+  const n = out.length;
+  for (let i = 0; i < n; i++) {
+    const lo = words[2 * i];
+    const hi = words[2 * i + 1];
+    if (hi !== (signed ? lo >> 31 : 0) || (!signed && lo < 0)) return false;
+    out[i] = lo;
+  }
+  return true;
 }
 
 /** 64-bit integers (little-endian word pairs) as float64: exact below 2^53, which covers every class index. */

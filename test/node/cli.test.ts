@@ -238,6 +238,13 @@ describe.skipIf(!hasNumpy)('focal-loss-wasm on .npy and .csv files', () => {
     }
     const binary = runJson(['--pred', f('bin.csv'), '--binary']);
     expect(binary).toMatchObject({ kind: 'binaryFocalLoss', count: 5003 });
+    // --shard on CSV (its rows are counted first) and --rows: the same rows as the .npy files'.
+    for (const [flag, value] of [['--shard', '1/3'], ['--rows', '17:2018']]) {
+      const npy = runJson(['--labels', f('y-int64.npy'), '--pred', f('p64.npy'), flag, value]);
+      const csv = runJson(['--pred', f('data.csv'), flag, value]);
+      expect(csv.inputs.rows).toEqual(npy.inputs.rows);
+      expect(relative(csv.sum, npy.sum)).toBeLessThanOrEqual(1e-12);
+    }
   });
 
   it('refuses Fortran order, big-endian, other dtypes, object arrays, truncated files and mismatched shapes (exit 2)', () => {
