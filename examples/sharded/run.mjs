@@ -90,7 +90,7 @@ const [cliMerged, single] = await Promise.all([
 rmSync(dir, { recursive: true, force: true });
 
 const pad = (s, n) => String(s).padEnd(n);
-console.log(`${shards} shards of ${preds} (map: ${((mapped - started) / 1000).toFixed(2)} s, ${parallel} processes at a time)`);
+console.log(`${shards} shards of ${preds} (map: ${((mapped - started) / 1000).toFixed(2)} s, ${parallel} process${parallel === 1 ? '' : 'es'} at a time)`);
 states.slice(0, 16).forEach((s, i) => {
   const sum = typeof s.sum[0] === 'number' ? s.sum[0] + s.sum[1] : s.sum[0];
   console.log(`  shard ${pad(`${i}/${shards}`, 7)} count ${pad(s.count, 12)} sum ${sum}`);

@@ -20,8 +20,6 @@ export interface Chunk {
 export interface Inputs {
   /** C (binary: K, the labels per row). */
   readonly classes: number;
-  /** Rows to read, when known in advance (.npy); null for CSV. */
-  readonly rows: number | null;
   /** The first row read (the start of --rows / --shard). */
   readonly firstRow: number;
   /** Rows per chunk. */
@@ -29,7 +27,7 @@ export interface Inputs {
   readonly totalBytes: number;
   bytesRead(): number;
   /** What was read, for the report. */
-  readonly describe: { labels: string; pred: string; labelColumn?: number };
+  readonly describe: { labels: string; pred: string };
   next(): Chunk | null;
   /** How a message names label/target (column c of) row i, and prediction c of row i. */
   labelName(row: number, column: number | null): string;
@@ -141,7 +139,6 @@ function pair(request: InputRequest, labels: RowSource, preds: RowSource, firstR
   const name = (source: RowSource) => (source instanceof NpySource ? npyName : csvName).bind(null, source);
   return {
     classes,
-    rows: preds.rows,
     firstRow,
     chunkRows,
     get totalBytes() {
@@ -203,12 +200,11 @@ function singleFile(request: InputRequest, range: RowRange | null): Inputs {
     const fileColumn = (c: number) => (c < column ? c : c + 1);
     return {
       classes,
-      rows: null,
       firstRow,
       chunkRows,
       totalBytes: table.totalBytes,
       bytesRead: () => table.bytesRead,
-      describe: { labels: `${table.path} column ${column}`, pred: `${table.path} (${classes} other column${classes === 1 ? '' : 's'})`, labelColumn: column },
+      describe: { labels: `${table.path} column ${column}`, pred: `${table.path} (${classes} other column${classes === 1 ? '' : 's'})` },
       next() {
         const rows = table.next(chunkRows);
         if (rows === null) return null;

@@ -1,7 +1,9 @@
 // The focal-loss-wasm command: run as `node dist/cli.js …` (npm test builds first) on NumPy
 // and CSV files written at test time, and compared with the one-shot focalLoss /
 // binaryFocalLoss on the same data.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -384,5 +386,25 @@ describe('the library entry', () => {
     visit(join(root, 'dist/index.js'));
     expect(seen.size).toBeGreaterThan(10);
     expect([...seen].some((file) => /\/cli(\/|\.js$)/.test(file))).toBe(false);
+  });
+
+  it('type-checks without Node\'s types (the CLI\'s files reference them; the library must not need them)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'focal-loss-lib-types-'));
+    try {
+      const config = join(dir, 'tsconfig.json');
+      writeFileSync(config, JSON.stringify({
+        extends: join(root, 'tsconfig.json'),
+        compilerOptions: { noEmit: true, rootDir: join(root, 'src'), types: [] },
+        files: [join(root, 'src/index.ts')],
+        include: [],
+      }));
+      const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', config, '--listFilesOnly'], { encoding: 'utf8' });
+      expect(r.stdout).not.toMatch(/@types\/node|\/src\/cli/);
+      const check = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', config], { encoding: 'utf8' });
+      expect(check.stdout + check.stderr).toBe('');
+      expect(check.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
