@@ -195,9 +195,10 @@ class Accumulator {
 
   state(): AccumulatorState {
     const perClass: AccumulatorState['perClass'] = [];
-    for (let c = 0; this.perClass !== null && c < this.classes!; c++) {
+    // An accumulator that knows C but has seen nothing reports C empty classes.
+    const p = this.perClass ?? new Float64Array((this.classes ?? 0) * PER_CLASS_SLOTS);
+    for (let c = 0; c < (this.classes ?? 0); c++) {
       const at = c * PER_CLASS_SLOTS;
-      const p = this.perClass;
       perClass.push([json(p[at]), json(p[at + 1]), p[at + 2], json(p[at + 3])]);
     }
     return {

@@ -147,6 +147,14 @@ describe('accumulator state', () => {
     expect(() => f32.merge(f64)).toThrow(/clip with epsilon/);
   });
 
+  it('an accumulator that knows C but has seen nothing gives a state that merges as nothing', () => {
+    const empty = createFocalLossAccumulator({ classes: 2 });
+    const copy = createFocalLossAccumulator.fromState(JSON.parse(JSON.stringify(empty.state())));
+    expect(copy.summary().perClass).toEqual([{ count: 0, sum: 0, mean: 0 }, { count: 0, sum: 0, mean: 0 }]);
+    const full = createFocalLossAccumulator({ classes: 2 }).update([0, 1], [[0.4, 0.6], [0.3, 0.7]]);
+    expect(full.merge(empty.state()).result()).toBe(focalLoss([0, 1], [[0.4, 0.6], [0.3, 0.7]]));
+  });
+
   it('round-trips infinite sums through JSON', () => {
     const acc = createFocalLossAccumulator({ epsilon: 0 }).update([0], [[0, 1]]);
     const copy = createFocalLossAccumulator.fromState(JSON.parse(JSON.stringify(acc.state())));
