@@ -67,6 +67,69 @@ import { sumError } from './math/sum';
 // @ts-ignore: decorator
 @inline export const ROW_SCRATCH = 22;
 
+/**
+ * Byte offset of the frame's vector area: splats of a call's parameters that loops load where
+ * they use them, instead of holding them in registers V8 would spill (see math/lanes.ts).
+ * The host makes the frame FRAME_BYTES long.
+ */
+// @ts-ignore: decorator
+@inline export const VECTORS: usize = 192;
+// @ts-ignore: decorator
+@inline export const EPSILON_LANES = 0;
+// @ts-ignore: decorator
+@inline export const ONE_MINUS_EPSILON_LANES = 1;
+// @ts-ignore: decorator
+@inline export const LOG_EPSILON_LANES = 2;
+// @ts-ignore: decorator
+@inline export const LOG_ONE_MINUS_EPSILON_LANES = 3;
+// @ts-ignore: decorator
+@inline export const GAMMA_LANES = 4;
+/** i32 lanes: the ignore index, all ones when there is one, the class count. */
+// @ts-ignore: decorator
+@inline export const IGNORE_LANES = 5;
+// @ts-ignore: decorator
+@inline export const HAS_IGNORE_LANES = 6;
+// @ts-ignore: decorator
+@inline export const CLASS_LANES = 7;
+/** Two u32 words after the lanes: the class-weight table's address and its stride in bytes. */
+// @ts-ignore: decorator
+@inline export const WEIGHTS_WORD = 8;
+// @ts-ignore: decorator
+@inline export const WEIGHT_STRIDE_WORD = 9;
+
+/**
+ * Writes the vector area. V8 11.3 sinks pure loop invariants (splats, even a checked double
+ * to integer conversion) back into loop bodies; loads from here it cannot move.
+ */
+export function storeVectors(frame: usize, classes: i32): void {
+  const at = frame + VECTORS;
+  v128.store(at, f64x2.splat(param(frame, EPSILON)), EPSILON_LANES << 4);
+  v128.store(at, f64x2.splat(1 - param(frame, EPSILON)), ONE_MINUS_EPSILON_LANES << 4);
+  v128.store(at, f64x2.splat(param(frame, LOG_EPSILON)), LOG_EPSILON_LANES << 4);
+  v128.store(at, f64x2.splat(param(frame, LOG_ONE_MINUS_EPSILON)), LOG_ONE_MINUS_EPSILON_LANES << 4);
+  v128.store(at, f64x2.splat(param(frame, GAMMA)), GAMMA_LANES << 4);
+  const hasIgnore = flag(frame, HAS_IGNORE);
+  v128.store(at, i32x4.splat(hasIgnore ? <i32>param(frame, IGNORE_INDEX) : 0), IGNORE_LANES << 4);
+  v128.store(at, i32x4.splat(hasIgnore ? -1 : 0), HAS_IGNORE_LANES << 4);
+  v128.store(at, i32x4.splat(classes), CLASS_LANES << 4);
+  store<u32>(at + (<usize>WEIGHTS_WORD << 4), <u32>pointer(frame, CLASS_WEIGHTS));
+  store<u32>(at + (<usize>WEIGHTS_WORD << 4), flag(frame, CLASS_WEIGHT_STRIDE) ? 8 : 0, 4);
+}
+
+/** A u32 word of the vector area. */
+// @ts-ignore: decorator
+@inline
+export function word(frame: usize, index: i32): usize {
+  return load<u32>(frame + VECTORS + (<usize>WEIGHTS_WORD << 4) + (<usize>(index - WEIGHTS_WORD) << 2));
+}
+
+/** A parameter's splat from the vector area. */
+// @ts-ignore: decorator
+@inline
+export function vector(frame: usize, index: i32): v128 {
+  return v128.load(frame + VECTORS + (<usize>index << 4));
+}
+
 /** The layout of these slots: the host refuses a kernel whose layout is not its own. */
 // @ts-ignore: decorator
 @inline export const FRAME_LAYOUT = 1;

@@ -1,12 +1,15 @@
 import {
   addCompensated, addToClass, BLOCK, CLASS_WEIGHT_STRIDE, CLASS_WEIGHTS, COUNT, EPSILON, flag, GAMMA, GRAD_F32, GRAD_SCALE,
   HAS_IGNORE, IGNORE_INDEX, LOG_EPSILON, LOG_ONE_MINUS_EPSILON, LOSSES, param, PER_CLASS, pointer, PRED_F32,
-  SAMPLE_WEIGHTS, SUM, WEIGHT_SUM,
+  SAMPLE_WEIGHTS, storeVectors, SUM, vector, WEIGHT_SUM, EPSILON_LANES, GAMMA_LANES, LOG_EPSILON_LANES,
+  LOG_ONE_MINUS_EPSILON_LANES, ONE_MINUS_EPSILON_LANES, IGNORE_LANES, HAS_IGNORE_LANES, CLASS_LANES, word,
+  WEIGHTS_WORD, WEIGHT_STRIDE_WORD,
 } from './frame';
 import {
   clippedLog, clippedLogOneMinus, clippedOneMinus, vclipLow, vclippedLogOneMinus, vclippedOneMinus,
 } from './math/clip';
 import { focus, inLogSpace, isFine, Pow0, Pow1, Pow15, Pow2, PowAny, PowPlan, powerPlan, PowRuntime } from './math/focus';
+import { INFINITY, lanes, MINUS_INFINITY, MINUS_ONE, ONE, SMALLEST_NORMAL as SMALLEST_NORMAL_LANES, ZERO } from './math/lanes';
 import { vlog, vlogNormal } from './math/log';
 
 // Class-index targets with probabilities: sample i's loss reads one entry, p_t = pred[i][t],
@@ -93,53 +96,43 @@ function plainLoop<Power>(frame: usize, pred: usize, labels: usize, n: i32, clas
   const shift: usize = f32 ? 2 : 3;
   // Gathered rows hold p_t alone: the label moves no byte within them.
   const pick: usize = gathered ? 0 : <usize>-1;
-  const uClasses = <u32>classes;
-  const ignore = <i32>param(frame, IGNORE_INDEX);
   const hasIgnore = flag(frame, HAS_IGNORE);
-  const weights = pointer(frame, CLASS_WEIGHTS);
-  const weightStride: usize = flag(frame, CLASS_WEIGHT_STRIDE) ? 8 : 0;
-  const gammaValue = param(frame, GAMMA);
-  const plan = powerPlan(gammaValue);
-  const gamma = f64x2.splat(gammaValue);
-  const eps = f64x2.splat(param(frame, EPSILON));
-  const oneMinusEps = f64x2.splat(1 - param(frame, EPSILON));
-  const logEps = f64x2.splat(param(frame, LOG_EPSILON));
-  const logHigh = f64x2.splat(param(frame, LOG_ONE_MINUS_EPSILON));
-  const one = f64x2.splat(1);
-  const zero = f64x2.splat(0);
+  const plan = powerPlan(param(frame, GAMMA));
+  storeVectors(frame, classes);
   let i = 0;
   let row = pred;
   while (i < n) {
     const blockStart = i;
     const end = min(i + BLOCK, n);
-    let acc = zero;
+    let acc = lanes(ZERO);
     let ok = i64x2.splat(-1);
-    let counted = 0;
+    let ignored = i32x4.splat(0);
     for (; i + 2 <= end; i += 2) {
-      const at = labels + (<usize>i << 2);
-      let l0 = load<i32>(at);
-      let l1 = load<i32>(at, 4);
-      const ig0 = hasIgnore && l0 == ignore;
-      const ig1 = hasIgnore && l1 == ignore;
-      if (((<u32>l0 >= uClasses) & !ig0) | ((<u32>l1 >= uClasses) & !ig1)) {
+      // Labels are checked two at a time on i32 lanes; the upper two lanes load as 0 and are never read.
+      const pair = v128.load64_zero(labels + (<usize>i << 2));
+      const skip = v128.and(i32x4.eq(pair, vector(frame, IGNORE_LANES)), vector(frame, HAS_IGNORE_LANES));
+      if (v128.any_true(v128.andnot(i32x4.ge_u(pair, vector(frame, CLASS_LANES)), skip))) {
         return firstInvalid(frame, pred, labels, blockStart, n, classes, gathered);
       }
-      l0 = select(0, l0, ig0);
-      l1 = select(0, l1, ig1);
-      counted += 2 - <i32>ig0 - <i32>ig1;
+      ignored = i32x4.sub(ignored, skip);
+      // Ignored samples read entry 0 of their row, which is always there.
+      const kept = v128.andnot(pair, skip);
+      const l0 = i32x4.extract_lane(kept, 0);
+      const l1 = i32x4.extract_lane(kept, 1);
       const p = loadPair(row, (<usize>l0 << shift) & pick, row + stride, (<usize>l1 << shift) & pick, f32);
       row += 2 * stride;
-      const none = ignoredPair(ig0, ig1);
-      ok = v128.and(ok, v128.or(none, v128.and(f64x2.ge(p, zero), f64x2.le(p, one))));
-      const a = loadWeightPair(weights, weightStride, l0, l1);
-      acc = f64x2.add(acc, pairLoss<Power>(power, p, a, one, none, gamma, plan, eps, oneMinusEps, logEps, logHigh, one, zero, false));
+      const none = i64x2.extend_low_i32x4_s(skip);
+      ok = v128.and(ok, v128.or(none, v128.and(f64x2.ge(p, lanes(ZERO)), f64x2.le(p, lanes(ONE)))));
+      const a = loadWeightPair(word(frame, WEIGHTS_WORD), word(frame, WEIGHT_STRIDE_WORD), l0, l1);
+      acc = f64x2.add(acc, pairLoss<Power>(power, p, a, a, none, frame, plan, false, false));
     }
     if (!i64x2.all_true(ok)) return firstInvalid(frame, pred, labels, blockStart, n, classes, gathered);
     let block = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+    let counted = (i - blockStart) - i32x4.extract_lane(ignored, 0) - i32x4.extract_lane(ignored, 1);
     for (; i < end; i++) {
       const loss = oneSample(frame, row, labels, i, classes, 0, gathered);
       if (loss < 0) return i;
-      if (!(hasIgnore && load<i32>(labels + (<usize>i << 2)) == ignore)) counted++;
+      if (!(hasIgnore && load<i32>(labels + (<usize>i << 2)) == <i32>param(frame, IGNORE_INDEX))) counted++;
       block += loss;
       row += stride;
     }
@@ -156,23 +149,27 @@ function plainLoop<Power>(frame: usize, pred: usize, labels: usize, n: i32, clas
 // @ts-ignore: decorator
 @inline
 function pairLoss<Power>(
-  power: Power, p: v128, a: v128, w: v128, none: v128, gamma: v128, plan: i32, eps: v128, oneMinusEps: v128,
-  logEps: v128, logHigh: v128, one: v128, zero: v128, fullDomain: bool,
+  power: Power, p: v128, a: v128, w: v128, none: v128, frame: usize, plan: i32, fullDomain: bool, weighted: bool,
 ): v128 {
+  const eps = vector(frame, EPSILON_LANES);
   const low = f64x2.lt(p, eps);
-  const high = f64x2.lt(f64x2.sub(one, p), eps);
+  const high = f64x2.lt(f64x2.sub(lanes(ONE), p), eps);
   const x = vclipLow(p, low, eps);
-  const q = vclippedOneMinus(f64x2.sub(one, p), low, high, eps, oneMinusEps);
-  const logP = v128.bitselect(logHigh, fullDomain ? vlog(x) : vlogNormal(x), high);
-  let logQ = zero;
-  if (power.general && plan == 0) logQ = vlogOneMinus(x, q, high, logEps, zero, fullDomain);
+  const q = vclippedOneMinus(f64x2.sub(lanes(ONE), p), low, high, eps, vector(frame, ONE_MINUS_EPSILON_LANES));
+  const logP = v128.bitselect(vector(frame, LOG_ONE_MINUS_EPSILON_LANES), fullDomain ? vlog(x) : vlogNormal(x), high);
+  let logQ = lanes(ZERO);
+  if (power.general && plan == 0) logQ = vlogOneMinus(x, q, high, vector(frame, LOG_EPSILON_LANES), fullDomain);
+  const gamma = vector(frame, GAMMA_LANES);
   const factor = power.apply(q, logQ, gamma, plan);
-  const t = f64x2.mul(a, w);
+  // Without sample weights w is 1: a * 1 is a, and a product of a finite a and a factor <= 1
+  // cannot overflow, so the normality test needs one comparison.
+  const t = weighted ? f64x2.mul(a, w) : a;
   const product = f64x2.mul(t, factor);
-  const negLogP = f64x2.sub(zero, logP);
+  const negLogP = f64x2.sub(lanes(ZERO), logP);
   let loss = f64x2.mul(product, negLogP);
-  const dropped = v128.or(none, f64x2.eq(t, zero));
-  const rare = v128.andnot(v128.not(vIsFine(factor, product, zero)), dropped);
+  const dropped = v128.or(none, f64x2.eq(t, lanes(ZERO)));
+  const fine = weighted ? vIsFine(factor, product) : f64x2.ge(f64x2.pmin(factor, product), lanes(SMALLEST_NORMAL_LANES));
+  const rare = v128.andnot(v128.not(fine), dropped);
   if (v128.any_true(rare)) loss = rareLanes(loss, rare, negLogP, a, w, x, q, gamma);
   return v128.andnot(loss, dropped);
 }
@@ -180,17 +177,17 @@ function pairLoss<Power>(
 /** ln(1 - p) of the clipped lanes: ln(eps) where clipped down, -Infinity where q = 0 (eps = 0, p = 1). */
 // @ts-ignore: decorator
 @inline
-function vlogOneMinus(x: v128, q: v128, high: v128, logEps: v128, zero: v128, fullDomain: bool): v128 {
+function vlogOneMinus(x: v128, q: v128, high: v128, logEps: v128, fullDomain: bool): v128 {
   const logQ = vclippedLogOneMinus(fullDomain ? vlog(q) : vlogNormal(q), x, q, high, logEps);
-  return v128.bitselect(f64x2.splat(-Infinity), logQ, f64x2.eq(q, zero));
+  return v128.bitselect(lanes(MINUS_INFINITY), logQ, f64x2.eq(q, lanes(ZERO)));
 }
 
 /** isFine on two lanes. */
 // @ts-ignore: decorator
 @inline
-function vIsFine(factor: v128, product: v128, zero: v128): v128 {
-  const normal = f64x2.splat(SMALLEST_NORMAL);
-  return v128.and(v128.and(f64x2.ge(factor, normal), f64x2.ge(product, normal)), f64x2.lt(product, f64x2.splat(Infinity)));
+function vIsFine(factor: v128, product: v128): v128 {
+  const normal = lanes(SMALLEST_NORMAL_LANES);
+  return v128.and(v128.and(f64x2.ge(factor, normal), f64x2.ge(product, normal)), f64x2.lt(product, lanes(INFINITY)));
 }
 
 /** m * alpha * w * q^gamma in log space in the lanes of `rare`, with ln q as clippedLogOneMinus gives it. */
@@ -244,22 +241,14 @@ function generalLoop(frame: usize, pred: usize, labels: usize, n: i32, classes: 
     const sampleWeights = pointer(frame, SAMPLE_WEIGHTS);
     const losses = pointer(frame, LOSSES);
     const perClass = pointer(frame, PER_CLASS);
-    const gammaValue = param(frame, GAMMA);
-    const plan = powerPlan(gammaValue);
-    const gamma = f64x2.splat(gammaValue);
-    const epsValue = param(frame, EPSILON);
-    const fullDomain = epsValue < SMALLEST_NORMAL;
-    const eps = f64x2.splat(epsValue);
-    const oneMinusEps = f64x2.splat(1 - epsValue);
-    const logEps = f64x2.splat(param(frame, LOG_EPSILON));
-    const logHigh = f64x2.splat(param(frame, LOG_ONE_MINUS_EPSILON));
-    const one = f64x2.splat(1);
-    const zero = f64x2.splat(0);
+    const plan = powerPlan(param(frame, GAMMA));
+    const fullDomain = param(frame, EPSILON) < SMALLEST_NORMAL;
+    storeVectors(frame, classes);
     while (i < n) {
       const blockStart = i;
       const end = min(i + BLOCK, n);
-      let acc = zero;
-      let weightAcc = zero;
+      let acc = lanes(ZERO);
+      let weightAcc = lanes(ZERO);
       let ok = i64x2.splat(-1);
       let counted = 0;
       for (; i + 2 <= end; i += 2) {
@@ -276,11 +265,11 @@ function generalLoop(frame: usize, pred: usize, labels: usize, n: i32, classes: 
         counted += 2 - <i32>ig0 - <i32>ig1;
         const p = loadPair(row, (<usize>l0 << shift) & pick, row + stride, (<usize>l1 << shift) & pick, f32);
         const none = ignoredPair(ig0, ig1);
-        ok = v128.and(ok, v128.or(none, v128.and(f64x2.ge(p, zero), f64x2.le(p, one))));
-        const w = sampleWeights != 0 ? v128.load(sampleWeights + (<usize>i << 3)) : one;
+        ok = v128.and(ok, v128.or(none, v128.and(f64x2.ge(p, lanes(ZERO)), f64x2.le(p, lanes(ONE)))));
+        const w = sampleWeights != 0 ? v128.load(sampleWeights + (<usize>i << 3)) : lanes(ONE);
         weightAcc = f64x2.add(weightAcc, v128.andnot(w, none));
         const a = loadWeightPair(weights, weightStride, l0, l1);
-        const loss = pairLoss<PowRuntime>(power, p, a, w, none, gamma, plan, eps, oneMinusEps, logEps, logHigh, one, zero, fullDomain);
+        const loss = pairLoss<PowRuntime>(power, p, a, w, none, frame, plan, fullDomain, true);
         acc = f64x2.add(acc, loss);
         if (losses != 0) v128.store(losses + (<usize>i << 3), loss);
         if (perClass != 0) {
@@ -288,7 +277,7 @@ function generalLoop(frame: usize, pred: usize, labels: usize, n: i32, classes: 
           if (!ig1) addToClass(perClass, l1, f64x2.extract_lane(loss, 1), f64x2.extract_lane(w, 1));
         }
         if (grad != 0) {
-          const g = pairGradient(p, a, w, none, gamma, plan, eps, one, zero, fullDomain, frame);
+          const g = pairGradient(p, a, w, none, plan, fullDomain, frame);
           storeGradients(frame, grad, i, classes, gathered, l0, l1, g);
         }
         row += 2 * stride;
@@ -340,15 +329,16 @@ function generalLoop(frame: usize, pred: usize, labels: usize, n: i32, classes: 
  * written so that it stays finite as p -> 1 for every gamma (ln p / (1 - p) -> -1); 0 where
  * the clip is active, in ignored lanes and where alpha * w is 0.
  */
-function pairGradient(
-  p: v128, a: v128, w: v128, none: v128, gamma: v128, plan: i32, eps: v128, one: v128, zero: v128, fullDomain: bool,
-  frame: usize,
-): v128 {
+function pairGradient(p: v128, a: v128, w: v128, none: v128, plan: i32, fullDomain: bool, frame: usize): v128 {
+  const one = lanes(ONE);
+  const zero = lanes(ZERO);
+  const eps = vector(frame, EPSILON_LANES);
+  const gamma = vector(frame, GAMMA_LANES);
   const q = f64x2.sub(one, p);
   const clipped = v128.or(f64x2.lt(p, eps), f64x2.lt(q, eps));
   const x = v128.bitselect(one, p, clipped);
   const logP = fullDomain ? vlog(x) : vlogNormal(x);
-  const logQ = plan == 0 ? vlogOneMinus(p, q, zero, zero, zero, true) : zero;
+  const logQ = plan == 0 ? vlogOneMinus(p, q, zero, zero, true) : zero;
   const factor = changetype<PowRuntime>(0).apply(q, logQ, gamma, plan);
   const t = f64x2.mul(a, w);
   const product = f64x2.mul(t, factor);
@@ -356,13 +346,13 @@ function pairGradient(
   const inverse = f64x2.div(one, p);
   let slope = f64x2.sub(zero, inverse);
   if (f64x2.extract_lane(gamma, 0) != 0) {
-    const ratio = v128.bitselect(f64x2.splat(-1), f64x2.div(logP, q), f64x2.eq(q, zero));
+    const ratio = v128.bitselect(lanes(MINUS_ONE), f64x2.div(logP, q), f64x2.eq(q, zero));
     slope = f64x2.sub(f64x2.mul(gamma, ratio), inverse);
   }
   slope = f64x2.mul(scale, slope);
   let g = f64x2.mul(product, slope);
   const dropped = v128.or(v128.or(none, clipped), f64x2.eq(t, zero));
-  const rare = v128.andnot(v128.not(vIsFine(factor, product, zero)), dropped);
+  const rare = v128.andnot(v128.not(vIsFine(factor, product)), dropped);
   if (v128.any_true(rare)) g = rareLanes(g, rare, slope, a, w, p, q, gamma);
   return v128.andnot(g, dropped);
 }

@@ -1,4 +1,4 @@
-import { FRAME_SLOTS, PER_CLASS_SLOTS } from '../kernels/frame.js';
+import { FRAME_BYTES, FRAME_SLOTS, PER_CLASS_SLOTS } from '../kernels/frame.js';
 
 /** At most this many rows go through the kernel per call: their rows stay in L2 meanwhile. */
 export const CHUNK_ROWS = 4096;
@@ -58,7 +58,7 @@ export class Scratch {
         const size = name === 'row' ? bytes : Math.max(ROW_BYTES, bytes);
         this.regions.set(name, this.grown(this.regions.get(name) ?? null, size));
       }
-      this.frameRegion ??= this.instance.alloc(FRAME_SLOTS * 8);
+      this.frameRegion ??= this.instance.alloc(FRAME_BYTES);
       this.weightsRegion ??= this.instance.alloc(CHUNK_ROWS * 8);
       this.classRegion = this.grown(this.classRegion, 8 * Math.max(weights, 64));
       if (perClass) this.perClassRegion = this.grown(this.perClassRegion, 8 * PER_CLASS_SLOTS * classes);

@@ -32,6 +32,8 @@ export const WEIGHT_SUM = 20;
 export const WEIGHT_CARRY = 21;
 export const ROW_SCRATCH = 22;
 export const FRAME_SLOTS = 23;
+/** Bytes of a frame in wasm memory: the slots and the kernels' vector area (assembly/frame.ts). */
+export const FRAME_BYTES = 336;
 
 /** Rows summed plainly before their block is added to the totals with compensation. */
 export const BLOCK = 1024;
