@@ -8,7 +8,7 @@ import {
 import {
   clippedLog, clippedLogOneMinus, clippedOneMinus, vclipLow, vclippedLogOneMinus, vclippedOneMinus,
 } from './math/clip';
-import { focus, inLogSpace, isFine, Pow0, Pow1, Pow15, Pow2, PowAny, PowPlan, powerPlan, PowRuntime } from './math/focus';
+import { focus, inLogSpace, isFine, vIsFine, Pow0, Pow1, Pow15, Pow2, PowAny, PowPlan, powerPlan, PowRuntime } from './math/focus';
 import { INFINITY, lanes, MINUS_INFINITY, MINUS_ONE, ONE, SMALLEST_NORMAL as SMALLEST_NORMAL_LANES, ZERO } from './math/lanes';
 import { vlog, vlogNormal } from './math/log';
 
@@ -180,14 +180,6 @@ function pairLoss<Power>(
 function vlogOneMinus(x: v128, q: v128, high: v128, logEps: v128, fullDomain: bool): v128 {
   const logQ = vclippedLogOneMinus(fullDomain ? vlog(q) : vlogNormal(q), x, q, high, logEps);
   return v128.bitselect(lanes(MINUS_INFINITY), logQ, f64x2.eq(q, lanes(ZERO)));
-}
-
-/** isFine on two lanes. */
-// @ts-ignore: decorator
-@inline
-function vIsFine(factor: v128, product: v128): v128 {
-  const normal = lanes(SMALLEST_NORMAL_LANES);
-  return v128.and(v128.and(f64x2.ge(factor, normal), f64x2.ge(product, normal)), f64x2.lt(product, lanes(INFINITY)));
 }
 
 /** m * alpha * w * q^gamma in log space in the lanes of `rare`, with ln q as clippedLogOneMinus gives it. */

@@ -87,7 +87,7 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
   return instance.exclusive(FN, () => {
     // The chunk buffers and class tables exist before the batch, so that loss() never allocates
     // and never detaches the caller's views.
-    instance.scratch.reserve(FN, 'classes', classes, { losses: 8, row: 8 * classes }, classes, false);
+    instance.scratch.reserve(FN, 'classes', classes, { losses: 8, row: 16 * classes }, classes, false);
     const regions: Region[] = [];
     const take = (what: string, bytes: number): Region => {
       try {
@@ -117,7 +117,7 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
       const s = readFocalLossOptions(fn, read, false, { fromLogits: defaultFromLogits });
       const gradRegion = withGrad ? gradientRegion(fn) : null;
       return instance.exclusive(fn, () => {
-        instance.scratch.reserve(FN, 'classes', classes, { losses: 8, row: 8 * classes }, classes, false);
+        instance.scratch.reserve(fn, 'classes', classes, { losses: 8, row: 16 * classes }, classes, false);
         const batch: Batch = {
           fn,
           n: rows,

@@ -1,4 +1,5 @@
 import { vexpNonPositive } from './exp';
+import { INFINITY, lanes, SMALLEST_NORMAL as SMALLEST_NORMAL_LANES } from './lanes';
 
 // The modulating factor (1 - p)^gamma. Integer and half-integer gammas up to 16 (0, 0.5, 1,
 // 1.5, 2, ...) are the ones people use: they get multiplications and one sqrt, exactly
@@ -38,6 +39,14 @@ const SMALLEST_NORMAL: f64 = 2.2250738585072014e-308;
 @inline
 export function isFine(factor: f64, product: f64): bool {
   return factor >= SMALLEST_NORMAL && product >= SMALLEST_NORMAL && product < Infinity;
+}
+
+/** isFine on two lanes. */
+// @ts-ignore: decorator
+@inline
+export function vIsFine(factor: v128, product: v128): v128 {
+  const normal = lanes(SMALLEST_NORMAL_LANES);
+  return v128.and(v128.and(f64x2.ge(factor, normal), f64x2.ge(product, normal)), f64x2.lt(product, lanes(INFINITY)));
 }
 
 /** m * a * w * q^gamma as exp(ln a + ln w + gamma ln q + ln |m|), with its sign; 0 if any factor is. */

@@ -14,6 +14,9 @@
 @inline export const MINUS_INFINITY = 4;
 // @ts-ignore: decorator
 @inline export const MINUS_ONE = 5;
+/** The integer -1 on both i64 lanes (all bits set). */
+// @ts-ignore: decorator
+@inline export const MINUS_ONE_I64 = 6;
 
 // Each value twice, one per lane. @lazy: only builds that use it get the data.
 // @ts-ignore: decorator
@@ -24,6 +27,7 @@
   0x7FF0000000000000, 0x7FF0000000000000,
   0xFFF0000000000000, 0xFFF0000000000000,
   0xBFF0000000000000, 0xBFF0000000000000,
+  0xFFFFFFFFFFFFFFFF, 0xFFFFFFFFFFFFFFFF,
 ], 16);
 
 /** The constant `index` on both lanes. */

@@ -29,7 +29,7 @@ function reserve(
     pred: 8 * classes,
     target: targetBytes,
     ...(needs.losses ? { losses: lossBytes } : {}),
-    ...(needs.grad ? { grad: 8 * classes, row: 8 * classes } : {}),
+    ...(needs.grad ? { grad: 8 * classes, row: 16 * classes } : {}),
   }, weights, needs.perClass);
 }
 
