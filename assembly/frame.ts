@@ -77,8 +77,6 @@ import { sumError } from './math/sum';
 // @ts-ignore: decorator
 @inline export const EPSILON_LANES = 0;
 // @ts-ignore: decorator
-@inline export const ONE_MINUS_EPSILON_LANES = 1;
-// @ts-ignore: decorator
 @inline export const LOG_EPSILON_LANES = 2;
 // @ts-ignore: decorator
 @inline export const LOG_ONE_MINUS_EPSILON_LANES = 3;
@@ -104,7 +102,6 @@ import { sumError } from './math/sum';
 export function storeVectors(frame: usize, classes: i32): void {
   const at = frame + VECTORS;
   v128.store(at, f64x2.splat(param(frame, EPSILON)), EPSILON_LANES << 4);
-  v128.store(at, f64x2.splat(1 - param(frame, EPSILON)), ONE_MINUS_EPSILON_LANES << 4);
   v128.store(at, f64x2.splat(param(frame, LOG_EPSILON)), LOG_EPSILON_LANES << 4);
   v128.store(at, f64x2.splat(param(frame, LOG_ONE_MINUS_EPSILON)), LOG_ONE_MINUS_EPSILON_LANES << 4);
   v128.store(at, f64x2.splat(param(frame, GAMMA)), GAMMA_LANES << 4);

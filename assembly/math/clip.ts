@@ -31,21 +31,7 @@ export function clippedLog(p: f64, eps: f64, logHigh: f64): f64 {
   return 1 - p < eps ? logHigh : Math.log(max(p, eps));
 }
 
-// The same clipping on two lanes. low: p < eps (clipped up); high: 1 - p < eps (clipped down).
-
-/** p clipped up to eps; lanes clipped down keep p, since their logs are replaced by ln(1 - eps). */
-// @ts-ignore: decorator
-@inline
-export function vclipLow(p: v128, low: v128, eps: v128): v128 {
-  return v128.bitselect(eps, p, low);
-}
-
-/** 1 - p clipped to [eps, 1 - eps]. */
-// @ts-ignore: decorator
-@inline
-export function vclippedOneMinus(q: v128, low: v128, high: v128, eps: v128, oneMinusEps: v128): v128 {
-  return v128.bitselect(eps, v128.bitselect(oneMinusEps, q, low), high);
-}
+// The same clipping on two lanes.
 
 /**
  * ln(1 - p) for the clipped p (x) and q: ln q corrected by log1p's trick for the rounding of
