@@ -1,5 +1,5 @@
-// The benchmark workloads W1-W5, generated from a fixed seed so every run (and every
-// contender) sees the same numbers.
+// The benchmark workloads, generated from a fixed seed so every run (and every contender)
+// sees the same numbers: W1-W5 measure the loss, G1-G2 the loss and its gradient.
 
 /** mulberry32: a small seeded PRNG, so runs are reproducible without a dependency. */
 function random(seed) {
@@ -33,18 +33,29 @@ function logits(n, classes, rand) {
 const rowViews = (flat, n, classes) => Array.from({ length: n }, (_, i) => flat.subarray(i * classes, (i + 1) * classes));
 const nestedArrays = (flat, n, classes) => Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * classes, (i + 1) * classes)));
 
+// nested: the textbook loop reads number[][] rows (else row views of the flat buffer);
+// f32: the workload also runs on a Float32Array copy of its probabilities;
+// grad: loss and gradient (contenders write the gradient into a preallocated Float32Array);
+// tour: N for `npm start` (the flat predictions stay far beyond the last-level cache).
 export const WORKLOADS = [
-  { id: 'W1', title: '1,000,000 × 10 probabilities, γ = 2, per-class α', n: 1_000_000, classes: 10, gamma: 2, alpha: true, fromLogits: false, nested: true },
+  { id: 'W1', title: '1,000,000 × 10 probabilities, γ = 2, per-class α', n: 1_000_000, classes: 10, gamma: 2, alpha: true, fromLogits: false, nested: true, f32: true },
   { id: 'W2', title: '1,000,000 × 10 probabilities, γ = 1.5, per-class α', n: 1_000_000, classes: 10, gamma: 1.5, alpha: true, fromLogits: false, nested: true },
   { id: 'W3', title: '200,000 × 1000 probabilities, γ = 2', n: 200_000, classes: 1000, gamma: 2, alpha: false, fromLogits: false, nested: false },
   { id: 'W4', title: '1,000,000 × 10 Float32Array logits, γ = 2', n: 1_000_000, classes: 10, gamma: 2, alpha: false, fromLogits: true, nested: true },
   { id: 'W5', title: '200 × 50,000 Float32Array logits, γ = 2', n: 200, classes: 50_000, gamma: 2, alpha: false, fromLogits: true, nested: false },
+  { id: 'G1', title: '1,000,000 × 10 Float32Array logits, γ = 2, loss + gradient', n: 1_000_000, classes: 10, gamma: 2, alpha: false, fromLogits: true, nested: false, grad: true },
+  { id: 'G2', title: '4096 × 1000 Float32Array logits (a classifier head), γ = 2, loss + gradient', n: 4096, classes: 1000, gamma: 2, alpha: false, fromLogits: true, nested: false, grad: true },
 ];
 
-/** Materialises a workload (scaled down by `scale` in quick mode, at least 20 samples). */
-export function makeData(w, scale = 1) {
-  const n = Math.max(20, Math.round(w.n / scale));
-  const rand = random(0x5eed + w.id.charCodeAt(1));
+/** Seeds: W1-W5 keep the seeds of the first suite (same data); G workloads get their own. */
+const seedOf = (id) => 0x5eed + id.charCodeAt(1) + (id[0] === 'W' ? 0 : 0x100 * id.charCodeAt(0));
+
+/**
+ * Materialises a workload: N = w.n / scale (quick mode: scale 100), at least 20 samples, or
+ * `n` when given (the tour). Row arrays for the textbook loop are built only when `rows`.
+ */
+export function makeData(w, { scale = 1, n = Math.max(20, Math.round(w.n / scale)), rows = !w.grad } = {}) {
+  const rand = random(seedOf(w.id));
   const yTrue = new Int32Array(n);
   for (let i = 0; i < n; i++) yTrue[i] = Math.floor(rand() * w.classes);
   const flat = w.fromLogits ? logits(n, w.classes, rand) : probabilities(n, w.classes, rand);
@@ -53,7 +64,9 @@ export function makeData(w, scale = 1) {
     n,
     yTrue,
     flat,
-    rows: w.nested ? nestedArrays(flat, n, w.classes) : rowViews(flat, n, w.classes),
+    // The same probabilities rounded to float32 (a different input: it has its own reference).
+    flat32: w.f32 ? new Float32Array(flat) : null,
+    rows: !rows ? null : w.nested ? nestedArrays(flat, n, w.classes) : rowViews(flat, n, w.classes),
     nestedKind: w.nested ? 'number[][]' : `${flat.constructor.name} rows`,
     alpha,
   };

@@ -1,0 +1,140 @@
+// The quick tour (`npm start`): every workload once, at a size that still shows the steady state,
+// against the textbook loop, a hand-written loop and TensorFlow.js; about a minute on a 2-core
+// machine. One table at the end; `npm run bench` is the full suite (all contenders, full N,
+// benchmark.js, JSON/Markdown/SVG).
+//
+// Method: each contender runs once untimed (its result is checked against a float64 reference,
+// and it warms up), then in 3 interleaved rounds (the order rotated each round), each round
+// timing single calls until BUDGET_MS have passed; the table gives the median call.
+import * as tf from '@tensorflow/tfjs-core';
+import { describeEnvironment, environment, errorsOf, median, progress, references, timed } from './common.mjs';
+import { lineup, useTf } from './lineup.mjs';
+import { WRONG } from './report.mjs';
+import { WORKLOADS, makeData } from './workloads.mjs';
+
+const ROUNDS = 3;
+const BUDGET_MS = 120;
+// Tour sizes: probabilities stay far beyond the last-level cache (W1, W2: 80 MB, W3: 160 MB);
+// logits are bound by exp, not memory, so their N only keeps each call above ~20 ms for the
+// library (G1 and G2 keep TensorFlow.js's tf.grad, seconds per call at full size, in budget).
+const TOUR_N = { W1: 1_000_000, W2: 1_000_000, W3: 20_000, W4: 500_000, W5: 200, G1: 250_000, G2: 1024 };
+const COLUMNS = [
+  ['textbook', 'textbook loop'],
+  ['hand', 'hand-written'],
+  ['js', 'library JS'],
+  ['wasm', 'library wasm'],
+  ['tfjs-wasm', 'TF.js wasm'],
+];
+const KEYS = COLUMNS.map(([key]) => key);
+const label = (w, n) => {
+  const what = w.grad ? 'logits, loss + grad' : w.fromLogits ? 'logits' : 'probabilities';
+  return `${w.id} ${n.toLocaleString('en-US')}×${w.classes.toLocaleString('en-US')} ${what}, γ=${w.gamma}${w.alpha ? ', α' : ''}`;
+};
+
+tf.enableProdMode(); // tfjs 4.22: silences its warnings only
+const p = progress();
+try {
+  await useTf('wasm');
+} catch (error) {
+  p.line(`TensorFlow.js wasm backend unavailable (${error.message}); its column will say "failed"`);
+}
+const env = await environment();
+p.line(`focal-loss-wasm quick tour: ${describeEnvironment(env)}`);
+
+const started = performance.now();
+const rows = [];
+const shares = [];
+for (const [index, w] of WORKLOADS.entries()) {
+  const n = TOUR_N[w.id] ?? Math.round(w.n / 10);
+  const head = `[${index + 1}/${WORKLOADS.length}] ${w.id}, N = ${n.toLocaleString('en-US')}`;
+  p.status(`${head}: generating data`);
+  p.plain(`${head}: ${label(w, n)}`);
+  const data = { current: makeData(w, { n }) };
+  const refs = references(w, data.current);
+  const { contenders, dispose } = lineup(w, data, { tfBackends: ['wasm'], keys: KEYS });
+  const state = new Map(contenders.map((c) => [c, { times: [], errors: null, failed: null }]));
+  for (const c of contenders) {
+    p.status(`${head}: checking ${c.name}`);
+    try {
+      await c.setup?.();
+      state.get(c).errors = errorsOf(c, c.check ? c.check() : c.run(), refs);
+    } catch (error) {
+      state.get(c).failed = String(error?.message ?? error).split('\n')[0];
+    }
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    const shift = round * Math.ceil(contenders.length / ROUNDS);
+    for (let k = 0; k < contenders.length; k++) {
+      const c = contenders[(k + shift) % contenders.length];
+      const s = state.get(c);
+      if (s.failed) continue;
+      p.status(`${head}: round ${round + 1}/${ROUNDS}, ${c.name}`);
+      try {
+        await c.setup?.();
+        const { cpuShare } = await timed(() => {
+          const start = performance.now();
+          do {
+            const t = performance.now();
+            c.run();
+            s.times.push(performance.now() - t);
+          } while (performance.now() - start < BUDGET_MS);
+        });
+        shares.push(cpuShare);
+      } catch (error) {
+        s.failed = String(error?.message ?? error).split('\n')[0];
+      }
+    }
+  }
+  dispose();
+  rows.push({
+    w,
+    n,
+    cells: Object.fromEntries(contenders.map((c) => {
+      const s = state.get(c);
+      const t = median(s.times);
+      return [c.key, { failed: s.failed, ns: s.failed || t === null ? null : (t * 1e6) / n, errors: s.errors }];
+    })),
+  });
+  data.current = null;
+}
+p.done();
+
+// --- The table ---------------------------------------------------------------------------------
+const fmt = (x) => (x === null ? '–' : x < 10 ? x.toFixed(2) : x < 1e5 ? x.toFixed(1) : x.toExponential(2));
+const err = (e) => (e === null || e === undefined ? '–' : Number.isNaN(e) ? 'NaN!' : e === 0 ? '0' : e < 1e-15 ? '<1e-15' : `${e.toExponential(0)}${e > WRONG ? '!' : ''}`);
+const ratio = (base, x) => (base && x ? `${(base / x).toFixed(base / x < 10 ? 2 : 1)}×` : '–');
+const header = ['workload', ...COLUMNS.map(([, t]) => t), 'wasm vs textbook', 'wasm vs hand', 'wasm vs TF.js'];
+const table = [header];
+for (const r of rows) {
+  const cell = (key) => r.cells[key] ?? null;
+  const time = (key) => (cell(key)?.failed ? 'failed' : fmt(cell(key)?.ns ?? null));
+  const wasm = cell('wasm')?.ns ?? null;
+  table.push([label(r.w, r.n), ...KEYS.map(time), ratio(cell('textbook')?.ns, wasm), ratio(cell('hand')?.ns, wasm), ratio(cell('tfjs-wasm')?.ns, wasm)]);
+  const errors = (pick) => KEYS.map((key) => (cell(key)?.errors ? err(pick(cell(key).errors)) : '–'));
+  if (r.w.grad) {
+    table.push(['  rel. error, loss', ...errors((e) => e.loss), '', '', '']);
+    table.push(['  rel. error, gradient', ...errors((e) => e.grad), '', '', '']);
+  } else {
+    table.push(['  rel. error', ...errors((e) => e.loss), '', '', '']);
+  }
+}
+const widths = header.map((_, k) => Math.max(...table.map((row) => row[k].length)));
+const line = (row) => row.map((s, k) => (k === 0 ? s.padEnd(widths[k]) : s.padStart(widths[k]))).join('  ');
+const seconds = (performance.now() - started) / 1000;
+const share = median(shares);
+const out = [
+  '',
+  `ns per sample, median of ${ROUNDS} interleaved rounds (lower is better; W5: per 50,000-wide row); ratios: the other's time / wasm's.`,
+  'TF.js wasm includes creating the tensors (and, for G1/G2, tf.grad and reading the gradient back).',
+  '',
+  line(header),
+  ...table.slice(1).map(line),
+  '',
+  `Relative error against a float64 reference: loss |x − ref| / |ref|; gradient max |g − ref| / max |ref|${table.some((row) => row.some((s) => s.endsWith('!'))) ? '; ! marks a wrong result (> 1e-3)' : ''}.`,
+  `${describeEnvironment(env)}.`,
+  `Took ${seconds.toFixed(0)} s; CPU share while timing: median ${share?.toFixed(2) ?? '–'}, min ${shares.length ? Math.min(...shares).toFixed(2) : '–'}` +
+    (shares.length && Math.min(...shares) < 0.9 ? ' ⚠ other processes took CPU time: some times are inflated.' : ' (1 = a core to itself).'),
+  'Full suite (all contenders, full N, spreads, JSON/Markdown/SVG): npm run bench',
+  '',
+];
+console.log(out.join('\n'));
