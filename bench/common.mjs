@@ -24,6 +24,24 @@ function cpuModel() {
   }
 }
 
+/**
+ * What touching fresh memory costs, ns per 4 KiB page (median of 3 × 16 MiB): on a VM that
+ * hands freed pages back to its host (free page reporting) every first touch is a fault on the
+ * host, tens of µs instead of a fraction of one; contenders that allocate large buffers on every
+ * call (TensorFlow.js creating tensors from a Float64Array, dataSync) pay it on each call.
+ */
+export function freshPageCost() {
+  const pages = 4096;
+  const costs = [];
+  for (let k = 0; k < 3; k++) {
+    const start = process.hrtime.bigint();
+    const bytes = new Uint8Array(pages * 4096);
+    for (let i = 0; i < bytes.length; i += 4096) bytes[i] = 1;
+    costs.push(Number(process.hrtime.bigint() - start) / pages);
+  }
+  return Math.round(median(costs));
+}
+
 /** The machine, the engine, this library's wasm build and TensorFlow.js's, for the report. */
 export async function environment() {
   const flag = async (name) => {
@@ -39,6 +57,7 @@ export async function environment() {
       cores: os.cpus().length,
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
       platform: `${os.platform()} ${os.arch()}`,
+      freshPageNs: freshPageCost(),
     },
     node: process.version,
     v8: process.versions.v8,
@@ -52,11 +71,14 @@ export async function environment() {
   };
 }
 
+/** The fresh-page cost for a reader: "25 µs per 4 KiB page". */
+export const pageCost = (ns) => (ns === undefined || ns === null ? '?' : ns >= 1000 ? `${(ns / 1000).toFixed(1)} µs per 4 KiB page` : `${ns} ns per 4 KiB page`);
+
 /** One line describing the environment, for the console. */
 export function describeEnvironment(env) {
   const m = env.machine;
   const tfw = env.tfjs.wasmSimd === null ? '' : `, its wasm backend ${env.tfjs.wasmSimd ? 'SIMD' : 'scalar'}${env.tfjs.wasmThreads ? ', threaded' : ', one thread'}`;
-  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}; Node ${env.node} (V8 ${env.v8}); ` +
+  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform} (first touch of fresh memory: ${pageCost(m.freshPageNs)}); Node ${env.node} (V8 ${env.v8}); ` +
     `wasm kernel: ${env.wasm.build}; TensorFlow.js ${env.tfjs.version}${tfw}`;
 }
 
@@ -129,3 +151,12 @@ export async function timed(fn) {
 
 /** Results file stem: latest-node20, quick-node24, ... */
 export const stem = (kind) => `${kind}-node${process.versions.node.split('.')[0]}`;
+
+/** A warning when other processes are running (load average above ~1 per 2 cores beyond ours). */
+export function busyWarning() {
+  const [load] = os.loadavg();
+  const cores = os.cpus().length;
+  return load > 1.5
+    ? `⚠ load average ${load.toFixed(1)} on ${cores} cores: other processes are running, so times will be inflated (each measurement's CPU share is recorded)`
+    : null;
+}

@@ -20,7 +20,7 @@ if (!files.length) {
 }
 const reports = files.map((f) => JSON.parse(readFileSync(f, 'utf8')));
 
-const machines = new Set(reports.map((r) => JSON.stringify(r.machine)));
+const machines = new Set(reports.map(({ machine: m }) => `${m.cpu}, ${m.cores}, ${m.memoryGiB}, ${m.platform}`));
 if (machines.size > 1) console.error('warning: the runs were made on different machines; the table says so');
 for (const r of reports) {
   if (r.quick || r.only) console.error(`warning: the Node ${r.node} run is ${r.quick ? 'a quick run (N / 100)' : `a partial run (--only=${r.only})`}`);

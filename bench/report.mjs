@@ -34,6 +34,9 @@ export const TARGETS = [
     { id, key: 'workspace', vs: 'hand', min: 2.5, label: 'workspace lossAndGrad vs the hand-written loop' },
     { id, key: 'wasm', vs: 'tfjs-wasm', min: 10, label: 'focalLossGrad wasm vs TF.js wasm tf.grad (tensors created)' },
     { id, key: 'workspace', vs: 'tfjs-wasm', min: 10, label: 'workspace lossAndGrad vs TF.js wasm tf.grad (tensors created)' },
+    // The stricter reading: TF.js with its tensors prebuilt and the gradient left in a tensor.
+    { id, key: 'wasm', vs: 'tfjs-wasm-prebuilt', min: 10, label: 'focalLossGrad wasm vs TF.js wasm tf.grad (tensors prebuilt, gradient left in a tensor)' },
+    { id, key: 'workspace', vs: 'tfjs-wasm-prebuilt', min: 10, label: 'workspace lossAndGrad vs TF.js wasm tf.grad (tensors prebuilt, gradient left in a tensor)' },
   ]),
   { id: 'W1', key: 'wasm-f32', vs: 'tfjs-wasm-f32', min: 10, label: 'Float32Array: focalLoss wasm vs TF.js wasm (tensors created)' },
 ];
@@ -58,11 +61,14 @@ function targetRows(reports) {
   ];
 }
 
+/** The first-touch cost of fresh memory, when the run measured it. */
+const fresh = (m) => (m.freshPageNs ? ` (first touch of fresh memory: ${m.freshPageNs >= 1000 ? `${(m.freshPageNs / 1000).toFixed(1)} µs` : `${m.freshPageNs} ns`} per 4 KiB page)` : '');
+
 function machineLine(report) {
   const m = report.machine;
   const t = report.tfjs ?? {};
   const tfw = t.wasmSimd === null || t.wasmSimd === undefined ? '' : ` (wasm backend: ${t.wasmSimd ? 'SIMD' : 'no SIMD'}, ${t.wasmThreads ? 'threaded' : 'one thread'})`;
-  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}; Node ${report.node} (V8 ${report.v8}); ` +
+  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}${fresh(m)}; Node ${report.node} (V8 ${report.v8}); ` +
     `wasm kernel: ${report.wasm.build}; TensorFlow.js ${t.version ?? '?'}${tfw}`;
 }
 
@@ -144,8 +150,10 @@ export function renderMarkdown(report) {
 export function renderReadme(reports, { chart = 'bench/results/latest.svg' } = {}) {
   const names = reports.map(major);
   const machines = [...new Set(reports.map((r) => `${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, ${r.machine.platform}`))];
+  const pages = reports.map((r) => r.machine.freshPageNs).filter(Boolean);
   const lines = [
-    `Machine: ${machines.join('; ')}${machines.length > 1 ? ' (⚠ the runs were made on different machines)' : ''}.`,
+    `Machine: ${machines.join('; ')}${machines.length > 1 ? ' (⚠ the runs were made on different machines)' : ''}` +
+      (pages.length ? `; first touch of fresh memory ${pages.map((ns) => `${(ns / 1000).toFixed(1)} µs`).join(' / ')} per 4 KiB page` : '') + '.',
     ...reports.map((r) => `${major(r)}: ${r.node}, V8 ${r.v8}; ${r.rounds} interleaved round(s)${r.quick ? ', quick mode (N / 100)' : ''}; ${r.date}. ${loadLine(r)}`),
     `wasm kernel: ${reports[0].wasm.build}; TensorFlow.js ${reports[0].tfjs?.version ?? '?'}, tensors in float32.`,
     '',

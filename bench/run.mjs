@@ -13,7 +13,7 @@ import os from 'node:os';
 import Benchmark from 'benchmark';
 import * as tf from '@tensorflow/tfjs-core';
 import { backendInfo } from '../dist/index.js';
-import { bar, clock, describeEnvironment, environment, errorsOf, median, progress, references, stem, timed } from './common.mjs';
+import { bar, busyWarning, clock, describeEnvironment, environment, errorsOf, median, progress, references, stem, timed } from './common.mjs';
 import { lineup, memory } from './lineup.mjs';
 import { renderMarkdown, renderSvg } from './report.mjs';
 import { WORKLOADS, makeData } from './workloads.mjs';
@@ -60,6 +60,8 @@ function measure(run) {
 
 const message = (error) => String(error?.message ?? error).split('\n')[0];
 const loadStart = os.loadavg();
+const busy = busyWarning();
+if (busy) p.line(busy);
 p.line(`focal-loss-wasm benchmark suite${quick ? ' (quick: N / 100, 1 round)' : `, ${ROUNDS} interleaved rounds`}: ${selected.map((w) => w.id).join(', ')}`);
 
 const results = [];

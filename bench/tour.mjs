@@ -7,16 +7,18 @@
 // and it warms up), then in 3 interleaved rounds (the order rotated each round), each round
 // timing single calls until BUDGET_MS have passed; the table gives the median call.
 import * as tf from '@tensorflow/tfjs-core';
-import { describeEnvironment, environment, errorsOf, median, progress, references, timed } from './common.mjs';
+import { busyWarning, describeEnvironment, environment, errorsOf, median, progress, references, timed } from './common.mjs';
 import { lineup, useTf } from './lineup.mjs';
 import { WRONG } from './report.mjs';
 import { WORKLOADS, makeData } from './workloads.mjs';
 
 const ROUNDS = 3;
 const BUDGET_MS = 120;
-// Tour sizes: probabilities stay far beyond the last-level cache (W1, W2: 80 MB, W3: 160 MB);
-// logits are bound by exp, not memory, so their N only keeps each call above ~20 ms for the
-// library (G1 and G2 keep TensorFlow.js's tf.grad, seconds per call at full size, in budget).
+// Tour sizes. Probabilities are bound by memory: their rows stay far beyond the last-level cache
+// (W1, W2: 80 MB; W3: 160 MB, 5× a 32 MB L3, so each row is still a cache miss as at full size,
+// though one call then takes only ~2 ms). Logits are bound by exp, not memory: their N keeps
+// each library call above ~20 ms (G1 and G2 also keep TensorFlow.js's tf.grad, seconds per call
+// at full size, within the minute).
 const TOUR_N = { W1: 1_000_000, W2: 1_000_000, W3: 20_000, W4: 500_000, W5: 200, G1: 250_000, G2: 1024 };
 const COLUMNS = [
   ['textbook', 'textbook loop'],
@@ -40,6 +42,8 @@ try {
 }
 const env = await environment();
 p.line(`focal-loss-wasm quick tour: ${describeEnvironment(env)}`);
+const busy = busyWarning();
+if (busy) p.line(busy);
 
 const started = performance.now();
 const rows = [];
