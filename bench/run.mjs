@@ -39,6 +39,8 @@ const SCALE = quick ? 100 : 1;
 tf.enableProdMode();
 
 const p = progress();
+// Before any data exists: the fresh-memory probe then sees the machine as it starts.
+const env = await environment();
 const selected = WORKLOADS.filter((w) => !only || only.includes(w.id));
 const plans = selected.map((w) => {
   const data = { current: null };
@@ -154,7 +156,7 @@ const report = {
   quick,
   only,
   rounds: ROUNDS,
-  ...(await environment()),
+  ...env,
   load: {
     // Load averages include this process; CPU share is CPU time / wall time of each measurement
     // (1 = it had a core to itself; below 1, other processes took the CPU and the times are inflated).
