@@ -41,7 +41,7 @@ export function logitLossGrad(frame: usize, pred: usize, labels: usize, n: i32, 
 function logits(frame: usize, pred: usize, labels: usize, n: i32, classes: i32, grad: usize): i32 {
   const f32 = flag(frame, PRED_F32);
   if (ASC_FEATURE_SIMD && classes <= PAIRED_CLASSES) {
-    return f32 ? pairedRows<f32>(frame, pred, labels, n, classes, grad) : pairedRows<f64>(frame, pred, labels, n, classes, grad);
+    return pairedRows(frame, pred, labels, n, classes, grad, f32);
   }
   return f32 ? singleRows<f32>(frame, pred, labels, n, classes, grad) : singleRows<f64>(frame, pred, labels, n, classes, grad);
 }
@@ -178,8 +178,8 @@ function oneRow<T>(frame: usize, pred: usize, labels: usize, i: i32, classes: i3
  * (z_c of row A and of row B make one pair); the masks that pick e^(z_t - m) compare a class
  * counter with the two labels. The odd row at the end of a block goes through oneRow.
  */
-function pairedRows<T>(frame: usize, pred: usize, labels: usize, n: i32, classes: i32, grad: usize): i32 {
-  const size = <usize>sizeof<T>();
+function pairedRows(frame: usize, pred: usize, labels: usize, n: i32, classes: i32, grad: usize, f32: bool): i32 {
+  const size: usize = f32 ? 4 : 8;
   const stride = <usize>classes * size;
   const hasIgnore = flag(frame, HAS_IGNORE);
   const ignore = <i32>param(frame, IGNORE_INDEX);
@@ -210,7 +210,7 @@ function pairedRows<T>(frame: usize, pred: usize, labels: usize, n: i32, classes
       const ignoredA = hasIgnore && la == ignore;
       const ignoredB = hasIgnore && lb == ignore;
       if ((!ignoredA && <u32>la >= <u32>classes) || (!ignoredB && <u32>lb >= <u32>classes)) {
-        return !ignoredA && (<u32>la >= <u32>classes || !validRow<T>(rowA, classes)) ? i : i + 1;
+        return !ignoredA && (<u32>la >= <u32>classes || !(f32 ? validRow<f32>(rowA, classes) : validRow<f64>(rowA, classes))) ? i : i + 1;
       }
       // Ignored rows are computed on class 0 and dropped at the end.
       la = select(0, la, ignoredA);
@@ -220,7 +220,7 @@ function pairedRows<T>(frame: usize, pred: usize, labels: usize, n: i32, classes
       let m = lanes(MINUS_INFINITY_INDEX);
       let nan = lanes(ZERO);
       for (let c = 0; c < classes; c++) {
-        const z = pairAt<T>(rowA, rowB, <usize>c * size);
+        const z = pairAt(rowA, rowB, <usize>c * size, f32);
         m = f64x2.pmax(m, z);
         nan = v128.or(nan, f64x2.ne(z, z));
       }
@@ -232,7 +232,7 @@ function pairedRows<T>(frame: usize, pred: usize, labels: usize, n: i32, classes
       let rest = lanes(ZERO);
       let et = lanes(ZERO);
       for (let c = 0; c < classes; c++) {
-        const e = vexpNonPositive(f64x2.sub(pairAt<T>(rowA, rowB, <usize>c * size), m));
+        const e = vexpNonPositive(f64x2.sub(pairAt(rowA, rowB, <usize>c * size, f32), m));
         if (exps != 0) v128.store(exps + (<usize>c << 4), e);
         const target = i64x2.eq(index, targets);
         et = f64x2.add(et, v128.and(e, target));
@@ -244,7 +244,7 @@ function pairedRows<T>(frame: usize, pred: usize, labels: usize, n: i32, classes
       const inverse = f64x2.div(lanes(ONE), total);
       const error = vsumError(et, rest, total);
       const logTotal = f64x2.add(vlogNormal(total), f64x2.mul(error, inverse));
-      const zt = pairAt<T>(rowA + <usize>la * size, rowB + <usize>lb * size, 0);
+      const zt = pairAt(rowA + <usize>la * size, rowB + <usize>lb * size, 0, f32);
       const logP = f64x2.sub(f64x2.sub(zt, m), logTotal);
       const q = f64x2.mul(rest, inverse);
       const pt = f64x2.mul(et, inverse);
@@ -290,7 +290,7 @@ function pairedRows<T>(frame: usize, pred: usize, labels: usize, n: i32, classes
     let block = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
     let weightSum = f64x2.extract_lane(weightAcc, 0) + f64x2.extract_lane(weightAcc, 1);
     if (i < end) {
-      const loss = oneRow<T>(frame, pred, labels, i, classes, grad);
+      const loss = f32 ? oneRow<f32>(frame, pred, labels, i, classes, grad) : oneRow<f64>(frame, pred, labels, i, classes, grad);
       if (loss == INVALID) return i;
       if (loss != IGNORED) {
         block += loss;
@@ -304,11 +304,11 @@ function pairedRows<T>(frame: usize, pred: usize, labels: usize, n: i32, classes
   return -1;
 }
 
-/** z at byte offset `at` of two rows, widened to f64. */
+/** z at byte offset `at` of two rows of f32 or f64, widened to f64 (the branch is the same for a whole call). */
 // @ts-ignore: decorator
 @inline
-function pairAt<T>(rowA: usize, rowB: usize, at: usize): v128 {
-  if (sizeof<T>() == 4) return f64x2.promote_low_f32x4(v128.load32_lane(rowB + at, v128.load32_zero(rowA + at), 1));
+function pairAt(rowA: usize, rowB: usize, at: usize, f32: bool): v128 {
+  if (f32) return f64x2.promote_low_f32x4(v128.load32_lane(rowB + at, v128.load32_zero(rowA + at), 1));
   return v128.load64_lane(rowB + at, v128.load64_zero(rowA + at), 1);
 }
 

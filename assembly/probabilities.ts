@@ -6,7 +6,7 @@ import {
   WEIGHTS_WORD, WEIGHT_STRIDE_WORD,
 } from './frame';
 import { clippedLog, clippedLogOneMinus, clippedOneMinus, vclippedLogOneMinus } from './math/clip';
-import { focus, inLogSpace, isFine, vIsFine, Pow0, Pow1, Pow15, Pow2, PowAny, PowPlan, powerPlan, PowRuntime } from './math/focus';
+import { focus, inLogSpace, isFine, vIsFine, Pow15, Pow2, powerPlan, PowRuntime } from './math/focus';
 import { INFINITY, lanes, MINUS_INFINITY, MINUS_ONE, ONE, SMALLEST_NORMAL as SMALLEST_NORMAL_LANES, ZERO } from './math/lanes';
 import { vlog, vlogNormal } from './math/log';
 
@@ -19,8 +19,8 @@ import { vlog, vlogNormal } from './math/log';
 // checked the labels; ignored samples carry -1 and the frame's ignore index is -1).
 //
 // The plain case (no per-sample output, weights, per-class sums or gradient) runs a
-// straight-line f64x2 loop specialised for the common gammas; everything else runs one
-// general loop. Both compute each loss with the same operations in the same order and add
+// straight-line f64x2 loop, specialised for gamma 2 and 1.5 (any other gamma takes its
+// multiplications or exp at run time); everything else runs one general loop. Both compute each loss with the same operations in the same order and add
 // them up the same way (pairs into one f64x2 accumulator per block of BLOCK samples, an odd
 // last sample alone, blocks added with Neumaier's compensation), so the loss of a gradient
 // call is bit-identical to the loss alone.
@@ -57,11 +57,8 @@ function probabilities(frame: usize, pred: usize, labels: usize, n: i32, classes
     if (gamma == 1.5) return leanLoop<Pow15>(frame, pred, labels, n, classes);
   }
   if (gamma == 2) return plainLoop<Pow2>(frame, pred, labels, n, classes, gathered);
-  if (gamma == 0) return plainLoop<Pow0>(frame, pred, labels, n, classes, gathered);
-  if (gamma == 1) return plainLoop<Pow1>(frame, pred, labels, n, classes, gathered);
   if (gamma == 1.5) return plainLoop<Pow15>(frame, pred, labels, n, classes, gathered);
-  if (powerPlan(gamma) != 0) return plainLoop<PowPlan>(frame, pred, labels, n, classes, gathered);
-  return plainLoop<PowAny>(frame, pred, labels, n, classes, gathered);
+  return plainLoop<PowRuntime>(frame, pred, labels, n, classes, gathered);
 }
 
 // @ts-ignore: decorator

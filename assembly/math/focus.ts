@@ -69,18 +69,6 @@ export function logOneMinus(p: f64, q: f64): f64 {
 // (a generic over it), so each copy has a straight-line body: V8 allocates registers far
 // better for that than for a body split by a branch or an inner loop. apply() takes ln q
 // as a function so that only PowAny pays for it.
-export class Pow0 {
-  // @ts-ignore: decorator
-  @inline get general(): bool { return false; }
-  // @ts-ignore: decorator
-  @inline apply(q: v128, logQ: v128, gamma: v128, plan: i32): v128 { return f64x2.splat(1); }
-}
-export class Pow1 {
-  // @ts-ignore: decorator
-  @inline get general(): bool { return false; }
-  // @ts-ignore: decorator
-  @inline apply(q: v128, logQ: v128, gamma: v128, plan: i32): v128 { return q; }
-}
 export class Pow15 {
   // @ts-ignore: decorator
   @inline get general(): bool { return false; }
@@ -92,20 +80,6 @@ export class Pow2 {
   @inline get general(): bool { return false; }
   // @ts-ignore: decorator
   @inline apply(q: v128, logQ: v128, gamma: v128, plan: i32): v128 { return f64x2.mul(q, q); }
-}
-/** Any other integer or half-integer gamma up to 16: the multiplications in a loop. */
-export class PowPlan {
-  // @ts-ignore: decorator
-  @inline get general(): bool { return false; }
-  // @ts-ignore: decorator
-  @inline apply(q: v128, logQ: v128, gamma: v128, plan: i32): v128 { return vmultiply(q, gamma, plan); }
-}
-/** A general gamma: exp(gamma * ln q), gamma * ln q <= 0. */
-export class PowAny {
-  // @ts-ignore: decorator
-  @inline get general(): bool { return true; }
-  // @ts-ignore: decorator
-  @inline apply(q: v128, logQ: v128, gamma: v128, plan: i32): v128 { return vexpNonPositive(f64x2.mul(gamma, logQ)); }
 }
 /** Whatever the gamma: what the loops that are not specialised use. */
 export class PowRuntime {
