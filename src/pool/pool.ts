@@ -1,0 +1,589 @@
+// createFocalLossPool: focalLoss and binaryFocalLoss split by rows across workers (Node
+// worker_threads or browser Web Workers), each with its own kernel instance, combined exactly.
+// Nothing runs at import: the workers, the kernel's compilation and Node's modules
+// (process.getBuiltinModule, never a static import) come with the first pool.
+import { selectInstance } from '../backend/loader.js';
+import { chunkRows } from '../backend/scratch.js';
+import { binaryFocalLoss, type BinaryValues } from '../binary-focal-loss.js';
+import { describe } from '../errors.js';
+import { focalLoss, type Predictions, type Targets } from '../focal-loss.js';
+import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from '../generated/kernel-base64.js';
+import { readBinaryFocalLossOptions, type BinaryFocalLossOptions } from '../options/binary-focal-loss-options.js';
+import type { PerSample } from '../options/common.js';
+import { readFocalLossArguments, type FocalLossOptions } from '../options/focal-loss-options.js';
+import { numberIn, ownOptions } from '../options/read.js';
+import { reduce } from '../pipeline/reduce.js';
+import { describeBatch, type Batch } from '../shape.js';
+import type { DoneMessage, FailedMessage, FromWorker, ToWorker } from './protocol.js';
+import { ChunkError, runRange, type LossName, type Partial, type Settings } from './range.js';
+
+/** Options of {@link createFocalLossPool}. */
+export interface FocalLossPoolOptions {
+  /** How many workers; default: the available parallelism (Node) or navigator.hardwareConcurrency. */
+  workers?: number;
+  /** The kernel the workers instantiate; default: the inlined one, compiled once (asynchronously) on this thread. */
+  module?: WebAssembly.Module;
+}
+
+/** Where a pool's calls run. */
+export interface FocalLossPoolInfo {
+  /** Worker threads in use (0 on the calling thread). */
+  workers: number;
+  threads: 'worker_threads' | 'web-workers' | 'main-thread';
+  /** Why the pool runs on the calling thread, when it does. */
+  reason?: string;
+  /** Whether typed arrays on a SharedArrayBuffer are read in place (false: copied, as other inputs are). */
+  sharedMemory: boolean;
+  /** The workers' kernels for backend 'auto', once they have started (on the calling thread: backendInfo()'s). */
+  backend?: 'wasm' | 'js';
+  /** Why the workers have no wasm kernel, if they have not. */
+  backendReason?: string;
+}
+
+/** focalLoss and binaryFocalLoss on worker threads: the same arguments, results and errors, as promises. */
+export interface FocalLossPool {
+  focalLoss(yTrue: Targets, yPred: Predictions, options: PerSample<FocalLossOptions>): Promise<Float64Array>;
+  focalLoss(yTrue: Targets, yPred: Predictions, options?: FocalLossOptions): Promise<number>;
+  focalLoss(yTrue: Targets, yPred: Predictions, gamma?: number, alpha?: number | ArrayLike<number>): Promise<number>;
+  binaryFocalLoss(yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<BinaryFocalLossOptions>): Promise<Float64Array>;
+  binaryFocalLoss(yTrue: BinaryValues, yPred: BinaryValues, options?: BinaryFocalLossOptions): Promise<number>;
+  /** Where calls run now (before the workers have started: where they are meant to run). */
+  info(): FocalLossPoolInfo;
+  /** Resolves once the workers have started, or the pool has fallen back to the calling thread. */
+  ready(): Promise<FocalLossPoolInfo>;
+  /** Terminates the workers; later calls reject. */
+  close(): Promise<void>;
+}
+
+type Threads = FocalLossPoolInfo['threads'];
+
+/** One worker thread, Node's or the browser's, behind the few operations the pool uses. */
+interface Thread {
+  post(message: ToWorker, transfer: Transferable[]): void;
+  terminate(): unknown;
+  /** Node: keep the process alive only while the worker starts or has work (ref/unref). */
+  hold(busy: boolean): void;
+  /** The Worker object itself (for the tests' crash simulations). */
+  readonly raw: unknown;
+}
+
+interface Listener {
+  message(data: FromWorker): void;
+  failure(why: string): void;
+}
+
+type Spawn = (listener: Listener) => Thread;
+
+interface NodeWorker {
+  on(event: string, listener: (value: never) => void): void;
+  postMessage(message: unknown, transfer: Transferable[]): void;
+  terminate(): Promise<number>;
+  ref(): void;
+  unref(): void;
+}
+
+interface NodeProcess {
+  version: string;
+  versions: { node?: string };
+  getBuiltinModule?(id: string): unknown;
+}
+
+const message = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+
+function nodeSpawner(Worker: new (url: URL) => NodeWorker): Spawn {
+  // Not the literal `new URL('./worker.js', import.meta.url)`: bundlers would copy the file for this Node-only path.
+  const file = new URL(['.', 'worker.js'].join('/'), import.meta.url);
+  return (listener) => {
+    const worker = new Worker(file);
+    worker.on('message', (data: FromWorker) => listener.message(data));
+    worker.on('error', (error: Error) => listener.failure(`uncaught ${message(error)}`));
+    worker.on('messageerror', (error: Error) => listener.failure(`a message could not be read: ${message(error)}`));
+    worker.on('exit', (code: number) => listener.failure(`exited with code ${code}`));
+    return {
+      post: (m, transfer) => worker.postMessage(m, transfer),
+      terminate: () => worker.terminate(),
+      hold: (busy) => (busy ? worker.ref() : worker.unref()),
+      raw: worker,
+    };
+  };
+}
+
+const webSpawn: Spawn = (listener) => {
+  // Written literally, so that Vite and webpack find the worker and bundle it.
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  worker.onmessage = (event: MessageEvent<FromWorker>) => listener.message(event.data);
+  worker.onerror = (event: ErrorEvent) => {
+    event.preventDefault();
+    listener.failure(event.message ? `uncaught ${event.message}` : 'its script could not be loaded (not found, blocked, or not a module)');
+  };
+  worker.onmessageerror = () => listener.failure('a message could not be read');
+  return { post: (m, transfer) => worker.postMessage(m, transfer), terminate: () => worker.terminate(), hold() {}, raw: worker };
+};
+
+interface Environment {
+  threads: Threads;
+  spawn: Spawn | null;
+  parallelism: number;
+  reason?: string;
+}
+
+function environment(): Environment {
+  const proc = (globalThis as { process?: NodeProcess }).process;
+  if (typeof proc === 'object' && proc !== null && typeof proc.versions?.node === 'string') {
+    if (typeof proc.getBuiltinModule !== 'function') {
+      return {
+        threads: 'main-thread', spawn: null, parallelism: 1,
+        reason: `Node ${proc.version} has no process.getBuiltinModule (Node >= 20.16 has), so worker_threads cannot be loaded`,
+      };
+    }
+    const threads = proc.getBuiltinModule('node:worker_threads') as { Worker: new (url: URL) => NodeWorker };
+    const os = proc.getBuiltinModule('node:os') as { availableParallelism?(): number; cpus(): unknown[] };
+    return { threads: 'worker_threads', spawn: nodeSpawner(threads.Worker), parallelism: os.availableParallelism?.() ?? os.cpus().length };
+  }
+  if (typeof Worker === 'function') {
+    const cores = typeof navigator === 'object' ? navigator.hardwareConcurrency : undefined;
+    return { threads: 'web-workers', spawn: webSpawn, parallelism: Math.max(1, cores || 1) };
+  }
+  return { threads: 'main-thread', spawn: null, parallelism: 1, reason: 'this environment has no Worker' };
+}
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+let compiled: Promise<WebAssembly.Module | string> | null = null;
+
+/** The inlined kernel compiled once, off the main thread's critical path; a string says why it did not compile. */
+function compileKernel(): Promise<WebAssembly.Module | string> {
+  return (compiled ??= (async () => {
+    try {
+      const simd = decode(SIMD_WASM_BASE64);
+      return await WebAssembly.compile(WebAssembly.validate(simd) ? simd : decode(SCALAR_WASM_BASE64));
+    } catch (error) {
+      return `wasm kernel failed to compile: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  })());
+}
+
+const isShared = (view: ArrayBufferView): boolean => Object.prototype.toString.call(view.buffer) === '[object SharedArrayBuffer]';
+
+type Typed = Float64Array | Float32Array;
+
+/** A typed array's values [a, b) for a worker: a view when it can share the memory, else a copy it takes over. */
+function sliceTyped(typed: Typed, a: number, b: number, share: boolean, transfer: Transferable[]): Typed {
+  if (share && isShared(typed)) return typed.subarray(a, b);
+  const copy = typed.slice(a, b);
+  transfer.push(copy.buffer);
+  return copy;
+}
+
+/**
+ * Rows [from, to) of one argument as a worker gets them, and the width of the rows packed
+ * into it (0: as it is). Typed arrays on shared memory are viewed, not copied. Everything
+ * else is copied into typed arrays that are transferred, as the structured clone of plain
+ * arrays costs far more than the loss: numbers into a Float64Array (exact, so the worker
+ * sees the same values), rows into one buffer the worker views row by row. What is not
+ * all numbers (an error, or entries the loss never reads) goes by structured clone.
+ */
+function part(
+  values: ArrayLike<unknown>, rows: boolean, width: number, from: number, to: number, share: boolean, transfer: Transferable[],
+): [unknown, number] {
+  if (rows) {
+    const packed = packRows(values, width, from, to, share, transfer);
+    return packed === null ? [Array.prototype.slice.call(values, from, to), 0] : [packed, width];
+  }
+  const a = from * width;
+  const b = to * width;
+  if (ArrayBuffer.isView(values)) return [sliceTyped(values as unknown as Typed, a, b, share, transfer), 0];
+  const copy = new Float64Array(b - a);
+  for (let k = a; k < b; k++) {
+    const v = values[k];
+    if (typeof v !== 'number') return [Array.prototype.slice.call(values, a, b), 0];
+    copy[k - a] = v;
+  }
+  transfer.push(copy.buffer);
+  return [copy, 0];
+}
+
+/** Rows [from, to), each `width` numbers, in one typed array (Float32Array if every row is one), or null. */
+function packRows(values: ArrayLike<unknown>, width: number, from: number, to: number, share: boolean, transfer: Transferable[]): Typed | null {
+  const m = to - from;
+  const first = values[from] as Typed;
+  const f32 = first instanceof Float32Array;
+  if (f32 || first instanceof Float64Array) {
+    // Consecutive views of one buffer (the rows of a flat array): one view of them all, or one copy.
+    const step = width * first.BYTES_PER_ELEMENT;
+    let i = 0;
+    for (; i < m; i++) {
+      const row = values[from + i] as Typed;
+      if (!(row instanceof first.constructor) || row.buffer !== first.buffer || row.length !== width || row.byteOffset !== first.byteOffset + i * step) break;
+    }
+    if (i === m) {
+      const all = new (first.constructor as Float64ArrayConstructor)(first.buffer as ArrayBuffer, first.byteOffset, m * width);
+      return sliceTyped(all, 0, m * width, share, transfer);
+    }
+  }
+  return pack(values, width, from, m, f32, transfer) ?? (f32 ? pack(values, width, from, m, false, transfer) : null);
+}
+
+function pack(values: ArrayLike<unknown>, width: number, from: number, m: number, f32: boolean, transfer: Transferable[]): Typed | null {
+  const all = f32 ? new Float32Array(m * width) : new Float64Array(m * width);
+  for (let i = 0; i < m; i++) {
+    const row = values[from + i] as ArrayLike<unknown>;
+    if (typeof row !== 'object' || row === null || row.length !== width) return null;
+    if (ArrayBuffer.isView(row)) {
+      if (f32 ? !(row instanceof Float32Array) : row instanceof BigInt64Array || row instanceof BigUint64Array) return null;
+      all.set(row as Typed, i * width);
+      continue;
+    }
+    if (f32) return null;
+    for (let c = 0; c < width; c++) {
+      const v = row[c];
+      if (typeof v !== 'number') return null;
+      all[i * width + c] = v;
+    }
+  }
+  transfer.push(all.buffer);
+  return all;
+}
+
+/** A slice's result: its totals (and losses), or the first error in it, at the first row of its chunk (-1: before any). */
+type Outcome =
+  | { ok: true; partial: Partial; losses: Float64Array | null }
+  | { ok: false; chunk: number; error: Error; fromWorker: boolean };
+
+interface Task {
+  fn: string;
+  settle(data: DoneMessage | FailedMessage): void;
+  fail(why: string): void;
+}
+
+class Slot {
+  ready = false;
+  readonly tasks = new Map<number, Task>();
+  constructor(public thread: Thread | null) {}
+}
+
+function rebuilt(m: FailedMessage): Error {
+  const Class = m.name === 'TypeError' ? TypeError : m.name === 'RangeError' ? RangeError : Error;
+  return new Class(m.message);
+}
+
+/** Neumaier's addition of (x, xCarry) to a (sum, carry) pair, as accumulators merge. */
+function addCompensated(pair: [number, number], x: number, xCarry: number): void {
+  const sum = pair[0];
+  const t = sum + x;
+  pair[1] += (Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum) + xCarry;
+  pair[0] = t;
+}
+
+const value = (pair: [number, number]): number => (Number.isFinite(pair[0]) ? pair[0] + pair[1] : pair[0]);
+
+const START_TIMEOUT_MS = 30_000;
+
+/** Not API: the tests reach the Worker objects through this key to simulate crashes. */
+const WORKERS = Symbol.for('focal-loss-wasm.pool.workers');
+
+class Pool implements FocalLossPool {
+  private threads: Threads;
+  private reason: string | undefined;
+  private backendReason: string | undefined;
+  private readonly slots: Slot[] = [];
+  private module: WebAssembly.Module | null = null;
+  private closed = false;
+  private nextId = 0;
+  private readonly started: Promise<void>;
+  private markStarted!: () => void;
+  private readonly share = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+
+  constructor(
+    count: number,
+    env: Environment,
+    private readonly spawnThread: Spawn | null,
+    module: WebAssembly.Module | undefined,
+  ) {
+    this.threads = env.threads;
+    this.reason = env.reason;
+    this.started = new Promise<void>((resolve) => (this.markStarted = resolve));
+    if (spawnThread === null) {
+      this.markStarted();
+      return;
+    }
+    try {
+      for (let k = 0; k < count; k++) {
+        const slot = new Slot(null);
+        this.slots.push(slot);
+        slot.thread = this.spawn(slot);
+      }
+    } catch (error) {
+      this.fallBack(`the workers could not be created: ${message(error)}`);
+      return;
+    }
+    const timer = setTimeout(() => this.fallBack(`the workers did not start within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
+    (timer as { unref?: () => void }).unref?.();
+    void this.started.then(() => clearTimeout(timer));
+    void (module !== undefined ? Promise.resolve(module) : compileKernel()).then((m) => {
+      if (typeof m === 'string') this.backendReason = m;
+      else this.module = m;
+      for (const slot of this.slots) slot.thread?.post({ type: 'init', module: this.module }, []);
+    });
+  }
+
+  private spawn(slot: Slot): Thread {
+    const thread: Thread = this.spawnThread!({
+      message: (data) => this.receive(slot, data),
+      failure: (why) => {
+        if (slot.thread === thread) this.failed(slot, why);
+      },
+    });
+    return thread;
+  }
+
+  private receive(slot: Slot, data: FromWorker): void {
+    if (data.type === 'ready') {
+      slot.ready = true;
+      // Starting workers keep the process alive; idle ones do not (a pool never closed does not hold it open).
+      slot.thread?.hold(slot.tasks.size > 0);
+      if (!data.wasm) this.backendReason ??= data.reason;
+      if (this.slots.every((s) => s.ready)) this.markStarted();
+      return;
+    }
+    const task = slot.tasks.get(data.id);
+    if (task === undefined) return;
+    slot.tasks.delete(data.id);
+    slot.thread?.hold(slot.tasks.size > 0);
+    task.settle(data);
+  }
+
+  /** A worker stopped (exited, threw uncaught, or could not load): its tasks fail and it is replaced. */
+  private failed(slot: Slot, why: string): void {
+    const thread = slot.thread!;
+    const wasReady = slot.ready;
+    slot.thread = null;
+    slot.ready = false;
+    void thread.terminate();
+    const tasks = [...slot.tasks.values()];
+    slot.tasks.clear();
+    if (this.closed) return;
+    if (!wasReady) this.fallBack(`a pool worker could not start: it ${why}`);
+    else {
+      try {
+        slot.thread = this.spawn(slot);
+        slot.thread.post({ type: 'init', module: this.module }, []);
+      } catch (error) {
+        this.fallBack(`a pool worker could not be replaced: ${message(error)}`);
+      }
+    }
+    for (const task of tasks) task.fail(`a pool worker stopped during the call (it ${why})${wasReady ? '; it has been replaced' : ''}`);
+  }
+
+  /** From now on, calls run on the calling thread. */
+  private fallBack(reason: string): void {
+    if (this.threads === 'main-thread') return;
+    this.threads = 'main-thread';
+    this.reason = reason;
+    for (const slot of this.slots) {
+      const { thread, tasks } = slot;
+      slot.thread = null;
+      void thread?.terminate();
+      for (const task of tasks.values()) task.fail(`the pool fell back to the calling thread during the call (${reason})`);
+      tasks.clear();
+    }
+    this.markStarted();
+  }
+
+  info(): FocalLossPoolInfo {
+    const onMain = this.threads === 'main-thread';
+    const info: FocalLossPoolInfo = { workers: onMain ? 0 : this.slots.length, threads: this.threads, sharedMemory: !onMain && this.share };
+    if (this.reason !== undefined) info.reason = this.reason;
+    if (onMain) {
+      const backend = selectInstance('auto', 'createFocalLossPool').backend;
+      info.backend = backend;
+    } else if (this.slots.every((s) => s.ready)) {
+      info.backend = this.backendReason === undefined ? 'wasm' : 'js';
+    }
+    if (info.backend === 'js' && !onMain) info.backendReason = this.backendReason;
+    return info;
+  }
+
+  [WORKERS](): unknown[] {
+    return this.slots.map((slot) => slot.thread?.raw ?? null);
+  }
+
+  async ready(): Promise<FocalLossPoolInfo> {
+    await this.started;
+    return this.info();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const stopping: unknown[] = [];
+    for (const slot of this.slots) {
+      const { thread, tasks } = slot;
+      slot.thread = null;
+      if (thread !== null) stopping.push(thread.terminate());
+      for (const task of tasks.values()) task.fail('the pool was closed during the call');
+      tasks.clear();
+    }
+    this.markStarted();
+    await Promise.all(stopping);
+  }
+
+  focalLoss(yTrue: unknown, yPred: unknown, third?: unknown, fourth?: unknown): Promise<never> {
+    return this.call('focalLoss', yTrue, yPred, third, fourth) as Promise<never>;
+  }
+
+  binaryFocalLoss(yTrue: unknown, yPred: unknown, options?: unknown): Promise<never> {
+    return this.call('binaryFocalLoss', yTrue, yPred, options, undefined) as Promise<never>;
+  }
+
+  private async call(loss: LossName, yTrue: unknown, yPred: unknown, third: unknown, fourth: unknown): Promise<number | Float64Array> {
+    const closed = () => new Error(`${loss}: this pool is closed (close() was called); create a new pool`);
+    if (this.closed) throw closed();
+    await this.started;
+    if (this.closed) throw closed();
+    if (this.threads === 'main-thread') {
+      const oneShot = (loss === 'focalLoss' ? focalLoss : binaryFocalLoss) as (...args: unknown[]) => number | Float64Array;
+      return loss === 'focalLoss' ? oneShot(yTrue, yPred, third, fourth) : oneShot(yTrue, yPred, third);
+    }
+    const binary = loss === 'binaryFocalLoss';
+    const s: Settings = binary ? readBinaryFocalLossOptions(loss, third) : readFocalLossArguments(loss, third, fourth);
+    const batch = describeBatch(s.fn, yTrue, yPred, s.classes, binary);
+    // What the one-shot call checks before it reads a row (backend, plan, weights' count, alpha's length), here.
+    const main = selectInstance(s.backend, s.fn);
+    main.exclusive(s.fn, () => runRange(main, loss, s, batch, 0, 0, null));
+    return this.split(loss, s, batch);
+  }
+
+  /** Posts the batch's slices (whole chunks each, so each chunk is checked as the one-shot call checks it) and combines them. */
+  private split(loss: LossName, s: Settings, batch: Batch): Promise<number | Float64Array> {
+    const { fn } = s;
+    const n = batch.n;
+    const step = chunkRows(batch.classes);
+    const chunks = Math.ceil(n / step);
+    // The least busy workers first, so that concurrent small calls spread.
+    const slots = this.slots.filter((slot) => slot.thread !== null).sort((a, b) => a.tasks.size - b.tasks.size);
+    const parts = Math.max(1, Math.min(slots.length, chunks));
+    const width = loss === 'binaryFocalLoss' ? batch.classes : 1;
+    const losses = s.reduction === 'none';
+    const bounds = Array.from({ length: parts + 1 }, (_, k) => Math.min(n, Math.floor((k * chunks) / parts) * step));
+    const outcomes: Outcome[] = new Array(parts);
+    const main = selectInstance(s.backend, fn);
+
+    /** A slice on this thread: what could not be posted (a value the structured clone cannot copy). */
+    const here = (from: number, to: number): Outcome => {
+      const out = losses ? new Float64Array((to - from) * width) : null;
+      try {
+        return { ok: true, partial: main.exclusive(fn, () => runRange(main, loss, s, batch, from, to, out)), losses: out };
+      } catch (e) {
+        const chunk = e instanceof ChunkError ? e.start : -1;
+        return { ok: false, chunk, error: (e instanceof ChunkError ? e.error : e) as Error, fromWorker: false };
+      }
+    };
+
+    return new Promise((resolve, reject) => {
+      let left = parts;
+      let over = false;
+      const settle = (k: number, outcome: Outcome) => {
+        outcomes[k] = outcome;
+        if (--left > 0 || over) return;
+        over = true;
+        try {
+          resolve(this.combine(loss, s, batch, outcomes, bounds, width, losses));
+        } catch (error) {
+          reject(error);
+        }
+      };
+      for (let k = 0; k < parts; k++) {
+        const from = bounds[k];
+        const to = bounds[k + 1];
+        const slot = slots[k];
+        try {
+          const transfer: Transferable[] = [];
+          const sampleWeight = s.sampleWeight === undefined ? undefined : part(s.sampleWeight, false, 1, from, to, this.share, transfer)[0];
+          const [yTrue, trueRows] = part(batch.yTrue, batch.trueRows, width, from, to, this.share, transfer);
+          const [yPred, predRows] = part(batch.yPred, batch.predRows, batch.classes, from, to, this.share, transfer);
+          const slice = { ...batch, n: to - from, yTrue, yPred } as Batch;
+          const id = this.nextId++;
+          const settings = { ...s, sampleWeight } as Settings;
+          slot.thread!.post({ type: 'run', id, loss, settings, batch: slice, packed: [trueRows, predRows], losses }, transfer);
+          slot.tasks.set(id, {
+            fn,
+            settle: (m) =>
+              settle(k, m.type === 'done'
+                ? { ok: true, partial: m.partial, losses: m.losses }
+                : { ok: false, chunk: m.chunk < 0 ? -1 : from + m.chunk, error: rebuilt(m), fromWorker: true }),
+            fail: (why) => {
+              if (over) return;
+              over = true;
+              reject(new Error(`${fn}: ${why}`));
+            },
+          });
+          slot.thread!.hold(true);
+        } catch {
+          settle(k, here(from, to));
+        }
+      }
+    });
+  }
+
+  private combine(
+    loss: LossName, s: Settings, batch: Batch, outcomes: Outcome[], bounds: number[], width: number, losses: boolean,
+  ): number | Float64Array {
+    let first: Extract<Outcome, { ok: false }> | null = null;
+    for (const o of outcomes) if (!o.ok && (first === null || o.chunk < first.chunk)) first = o;
+    if (first !== null) {
+      if (first.fromWorker && first.chunk >= 0) {
+        // The worker named rows by their place in its slice: the same chunk, checked here, names them as the batch does.
+        const main = selectInstance(s.backend, s.fn);
+        const to = Math.min(batch.n, first.chunk + chunkRows(batch.classes));
+        try {
+          main.exclusive(s.fn, () => runRange(main, loss, s, batch, first!.chunk, to, null));
+        } catch (e) {
+          throw e instanceof ChunkError ? e.error : e;
+        }
+      }
+      throw first.error;
+    }
+    const done = outcomes as Array<Extract<Outcome, { ok: true }>>;
+    if (losses) {
+      if (done.length === 1) return done[0].losses!;
+      const all = new Float64Array(batch.n * width);
+      done.forEach((o, k) => all.set(o.losses!, bounds[k] * width));
+      return all;
+    }
+    const sum: [number, number] = [0, 0];
+    const weightSum: [number, number] = [0, 0];
+    let count = 0;
+    for (const { partial: p } of done) {
+      addCompensated(sum, p.sum, p.sumCarry);
+      addCompensated(weightSum, p.weightSum, p.weightCarry);
+      count += p.count;
+    }
+    return reduce({ sum: value(sum), count, weightSum: value(weightSum) }, s.reduction as 'mean', s.normalizer);
+  }
+}
+
+/**
+ * A pool of workers computing focalLoss and binaryFocalLoss over row slices of a batch, each
+ * with its own kernel instance; the partial sums (with their compensation terms) are merged
+ * and reduced exactly as the one-shot call reduces them. Typed arrays on a SharedArrayBuffer
+ * are read in place; other inputs are copied to the workers slice by slice. Where workers
+ * cannot start, calls run on the calling thread and `info().reason` says why.
+ */
+export function createFocalLossPool(options?: FocalLossPoolOptions): FocalLossPool {
+  const fn = 'createFocalLossPool';
+  const o = ownOptions(fn, options, ['workers', 'module']);
+  const workers = o.workers === undefined
+    ? undefined
+    : numberIn(fn, 'workers', o.workers, (v) => Number.isSafeInteger(v) && v >= 1, 'a positive integer');
+  const module = o.module as WebAssembly.Module | undefined;
+  if (module !== undefined && !(typeof WebAssembly === 'object' && module instanceof WebAssembly.Module)) {
+    throw new TypeError(`${fn}: module must be a WebAssembly.Module (the kernel), got ${describe(module)}`);
+  }
+  const env = environment();
+  return new Pool(workers ?? env.parallelism, env, env.spawn, module);
+}

@@ -1,0 +1,48 @@
+// The messages between a pool and its workers (types only: nothing of this file reaches the bundle).
+import type { Batch } from '../shape.js';
+import type { LossName, Partial, Settings } from './range.js';
+
+/** Main → worker, once, first: the compiled kernel (null: the worker runs the JS kernels). */
+export interface InitMessage {
+  type: 'init';
+  module: WebAssembly.Module | null;
+}
+
+/** Main → worker: one slice of a call's rows, with row numbers local to the slice. */
+export interface RunMessage {
+  type: 'run';
+  id: number;
+  loss: LossName;
+  settings: Settings;
+  batch: Batch;
+  /** yTrue's and yPred's row width when they hold rows packed into one typed array, which the worker views row by row; 0 when not. */
+  packed: [number, number];
+  /** Return each row's (binary: element's) loss too: reduction 'none'. */
+  losses: boolean;
+}
+
+/** Worker → main, after init: whether its wasm kernel instantiated. */
+export interface ReadyMessage {
+  type: 'ready';
+  wasm: boolean;
+  reason?: string;
+}
+
+export interface DoneMessage {
+  type: 'done';
+  id: number;
+  partial: Partial;
+  losses: Float64Array | null;
+}
+
+/** A slice failed: `chunk` is the (slice-local) first row of the chunk that failed, or -1 before any row. */
+export interface FailedMessage {
+  type: 'failed';
+  id: number;
+  chunk: number;
+  name: string;
+  message: string;
+}
+
+export type ToWorker = InitMessage | RunMessage;
+export type FromWorker = ReadyMessage | DoneMessage | FailedMessage;

@@ -1,0 +1,81 @@
+// A pool worker (Node worker_threads or a browser module Web Worker): instantiates the kernel
+// module the pool posts once, then computes the slices of rows it is sent, one at a time, and
+// returns their compensated totals (and per-sample losses for reduction 'none'). It never
+// imports the loader, so it does not carry the inlined kernel: the module comes by message.
+import type { KernelInstance } from '../backend/instance.js';
+import { JsInstance } from '../backend/js-instance.js';
+import { WasmInstance, type Exports } from '../backend/wasm-instance.js';
+import type { FromWorker, RunMessage, ToWorker } from './protocol.js';
+import { ChunkError, runRange } from './range.js';
+
+interface NodePort {
+  on(event: 'message', listener: (data: ToWorker) => void): void;
+  postMessage(data: FromWorker, transfer?: Transferable[]): void;
+}
+
+const nodeProcess = (globalThis as { process?: { getBuiltinModule?: (id: string) => { parentPort: NodePort | null } } }).process;
+const parentPort = nodeProcess?.getBuiltinModule?.('node:worker_threads').parentPort ?? null;
+const scope = globalThis as unknown as {
+  postMessage(data: FromWorker, transfer: Transferable[]): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<ToWorker>) => void): void;
+};
+
+const post = (data: FromWorker, transfer: Transferable[] = []): void =>
+  parentPort !== null ? parentPort.postMessage(data, transfer) : scope.postMessage(data, transfer);
+
+const js = new JsInstance();
+let wasm: WasmInstance | null = null;
+let reason = 'the pool sent no wasm module';
+
+function instantiate(module: WebAssembly.Module): WasmInstance {
+  const exports = new WebAssembly.Instance(module, {}).exports as Record<string, unknown>;
+  for (const name of ['memory', 'heapBase', 'usesSimd', 'probabilityLoss', 'binaryLoss']) {
+    if (exports[name] === undefined) throw new TypeError(`the module is not the focal-loss-wasm kernel (it lacks ${name})`);
+  }
+  return new WasmInstance(exports as unknown as Exports);
+}
+
+function instanceFor(m: RunMessage): KernelInstance {
+  const { backend, fn } = m.settings;
+  if (backend === 'js') return js;
+  if (wasm !== null) return wasm;
+  if (backend === 'wasm') throw new Error(`${fn}: backend "wasm" requested but wasm kernel failed to load: ${reason}`);
+  return js;
+}
+
+/** Rows packed into one typed array, as an array of views of it: what the caller's rows were, without their cost to post. */
+const unpack = (values: ArrayLike<unknown>, width: number, n: number): ArrayLike<unknown> =>
+  width === 0 ? values : Array.from({ length: n }, (_, i) => (values as Float64Array).subarray(i * width, (i + 1) * width));
+
+function run(m: RunMessage): void {
+  try {
+    const instance = instanceFor(m);
+    const { n, classes } = m.batch;
+    const batch = { ...m.batch, yTrue: unpack(m.batch.yTrue, m.packed[0], n), yPred: unpack(m.batch.yPred, m.packed[1], n) };
+    const losses = m.losses ? new Float64Array(n * (m.loss === 'binaryFocalLoss' ? classes : 1)) : null;
+    const partial = instance.exclusive(m.settings.fn, () => runRange(instance, m.loss, m.settings, batch, 0, n, losses));
+    post({ type: 'done', id: m.id, partial, losses }, losses === null ? [] : [losses.buffer]);
+  } catch (thrown) {
+    const chunk = thrown instanceof ChunkError ? thrown.start : -1;
+    const error = thrown instanceof ChunkError ? thrown.error : thrown;
+    const e = error instanceof Error ? error : new Error(String(error));
+    post({ type: 'failed', id: m.id, chunk, name: e.name, message: e.message });
+  }
+}
+
+function receive(m: ToWorker): void {
+  // A malformed message is a bug in the pool: it throws here, uncaught, and the pool replaces the worker.
+  if (m.type === 'run') return run(m);
+  if (m.type !== 'init') throw new Error(`focal-loss-wasm pool worker: unknown message ${String((m as { type: unknown }).type)}`);
+  if (m.module !== null) {
+    try {
+      wasm = instantiate(m.module);
+    } catch (error) {
+      reason = error instanceof Error ? error.message : String(error);
+    }
+  }
+  post(wasm !== null ? { type: 'ready', wasm: true } : { type: 'ready', wasm: false, reason });
+}
+
+if (parentPort !== null) parentPort.on('message', receive);
+else scope.addEventListener('message', (event) => receive(event.data));
