@@ -10,3 +10,4 @@ export {
   createBinaryFocalLossAccumulator, createFocalLossAccumulator, type AccumulatorState, type AccumulatorSummary,
   type BinaryFocalLossAccumulatorOptions, type ClassSummary, type FocalLossAccumulator, type FocalLossAccumulatorOptions,
 } from './accumulator.js';
+export { createFocalLossPool, type FocalLossPool, type FocalLossPoolInfo, type FocalLossPoolOptions } from './pool/pool.js';
