@@ -96,9 +96,9 @@ function nodeSpawner(Worker: new (url: URL) => NodeWorker): Spawn {
   return (listener) => {
     const worker = new Worker(file);
     worker.on('message', (data: FromWorker) => listener.message(data));
-    worker.on('error', (error: Error) => listener.failure(`uncaught ${message(error)}`));
-    worker.on('messageerror', (error: Error) => listener.failure(`a message could not be read: ${message(error)}`));
-    worker.on('exit', (code: number) => listener.failure(`exited with code ${code}`));
+    worker.on('error', (error: Error) => listener.failure(`it threw an uncaught ${message(error)}`));
+    worker.on('messageerror', (error: Error) => listener.failure(`a message to it could not be read: ${message(error)}`));
+    worker.on('exit', (code: number) => listener.failure(`it exited with code ${code}`));
     return {
       post: (m, transfer) => worker.postMessage(m, transfer),
       terminate: () => worker.terminate(),
@@ -114,9 +114,9 @@ const webSpawn: Spawn = (listener) => {
   worker.onmessage = (event: MessageEvent<FromWorker>) => listener.message(event.data);
   worker.onerror = (event: ErrorEvent) => {
     event.preventDefault();
-    listener.failure(event.message ? `uncaught ${event.message}` : 'its script could not be loaded (not found, blocked, or not a module)');
+    listener.failure(event.message ? `it threw: ${event.message}` : 'its script could not be loaded (not found, blocked, or not a module)');
   };
-  worker.onmessageerror = () => listener.failure('a message could not be read');
+  worker.onmessageerror = () => listener.failure('a message to it could not be read');
   return { post: (m, transfer) => worker.postMessage(m, transfer), terminate: () => worker.terminate(), hold() {}, raw: worker };
 };
 
@@ -368,7 +368,7 @@ class Pool implements FocalLossPool {
     const tasks = [...slot.tasks.values()];
     slot.tasks.clear();
     if (this.closed) return;
-    if (!wasReady) this.fallBack(`a pool worker could not start: it ${why}`);
+    if (!wasReady) this.fallBack(`a pool worker could not start: ${why}`);
     else {
       try {
         slot.thread = this.spawn(slot);
@@ -377,7 +377,7 @@ class Pool implements FocalLossPool {
         this.fallBack(`a pool worker could not be replaced: ${message(error)}`);
       }
     }
-    for (const task of tasks) task.fail(`a pool worker stopped during the call (it ${why})${wasReady ? '; it has been replaced' : ''}`);
+    for (const task of tasks) task.fail(`a pool worker stopped during the call (${why})${wasReady ? '; it has been replaced' : ''}`);
   }
 
   /** From now on, calls run on the calling thread. */

@@ -221,6 +221,22 @@ describe('equals focalLoss (1e-12) for every reduction, option, layout and worke
     }
   });
 
+  it('concurrent calls on one pool, each with its own result or error', async () => {
+    const pool = pools[2];
+    const badLabels = d.labels.slice();
+    badLabels[N - 1] = -7;
+    const calls: Array<[Promise<unknown>, () => unknown]> = [];
+    for (let k = 0; k < 6; k++) {
+      const o = { gamma: k / 2, reduction: REDUCTIONS[k % 4] };
+      calls.push([pool.focalLoss(d.labels, shared(Float64Array.from(d.probabilities)), o), () => focalLoss(d.labels, d.probabilities, o)]);
+      calls.push([pool.focalLoss(badLabels, d.probabilities, o), () => focalLoss(badLabels, d.probabilities, o)]);
+    }
+    for (const [k, [pooled, oneShot]] of calls.entries()) {
+      if (k % 2) await expectSameError(pooled, oneShot, `call ${k}`);
+      else expectSame(await pooled, oneShot() as number | Float64Array, `call ${k}`);
+    }
+  });
+
   it('the positional form (gamma, alpha)', async () => {
     const expected = focalLoss(d.labels, d.probabilities, 1.5, alpha);
     for (const p of pools) expectSame(await p.focalLoss(d.labels, d.probabilities, 1.5, alpha), expected, 'positional');
@@ -373,7 +389,7 @@ describe('crashes, close() and fallback', () => {
   it('a worker terminated mid-call: the call rejects, the worker is replaced, the next call works', async () => {
     const pool = createFocalLossPool({ workers: 2 });
     await pool.ready();
-    const n = 2_000_000;
+    const n = 1_500_000;
     const labels = shared(Int32Array.from({ length: n }, (_, i) => i % C));
     const logits = shared(Float32Array.from({ length: n * C }, (_, i) => Math.sin(i)));
     const call = pool.focalLoss(labels, logits, { fromLogits: true });
@@ -393,7 +409,7 @@ describe('crashes, close() and fallback', () => {
     await pool.ready();
     const call = pool.focalLoss(shared(Int32Array.from(d.labels)), shared(Float64Array.from(d.probabilities)));
     workersOf(pool)[0].postMessage(null); // the worker's handler throws on it, uncaught
-    await expect(call).rejects.toThrow(/^focalLoss: a pool worker stopped during the call \(it uncaught TypeError: .*\); it has been replaced$/);
+    await expect(call).rejects.toThrow(/^focalLoss: a pool worker stopped during the call \(it threw an uncaught TypeError: .*\); it has been replaced$/);
     expectSame(await pool.focalLoss(d.labels, d.probabilities), focalLoss(d.labels, d.probabilities), 'after the crash');
     await pool.close();
   });
