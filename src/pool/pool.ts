@@ -171,11 +171,45 @@ function compileKernel(): Promise<WebAssembly.Module | string> {
 const isShared = (view: ArrayBufferView): boolean => Object.prototype.toString.call(view.buffer) === '[object SharedArrayBuffer]';
 
 type Typed = Float64Array | Float32Array;
+type TypedConstructor = new (buffer: ArrayBuffer, offset: number, length: number) => Typed;
 
-/** A typed array's values [a, b) for a worker: a view when it can share the memory, else a copy it takes over. */
-function sliceTyped(typed: Typed, a: number, b: number, share: boolean, transfer: Transferable[]): Typed {
+/** Gives an ArrayBuffer of at least `bytes` bytes, for a copy that is transferred to a worker. */
+type Take = (bytes: number) => ArrayBuffer;
+
+/**
+ * The buffers copies travel in: workers send them back with their results, and the next
+ * part (of this call or a later one) reuses them, so large batches do not keep touching fresh
+ * memory (page faults can cost more than the copy) and memory stays bounded.
+ */
+class Buffers {
+  private readonly spare: ArrayBuffer[] = [];
+  constructor(private readonly keep: number) {}
+
+  take(bytes: number): ArrayBuffer {
+    let best = -1;
+    for (let k = 0; k < this.spare.length; k++) {
+      const size = this.spare[k].byteLength;
+      if (size >= bytes && (best < 0 || size < this.spare[best].byteLength)) best = k;
+    }
+    return best < 0 ? new ArrayBuffer(bytes) : this.spare.splice(best, 1)[0];
+  }
+
+  give(buffers: ArrayBuffer[]): void {
+    for (const buffer of buffers) {
+      if (this.spare.length < this.keep) this.spare.push(buffer);
+      else {
+        const smallest = this.spare.reduce((a, b, k) => (b.byteLength < this.spare[a].byteLength ? k : a), 0);
+        if (this.spare[smallest].byteLength < buffer.byteLength) this.spare[smallest] = buffer;
+      }
+    }
+  }
+}
+
+/** A typed array's values [a, b) for a worker: a view when it can share the memory, else a copy in a buffer it takes over. */
+function sliceTyped(typed: Typed, a: number, b: number, share: boolean, take: Take, transfer: Transferable[]): Typed {
   if (share && isShared(typed)) return typed.subarray(a, b);
-  const copy = typed.slice(a, b);
+  const copy = new (typed.constructor as TypedConstructor)(take((b - a) * typed.BYTES_PER_ELEMENT), 0, b - a);
+  copy.set(typed.subarray(a, b));
   transfer.push(copy.buffer);
   return copy;
 }
@@ -189,16 +223,17 @@ function sliceTyped(typed: Typed, a: number, b: number, share: boolean, transfer
  * all numbers (an error, or entries the loss never reads) goes by structured clone.
  */
 function part(
-  values: ArrayLike<unknown>, rows: boolean, width: number, from: number, to: number, share: boolean, transfer: Transferable[],
+  values: ArrayLike<unknown>, rows: boolean, width: number, from: number, to: number, share: boolean, take: Take,
+  transfer: Transferable[],
 ): [unknown, number] {
   if (rows) {
-    const packed = packRows(values, width, from, to, share, transfer);
+    const packed = packRows(values, width, from, to, share, take, transfer);
     return packed === null ? [Array.prototype.slice.call(values, from, to), 0] : [packed, width];
   }
   const a = from * width;
   const b = to * width;
-  if (ArrayBuffer.isView(values)) return [sliceTyped(values as unknown as Typed, a, b, share, transfer), 0];
-  const copy = new Float64Array(b - a);
+  if (ArrayBuffer.isView(values)) return [sliceTyped(values as unknown as Typed, a, b, share, take, transfer), 0];
+  const copy = new Float64Array(take((b - a) * 8), 0, b - a);
   for (let k = a; k < b; k++) {
     const v = values[k];
     if (typeof v !== 'number') return [Array.prototype.slice.call(values, a, b), 0];
@@ -209,7 +244,9 @@ function part(
 }
 
 /** Rows [from, to), each `width` numbers, in one typed array (Float32Array if every row is one), or null. */
-function packRows(values: ArrayLike<unknown>, width: number, from: number, to: number, share: boolean, transfer: Transferable[]): Typed | null {
+function packRows(
+  values: ArrayLike<unknown>, width: number, from: number, to: number, share: boolean, take: Take, transfer: Transferable[],
+): Typed | null {
   const m = to - from;
   const first = values[from] as Typed;
   const f32 = first instanceof Float32Array;
@@ -222,15 +259,15 @@ function packRows(values: ArrayLike<unknown>, width: number, from: number, to: n
       if (!(row instanceof first.constructor) || row.buffer !== first.buffer || row.length !== width || row.byteOffset !== first.byteOffset + i * step) break;
     }
     if (i === m) {
-      const all = new (first.constructor as Float64ArrayConstructor)(first.buffer as ArrayBuffer, first.byteOffset, m * width);
-      return sliceTyped(all, 0, m * width, share, transfer);
+      const all = new (first.constructor as TypedConstructor)(first.buffer as ArrayBuffer, first.byteOffset, m * width);
+      return sliceTyped(all, 0, m * width, share, take, transfer);
     }
   }
-  return pack(values, width, from, m, f32, transfer) ?? (f32 ? pack(values, width, from, m, false, transfer) : null);
+  return pack(values, width, from, m, f32, take, transfer) ?? (f32 ? pack(values, width, from, m, false, take, transfer) : null);
 }
 
-function pack(values: ArrayLike<unknown>, width: number, from: number, m: number, f32: boolean, transfer: Transferable[]): Typed | null {
-  const all = f32 ? new Float32Array(m * width) : new Float64Array(m * width);
+function pack(values: ArrayLike<unknown>, width: number, from: number, m: number, f32: boolean, take: Take, transfer: Transferable[]): Typed | null {
+  const all = f32 ? new Float32Array(take(m * width * 4), 0, m * width) : new Float64Array(take(m * width * 8), 0, m * width);
   for (let i = 0; i < m; i++) {
     const row = values[from + i] as ArrayLike<unknown>;
     if (typeof row !== 'object' || row === null || row.length !== width) return null;
@@ -251,9 +288,7 @@ function pack(values: ArrayLike<unknown>, width: number, from: number, m: number
 }
 
 /** A slice's result: its totals (and losses), or the first error in it, at the first row of its chunk (-1: before any). */
-type Outcome =
-  | { ok: true; partial: Partial; losses: Float64Array | null }
-  | { ok: false; chunk: number; error: Error; fromWorker: boolean };
+type Outcome = { ok: true; partial: Partial } | { ok: false; chunk: number; error: Error; fromWorker: boolean };
 
 interface Task {
   fn: string;
@@ -283,6 +318,12 @@ function addCompensated(pair: [number, number], x: number, xCarry: number): void
 const value = (pair: [number, number]): number => (Number.isFinite(pair[0]) ? pair[0] + pair[1] : pair[0]);
 
 const START_TIMEOUT_MS = 30_000;
+/** Parts posted to a worker ahead of its results: one computing, one waiting. */
+const DEPTH = 2;
+/** Parts of copied input: about this many bytes of yPred (as float64) each. */
+const PART_BYTES = 1 << 21;
+/** Parts of shared input per worker: enough to balance uneven progress, few enough to cost nothing. */
+const PARTS_PER_WORKER = 4;
 
 /** Not API: the tests reach the Worker objects through this key to simulate crashes. */
 const WORKERS = Symbol.for('focal-loss-wasm.pool.workers');
@@ -295,6 +336,7 @@ class Pool implements FocalLossPool {
   private module: WebAssembly.Module | null = null;
   private closed = false;
   private nextId = 0;
+  private readonly buffers: Buffers;
   private readonly started: Promise<void>;
   private markStarted!: () => void;
   private readonly share = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
@@ -307,6 +349,7 @@ class Pool implements FocalLossPool {
   ) {
     this.threads = env.threads;
     this.reason = env.reason;
+    this.buffers = new Buffers(8 * count + 8);
     this.started = new Promise<void>((resolve) => (this.markStarted = resolve));
     if (spawnThread === null) {
       this.markStarted();
@@ -458,7 +501,10 @@ class Pool implements FocalLossPool {
     return this.split(loss, s, batch);
   }
 
-  /** Posts the batch's slices (whole chunks each, so each chunk is checked as the one-shot call checks it) and combines them. */
+  /**
+   * Runs the batch as parts (whole chunks each, so each chunk is checked as the one-shot call
+   * checks it), handed to the workers as they finish earlier ones, and combines them.
+   */
   private split(loss: LossName, s: Settings, batch: Batch): Promise<number | Float64Array> {
     const { fn } = s;
     const n = batch.n;
@@ -466,18 +512,26 @@ class Pool implements FocalLossPool {
     const chunks = Math.ceil(n / step);
     // The least busy workers first, so that concurrent small calls spread.
     const slots = this.slots.filter((slot) => slot.thread !== null).sort((a, b) => a.tasks.size - b.tasks.size);
-    const parts = Math.max(1, Math.min(slots.length, chunks));
     const width = loss === 'binaryFocalLoss' ? batch.classes : 1;
-    const losses = s.reduction === 'none';
-    const bounds = Array.from({ length: parts + 1 }, (_, k) => Math.min(n, Math.floor((k * chunks) / parts) * step));
-    const outcomes: Outcome[] = new Array(parts);
+    const result = s.reduction === 'none' ? new Float64Array(n * width) : null;
+    const inPlace = this.share && [batch.yTrue, batch.yPred, s.sampleWeight].every(
+      (v) => v === undefined || (ArrayBuffer.isView(v) && isShared(v)),
+    );
+    // Shared memory: a few parts per worker, for balance. Copies: parts of about PART_BYTES.
+    const perPart = inPlace
+      ? Math.ceil(chunks / (PARTS_PER_WORKER * Math.max(1, slots.length)))
+      : Math.max(1, Math.floor(PART_BYTES / (step * batch.classes * 8)));
+    const parts = Math.ceil(chunks / perPart);
+    const bound = (k: number) => Math.min(n, k * perPart * step);
+    const outcomes: Outcome[] = [];
     const main = selectInstance(s.backend, fn);
+    const take: Take = (bytes) => this.buffers.take(bytes);
 
-    /** A slice on this thread: what could not be posted (a value the structured clone cannot copy). */
+    /** A part on this thread: one that could not be posted (a value the structured clone cannot copy). */
     const here = (from: number, to: number): Outcome => {
-      const out = losses ? new Float64Array((to - from) * width) : null;
       try {
-        return { ok: true, partial: main.exclusive(fn, () => runRange(main, loss, s, batch, from, to, out)), losses: out };
+        const losses = result === null ? null : result.subarray(from * width, to * width);
+        return { ok: true, partial: main.exclusive(fn, () => runRange(main, loss, s, batch, from, to, losses)) };
       } catch (e) {
         const chunk = e instanceof ChunkError ? e.start : -1;
         return { ok: false, chunk, error: (e instanceof ChunkError ? e.error : e) as Error, fromWorker: false };
@@ -485,59 +539,82 @@ class Pool implements FocalLossPool {
     };
 
     return new Promise((resolve, reject) => {
-      let left = parts;
+      let next = 0;
+      let running = 0;
       let over = false;
-      const settle = (k: number, outcome: Outcome) => {
+      // No part at or after the first failing chunk needs to run.
+      let stop = n;
+      const inFlight = new Map<Slot, number>();
+      const record = (k: number, outcome: Outcome) => {
         outcomes[k] = outcome;
-        if (--left > 0 || over) return;
+        if (!outcome.ok) stop = Math.min(stop, Math.max(0, outcome.chunk));
+      };
+      const finish = () => {
+        if (over || running > 0 || (next < parts && bound(next) < stop)) return;
         over = true;
         try {
-          resolve(this.combine(loss, s, batch, outcomes, bounds, width, losses));
+          resolve(this.combine(loss, s, batch, outcomes, result));
         } catch (error) {
           reject(error);
         }
       };
-      for (let k = 0; k < parts; k++) {
-        const from = bounds[k];
-        const to = bounds[k + 1];
-        const slot = slots[k];
-        try {
-          const transfer: Transferable[] = [];
-          const sampleWeight = s.sampleWeight === undefined ? undefined : part(s.sampleWeight, false, 1, from, to, this.share, transfer)[0];
-          const [yTrue, trueRows] = part(batch.yTrue, batch.trueRows, width, from, to, this.share, transfer);
-          const [yPred, predRows] = part(batch.yPred, batch.predRows, batch.classes, from, to, this.share, transfer);
-          const slice = { ...batch, n: to - from, yTrue, yPred } as Batch;
-          const id = this.nextId++;
-          const settings = { ...s, sampleWeight } as Settings;
-          slot.thread!.post({ type: 'run', id, loss, settings, batch: slice, packed: [trueRows, predRows], losses }, transfer);
-          slot.tasks.set(id, {
-            fn,
-            settle: (m) =>
-              settle(k, m.type === 'done'
-                ? { ok: true, partial: m.partial, losses: m.losses }
-                : { ok: false, chunk: m.chunk < 0 ? -1 : from + m.chunk, error: rebuilt(m), fromWorker: true }),
-            fail: (why) => {
-              if (over) return;
-              over = true;
-              reject(new Error(`${fn}: ${why}`));
-            },
-          });
-          slot.thread!.hold(true);
-        } catch {
-          settle(k, here(from, to));
+      const feed = (slot: Slot) => {
+        while (!over && slot.thread !== null && (inFlight.get(slot) ?? 0) < DEPTH && next < parts && bound(next) < stop) {
+          const k = next++;
+          const from = bound(k);
+          const to = bound(k + 1);
+          try {
+            const transfer: Transferable[] = [];
+            const sampleWeight = s.sampleWeight === undefined ? undefined : part(s.sampleWeight, false, 1, from, to, this.share, take, transfer)[0];
+            const [yTrue, trueRows] = part(batch.yTrue, batch.trueRows, width, from, to, this.share, take, transfer);
+            const [yPred, predRows] = part(batch.yPred, batch.predRows, batch.classes, from, to, this.share, take, transfer);
+            const losses = result === null ? null : take((to - from) * width * 8);
+            if (losses !== null) transfer.push(losses);
+            const id = this.nextId++;
+            const settings = { ...s, sampleWeight } as Settings;
+            slot.thread.post({ type: 'run', id, loss, settings, batch: { ...batch, n: to - from, yTrue, yPred } as Batch, packed: [trueRows, predRows], losses }, transfer);
+            slot.tasks.set(id, {
+              fn,
+              settle: (m) => {
+                running--;
+                inFlight.set(slot, inFlight.get(slot)! - 1);
+                if (m.type === 'done') {
+                  if (result !== null) result.set(new Float64Array(m.losses!, 0, (to - from) * width), from * width);
+                  record(k, { ok: true, partial: m.partial });
+                } else {
+                  record(k, { ok: false, chunk: m.chunk < 0 ? -1 : from + m.chunk, error: rebuilt(m), fromWorker: true });
+                }
+                this.buffers.give(m.type === 'done' && m.losses !== null ? [m.losses, ...m.spare] : m.spare);
+                feed(slot);
+                finish();
+              },
+              fail: (why) => {
+                if (over) return;
+                over = true;
+                reject(new Error(`${fn}: ${why}`));
+              },
+            });
+            slot.thread.hold(true);
+            running++;
+            inFlight.set(slot, (inFlight.get(slot) ?? 0) + 1);
+          } catch {
+            record(k, here(from, to));
+          }
         }
-      }
+      };
+      for (const slot of slots) feed(slot);
+      // Without a live worker (none should be missing), every part runs here.
+      while (slots.length === 0 && next < parts && bound(next) < stop) record(next, here(bound(next), bound(++next)));
+      finish();
     });
   }
 
-  private combine(
-    loss: LossName, s: Settings, batch: Batch, outcomes: Outcome[], bounds: number[], width: number, losses: boolean,
-  ): number | Float64Array {
+  private combine(loss: LossName, s: Settings, batch: Batch, outcomes: Outcome[], result: Float64Array | null): number | Float64Array {
     let first: Extract<Outcome, { ok: false }> | null = null;
-    for (const o of outcomes) if (!o.ok && (first === null || o.chunk < first.chunk)) first = o;
+    for (const o of outcomes) if (o !== undefined && !o.ok && (first === null || o.chunk < first.chunk)) first = o;
     if (first !== null) {
       if (first.fromWorker && first.chunk >= 0) {
-        // The worker named rows by their place in its slice: the same chunk, checked here, names them as the batch does.
+        // The worker named rows by their place in its part: the same chunk, checked here, names them as the batch does.
         const main = selectInstance(s.backend, s.fn);
         const to = Math.min(batch.n, first.chunk + chunkRows(batch.classes));
         try {
@@ -548,13 +625,8 @@ class Pool implements FocalLossPool {
       }
       throw first.error;
     }
+    if (result !== null) return result;
     const done = outcomes as Array<Extract<Outcome, { ok: true }>>;
-    if (losses) {
-      if (done.length === 1) return done[0].losses!;
-      const all = new Float64Array(batch.n * width);
-      done.forEach((o, k) => all.set(o.losses!, bounds[k] * width));
-      return all;
-    }
     const sum: [number, number] = [0, 0];
     const weightSum: [number, number] = [0, 0];
     let count = 0;

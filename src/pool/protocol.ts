@@ -17,8 +17,8 @@ export interface RunMessage {
   batch: Batch;
   /** yTrue's and yPred's row width when they hold rows packed into one typed array, which the worker views row by row; 0 when not. */
   packed: [number, number];
-  /** Return each row's (binary: element's) loss too: reduction 'none'. */
-  losses: boolean;
+  /** Where to write each row's (binary: element's) loss, for reduction 'none'; returned with the result. */
+  losses: ArrayBuffer | null;
 }
 
 /** Worker → main, after init: whether its wasm kernel instantiated. */
@@ -32,7 +32,9 @@ export interface DoneMessage {
   type: 'done';
   id: number;
   partial: Partial;
-  losses: Float64Array | null;
+  losses: ArrayBuffer | null;
+  /** The buffers the part's copies came in, returned for the next part. */
+  spare: ArrayBuffer[];
 }
 
 /** A slice failed: `chunk` is the (slice-local) first row of the chunk that failed, or -1 before any row. */
@@ -42,6 +44,7 @@ export interface FailedMessage {
   chunk: number;
   name: string;
   message: string;
+  spare: ArrayBuffer[];
 }
 
 export type ToWorker = InitMessage | RunMessage;

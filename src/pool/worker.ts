@@ -47,19 +47,30 @@ function instanceFor(m: RunMessage): KernelInstance {
 const unpack = (values: ArrayLike<unknown>, width: number, n: number): ArrayLike<unknown> =>
   width === 0 ? values : Array.from({ length: n }, (_, i) => (values as Float64Array).subarray(i * width, (i + 1) * width));
 
+/** The buffers of the part's copies (not shared memory, which is the caller's), to send back for reuse. */
+function spare(m: RunMessage): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const value of [m.batch.yTrue, m.batch.yPred, m.settings.sampleWeight]) {
+    if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) buffers.add(value.buffer);
+  }
+  return [...buffers];
+}
+
 function run(m: RunMessage): void {
+  const { n, classes } = m.batch;
+  const losses = m.losses === null ? null : new Float64Array(m.losses, 0, n * (m.loss === 'binaryFocalLoss' ? classes : 1));
+  const back = spare(m);
   try {
     const instance = instanceFor(m);
-    const { n, classes } = m.batch;
     const batch = { ...m.batch, yTrue: unpack(m.batch.yTrue, m.packed[0], n), yPred: unpack(m.batch.yPred, m.packed[1], n) };
-    const losses = m.losses ? new Float64Array(n * (m.loss === 'binaryFocalLoss' ? classes : 1)) : null;
     const partial = instance.exclusive(m.settings.fn, () => runRange(instance, m.loss, m.settings, batch, 0, n, losses));
-    post({ type: 'done', id: m.id, partial, losses }, losses === null ? [] : [losses.buffer]);
+    post({ type: 'done', id: m.id, partial, losses: m.losses, spare: back }, m.losses === null ? back : [m.losses, ...back]);
   } catch (thrown) {
     const chunk = thrown instanceof ChunkError ? thrown.start : -1;
     const error = thrown instanceof ChunkError ? thrown.error : thrown;
     const e = error instanceof Error ? error : new Error(String(error));
-    post({ type: 'failed', id: m.id, chunk, name: e.name, message: e.message });
+    if (m.losses !== null) back.push(m.losses);
+    post({ type: 'failed', id: m.id, chunk, name: e.name, message: e.message, spare: back }, back);
   }
 }
 

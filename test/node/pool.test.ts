@@ -231,10 +231,33 @@ describe('equals focalLoss (1e-12) for every reduction, option, layout and worke
       calls.push([pool.focalLoss(d.labels, shared(Float64Array.from(d.probabilities)), o), () => focalLoss(d.labels, d.probabilities, o)]);
       calls.push([pool.focalLoss(badLabels, d.probabilities, o), () => focalLoss(badLabels, d.probabilities, o)]);
     }
-    for (const [k, [pooled, oneShot]] of calls.entries()) {
-      if (k % 2) await expectSameError(pooled, oneShot, `call ${k}`);
-      else expectSame(await pooled, oneShot() as number | Float64Array, `call ${k}`);
+    // Settled as they come (a rejection is handled before the next call is awaited).
+    const settled = calls.map(([pooled]) => pooled.then((value) => ({ value }), (error: Error) => ({ error })));
+    for (const [k, [, oneShot]] of calls.entries()) {
+      const outcome = (await settled[k]) as { value?: unknown; error?: Error };
+      if (k % 2) await expectSameError(Promise.reject(outcome.error), oneShot, `call ${k}`);
+      else expectSame(outcome.value, oneShot() as number | Float64Array, `call ${k}`);
     }
+  });
+
+  it('copied inputs in many parts (100 classes: chunks of 655 rows, parts of 4 chunks), buffers reused across parts and calls', async () => {
+    const wide = data(20_011, 100, 5);
+    const layouts: Array<[string, unknown, unknown]> = [
+      ['Float64Array', Int32Array.from(wide.labels), wide.probabilities],
+      ['Float32Array', wide.labels, Float32Array.from(wide.probabilities)],
+      ['number[][]', wide.labels, rowsOf(wide.probabilities, 20_011, 100)],
+      ['logits', Int32Array.from(wide.labels), Float32Array.from(wide.logits)],
+    ];
+    for (const [name, yTrue, yPred] of layouts) {
+      for (const reduction of REDUCTIONS) {
+        const o = { reduction, gamma: 1.5, sampleWeight: wide.weights, fromLogits: name === 'logits' };
+        const expected = focalLoss(yTrue as never, yPred as never, o as never) as number | Float64Array;
+        for (const [k, p] of pools.entries()) expectSame(await p.focalLoss(yTrue as never, yPred as never, o as never), expected, `${name}, ${reduction}, ${k + 1} workers`);
+      }
+    }
+    const bad = wide.labels.slice();
+    bad[20_000] = 100;
+    for (const p of pools) await expectSameError(p.focalLoss(bad, wide.probabilities), () => focalLoss(bad, wide.probabilities), 'last part');
   });
 
   it('the positional form (gamma, alpha)', async () => {
