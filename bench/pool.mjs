@@ -4,9 +4,10 @@
 // a SharedArrayBuffer (read in place by the workers). Contenders run interleaved, round by
 // round, order rotated; the table gives medians. Run after `npm run build`:
 //
-//   node bench/pool.mjs [--n=10000000] [--rounds=5] [--max-workers=<cores>] [--quick]
+//   node bench/pool.mjs [--n=10000000] [--rounds=5] [--max-workers=<cores>] [--quick] [--shared-only]
 //
-// --quick is N / 100 and 2 rounds. The load average is printed: on a shared machine other
+// --quick is N / 100 and 2 rounds. One more row times the most workers on the same batch in
+// ordinary typed arrays, which the pool copies (--shared-only leaves it out). The load average is printed: on a shared machine other
 // processes take cores from the workers, and the speed-ups shrink with them.
 import os from 'node:os';
 import { createFocalLossPool, focalLoss, wasmBuild } from '../dist/index.js';
@@ -16,6 +17,7 @@ const arg = (name, fallback) => {
   return hit === undefined ? fallback : Number(hit.slice(name.length + 3));
 };
 const quick = process.argv.includes('--quick');
+const copied = !process.argv.includes('--shared-only');
 const cores = os.availableParallelism?.() ?? os.cpus().length;
 const N = arg('n', quick ? 100_000 : 10_000_000);
 const ROUNDS = arg('rounds', quick ? 2 : 5);
@@ -79,6 +81,13 @@ for (const id of ['W2', 'W4']) {
     { name: 'focalLoss (one-shot, main thread)', workers: 0, run: async () => focalLoss(w.labels, w.pred, w.options) },
     ...pools.map((pool, k) => ({ name: `pool, ${k + 1} worker${k ? 's' : ''}`, workers: k + 1, run: () => pool.focalLoss(w.labels, w.pred, w.options) })),
   ];
+  if (copied) {
+    // The same batch in ordinary (not shared) typed arrays: the pool copies it to the workers, part by part.
+    const labels = Int32Array.from(w.labels);
+    const pred = w.pred.slice();
+    const k = pools.length - 1;
+    contenders.push({ name: `pool, ${k + 1} workers, non-shared input (copied)`, workers: k + 1, run: () => pools[k].focalLoss(labels, pred, w.options) });
+  }
   // Warm-up (and the equality check): every contender once.
   const reference = await contenders[0].run();
   let maxRel = 0;
