@@ -9,7 +9,7 @@ import type { FromWorker, RunMessage, ToWorker } from './protocol.js';
 import { ChunkError, runRange } from './range.js';
 
 interface NodePort {
-  on(event: 'message', listener: (data: ToWorker) => void): void;
+  on(event: 'message' | 'messageerror', listener: (data: ToWorker) => void): void;
   postMessage(data: FromWorker, transfer?: Transferable[]): void;
 }
 
@@ -17,7 +17,7 @@ const nodeProcess = (globalThis as { process?: { getBuiltinModule?: (id: string)
 const parentPort = nodeProcess?.getBuiltinModule?.('node:worker_threads').parentPort ?? null;
 const scope = globalThis as unknown as {
   postMessage(data: FromWorker, transfer: Transferable[]): void;
-  addEventListener(type: 'message', listener: (event: MessageEvent<ToWorker>) => void): void;
+  addEventListener(type: 'message' | 'messageerror', listener: (event: MessageEvent<ToWorker>) => void): void;
 };
 
 const post = (data: FromWorker, transfer: Transferable[] = []): void =>
@@ -88,5 +88,14 @@ function receive(m: ToWorker): void {
   post(wasm !== null ? { type: 'ready', wasm: true } : { type: 'ready', wasm: false, reason });
 }
 
-if (parentPort !== null) parentPort.on('message', receive);
-else scope.addEventListener('message', (event) => receive(event.data));
+// A message that cannot be read here would leave its call waiting: crash instead, and the pool replaces this worker.
+const unreadable = (): never => {
+  throw new Error('focal-loss-wasm pool worker: a message from the pool could not be deserialized');
+};
+if (parentPort !== null) {
+  parentPort.on('message', receive);
+  parentPort.on('messageerror', unreadable);
+} else {
+  scope.addEventListener('message', (event) => receive(event.data));
+  scope.addEventListener('messageerror', unreadable);
+}
