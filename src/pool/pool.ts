@@ -216,10 +216,10 @@ function sliceTyped(typed: Typed, a: number, b: number, share: boolean, take: Ta
 
 /**
  * Rows [from, to) of one argument as a worker gets them, and the width of the rows packed
- * into it (0: as it is). Typed arrays on shared memory are viewed, not copied. Everything
+ * into it, flat (0: as it is). Typed arrays on shared memory are viewed, not copied. Everything
  * else is copied into typed arrays that are transferred, as the structured clone of plain
  * arrays costs far more than the loss: numbers into a Float64Array (exact, so the worker
- * sees the same values), rows into one buffer the worker views row by row. What is not
+ * sees the same values), rows into one flat buffer. What is not
  * all numbers (an error, or entries the loss never reads) goes by structured clone.
  */
 function part(
@@ -566,13 +566,18 @@ class Pool implements FocalLossPool {
           try {
             const transfer: Transferable[] = [];
             const sampleWeight = s.sampleWeight === undefined ? undefined : part(s.sampleWeight, false, 1, from, to, this.share, take, transfer)[0];
-            const [yTrue, trueRows] = part(batch.yTrue, batch.trueRows, width, from, to, this.share, take, transfer);
-            const [yPred, predRows] = part(batch.yPred, batch.predRows, batch.classes, from, to, this.share, take, transfer);
+            const [yTrue, trueWidth] = part(batch.yTrue, batch.trueRows, width, from, to, this.share, take, transfer);
+            const [yPred, predWidth] = part(batch.yPred, batch.predRows, batch.classes, from, to, this.share, take, transfer);
+            // Packed rows go flat (the kernels read flat rows as they read rows, and making a view per row costs
+            // more than the loss), except focalLoss's target rows, which only rows can be: the worker views those.
+            const targetRows = trueWidth > 0 && loss === 'focalLoss';
+            const delivered = { trueRows: batch.trueRows && (trueWidth === 0 || targetRows), predRows: batch.predRows && predWidth === 0 };
             const losses = result === null ? null : take((to - from) * width * 8);
             if (losses !== null) transfer.push(losses);
             const id = this.nextId++;
             const settings = { ...s, sampleWeight } as Settings;
-            slot.thread.post({ type: 'run', id, loss, settings, batch: { ...batch, n: to - from, yTrue, yPred } as Batch, packed: [trueRows, predRows], losses }, transfer);
+            const slice = { ...batch, ...delivered, n: to - from, yTrue, yPred } as Batch;
+            slot.thread.post({ type: 'run', id, loss, settings, batch: slice, targetRows: targetRows ? trueWidth : 0, losses }, transfer);
             slot.tasks.set(id, {
               fn,
               settle: (m) => {

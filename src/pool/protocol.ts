@@ -15,8 +15,8 @@ export interface RunMessage {
   loss: LossName;
   settings: Settings;
   batch: Batch;
-  /** yTrue's and yPred's row width when they hold rows packed into one typed array, which the worker views row by row; 0 when not. */
-  packed: [number, number];
+  /** focalLoss's target rows packed into one typed array: their width (the worker views them row by row), or 0. */
+  targetRows: number;
   /** Where to write each row's (binary: element's) loss, for reduction 'none'; returned with the result. */
   losses: ArrayBuffer | null;
 }

@@ -43,9 +43,12 @@ function instanceFor(m: RunMessage): KernelInstance {
   return js;
 }
 
-/** Rows packed into one typed array, as an array of views of it: what the caller's rows were, without their cost to post. */
-const unpack = (values: ArrayLike<unknown>, width: number, n: number): ArrayLike<unknown> =>
-  width === 0 ? values : Array.from({ length: n }, (_, i) => (values as Float64Array).subarray(i * width, (i + 1) * width));
+/** Target rows packed into one typed array, as an array of views of it: what the caller's rows were, without their cost to post. */
+function unpack(values: Float64Array, width: number, n: number): Float64Array[] {
+  const rows = new Array<Float64Array>(n);
+  for (let i = 0; i < n; i++) rows[i] = values.subarray(i * width, (i + 1) * width);
+  return rows;
+}
 
 /** The buffers of the part's copies (not shared memory, which is the caller's), to send back for reuse. */
 function spare(m: RunMessage): ArrayBuffer[] {
@@ -62,7 +65,7 @@ function run(m: RunMessage): void {
   const back = spare(m);
   try {
     const instance = instanceFor(m);
-    const batch = { ...m.batch, yTrue: unpack(m.batch.yTrue, m.packed[0], n), yPred: unpack(m.batch.yPred, m.packed[1], n) };
+    const batch = m.targetRows === 0 ? m.batch : { ...m.batch, yTrue: unpack(m.batch.yTrue as Float64Array, m.targetRows, n) };
     const partial = instance.exclusive(m.settings.fn, () => runRange(instance, m.loss, m.settings, batch, 0, n, losses));
     post({ type: 'done', id: m.id, partial, losses: m.losses, spare: back }, m.losses === null ? back : [m.losses, ...back]);
   } catch (thrown) {
