@@ -5,6 +5,7 @@ import { allocate } from '../options/read.js';
 import { makeFrame, type LossFrameSettings } from './frame.js';
 import { gradientCorrection, provisionalScale, reduce, totalsOf, type Totals } from './reduce.js';
 import { runPlan, type Plan } from './run.js';
+import { checkWeightCount } from './sample-weights.js';
 
 /** A loss with its gradient with respect to yPred (row-major, yPred's size). */
 export interface LossAndGradient<L extends number | Float64Array = number, G extends Values = Values> {
@@ -27,9 +28,7 @@ export function evaluate(
   grad: Values | null,
 ): Evaluation {
   const { fn, reduction, normalizer, sampleWeight } = s;
-  if (sampleWeight !== undefined && sampleWeight.length !== plan.n) {
-    throw new RangeError(`${fn}: sampleWeight has ${sampleWeight.length} weights but the batch has ${plan.n} samples`);
-  }
+  checkWeightCount(fn, sampleWeight, plan.n);
   const samples = plan.n * (plan.kind === 'binary' ? plan.classes : 1);
   const losses = reduction === 'none' ? allocate(fn, 'per-sample losses (one per sample of yTrue)', samples) : null;
   const pass = (gradScale: number) => {

@@ -24,7 +24,7 @@ export interface Plan {
   readonly chunkLabels: Int32Array | null;
 }
 
-/** Full-size outputs of a call, or null: per-sample (binary: per-element) losses and the gradient. */
+/** Outputs of the rows run, or null: per-sample (binary: per-element) losses and the gradient. */
 export interface Outputs {
   losses: Float64Array | null;
   grad: Values | null;
@@ -33,13 +33,14 @@ export interface Outputs {
 /**
  * The one chunk loop every API runs: fill the chunk (the plan copies and checks what it
  * reads), run the kernel (which adds to the frame's totals), and move per-sample losses and
- * gradients out where the kernel could not write them in place.
+ * gradients out where the kernel could not write them in place. Rows [from, to) run (a pool
+ * part; `from` on a chunk boundary), and `out` holds theirs: row `from` is its first.
  */
 export function runPlan(
   instance: KernelInstance, plan: Plan, frame: Frame, sampleWeights: { fn: string; values: ArrayLike<unknown> } | null,
-  out: Outputs,
+  out: Outputs, from = 0, to = plan.n,
 ): void {
-  const { n, classes, step } = plan;
+  const { classes, step } = plan;
   const kernel = `${plan.kind}${out.grad === null ? 'Loss' : 'LossGrad'}` as KernelName;
   const lossWidth = plan.kind === 'binary' ? classes : 1;
   const gathered = plan.chunkLabels !== null;
@@ -51,17 +52,18 @@ export function runPlan(
   if (grad !== null && (gathered || !instance.reads(grad))) {
     gradBuffer = grad instanceof Float32Array ? instance.scratch.f32('grad') : instance.scratch.f64('grad');
   }
-  for (let start = 0; start < n; start += step) {
-    const m = Math.min(step, n - start);
+  for (let start = from; start < to; start += step) {
+    const m = Math.min(step, to - start);
+    const at = start - from;
     const [pred, target] = plan.fill(start, m);
     if (sampleWeights !== null) copySampleWeights(sampleWeights.fn, sampleWeights.values, start, m, frame.sampleWeights!);
-    if (losses !== null) frame.losses = lossBuffer ?? losses.subarray(start * lossWidth, (start + m) * lossWidth);
-    const gradChunk = grad === null ? null : (gradBuffer ?? grad.subarray(start * gradWidth, (start + m) * gradWidth));
+    if (losses !== null) frame.losses = lossBuffer ?? losses.subarray(at * lossWidth, (at + m) * lossWidth);
+    const gradChunk = grad === null ? null : (gradBuffer ?? grad.subarray(at * gradWidth, (at + m) * gradWidth));
     const bad = instance.call(kernel, frame, pred, target, m, classes, gradChunk);
     if (bad >= 0) throw plan.explain(start + bad);
-    if (lossBuffer !== null) losses!.set(lossBuffer.subarray(0, m * lossWidth), start * lossWidth);
-    if (gathered && grad !== null) scatter(gradBuffer!, plan.chunkLabels!, grad, start, m, classes);
-    else if (gradBuffer !== null) grad!.set(gradBuffer.subarray(0, m * gradWidth), start * gradWidth);
+    if (lossBuffer !== null) losses!.set(lossBuffer.subarray(0, m * lossWidth), at * lossWidth);
+    if (gathered && grad !== null) scatter(gradBuffer!, plan.chunkLabels!, grad, at, m, classes);
+    else if (gradBuffer !== null) grad!.set(gradBuffer.subarray(0, m * gradWidth), at * gradWidth);
   }
 }
 

@@ -514,7 +514,7 @@ class Pool implements FocalLossPool {
     const slots = this.slots.filter((slot) => slot.thread !== null).sort((a, b) => a.tasks.size - b.tasks.size);
     const width = loss === 'binaryFocalLoss' ? batch.classes : 1;
     const result = s.reduction === 'none' ? new Float64Array(n * width) : null;
-    const inPlace = this.share && [batch.yTrue, batch.yPred, s.sampleWeight].every(
+    const inPlace = this.share && [batch.yTrue, batch.yPred, s.sampleWeight?.values].every(
       (v) => v === undefined || (ArrayBuffer.isView(v) && isShared(v)),
     );
     // Shared memory: a few parts per worker, for balance. Copies: parts of about PART_BYTES.
@@ -565,7 +565,9 @@ class Pool implements FocalLossPool {
           const to = bound(k + 1);
           try {
             const transfer: Transferable[] = [];
-            const sampleWeight = s.sampleWeight === undefined ? undefined : part(s.sampleWeight, false, 1, from, to, this.share, take, transfer)[0];
+            const sampleWeight = s.sampleWeight === undefined
+              ? undefined
+              : { values: part(s.sampleWeight.values, false, 1, from, to, this.share, take, transfer)[0], length: to - from };
             const [yTrue, trueWidth] = part(batch.yTrue, batch.trueRows, width, from, to, this.share, take, transfer);
             const [yPred, predWidth] = part(batch.yPred, batch.predRows, batch.classes, from, to, this.share, take, transfer);
             // Packed rows go flat (the kernels read flat rows as they read rows, and making a view per row costs

@@ -5,15 +5,13 @@
 // error with the batch's own, global, row numbers). Nothing here may import the loader: the
 // worker script must not carry the inlined kernel.
 import type { KernelInstance } from '../backend/instance.js';
-import type { KernelName } from '../kernels/frame.js';
 import { COUNT, SUM, SUM_CARRY, WEIGHT_CARRY, WEIGHT_SUM } from '../kernels/frame.js';
 import type { BinaryFocalLossSettings } from '../options/binary-focal-loss-options.js';
-import { epsilonFor } from '../options/common.js';
 import type { FocalLossSettings } from '../options/focal-loss-options.js';
-import { lengthOf } from '../options/read.js';
-import { makeFrame } from '../pipeline/frame.js';
+import { binaryFocalLossFrame, focalLossFrame, makeFrame } from '../pipeline/frame.js';
 import { binaryFocalLossPlan, focalLossPlan } from '../pipeline/plan.js';
-import { copySampleWeights } from '../pipeline/sample-weights.js';
+import { runPlan } from '../pipeline/run.js';
+import { checkWeightCount } from '../pipeline/sample-weights.js';
 import type { Batch } from '../shape.js';
 
 export type LossName = 'focalLoss' | 'binaryFocalLoss';
@@ -47,40 +45,26 @@ export function runRange(
 ): Partial {
   const { fn, sampleWeight } = s;
   const needs = { losses: losses !== null, grad: false, perClass: false };
-  const binary = loss === 'binaryFocalLoss';
   // In the one-shot call's order: the plan, then the weights' count, then the frame.
-  const plan = binary
-    ? binaryFocalLossPlan(batch, s as BinaryFocalLossSettings, instance, needs)
-    : focalLossPlan(batch, s as FocalLossSettings, instance, needs);
-  if (sampleWeight !== undefined && lengthOf(fn, 'sampleWeight', sampleWeight) !== batch.n) {
-    throw new RangeError(`${fn}: sampleWeight has ${sampleWeight.length} weights but the batch has ${batch.n} samples`);
-  }
+  const [plan, settings] = loss === 'binaryFocalLoss'
+    ? [binaryFocalLossPlan(batch, s as BinaryFocalLossSettings, instance, needs), binaryFocalLossFrame(batch, s as BinaryFocalLossSettings, false)]
+    : [focalLossPlan(batch, s as FocalLossSettings, instance, needs), focalLossFrame(batch, s as FocalLossSettings, false)];
+  checkWeightCount(fn, sampleWeight, batch.n);
   const frame = makeFrame(fn, instance, plan.classes, {
-    gamma: s.gamma,
-    epsilon: epsilonFor(s.epsilon, batch.f32),
-    smoothing: !binary && batch.trueRows ? 0 : s.labelSmoothing,
-    fromLogits: s.fromLogits,
-    alpha: binary ? undefined : (s as FocalLossSettings).alpha,
-    binaryAlpha: binary ? (s as BinaryFocalLossSettings).alpha : -1,
-    perClass: false,
+    ...settings,
     ignore: plan.ignore,
     hasIgnore: plan.hasIgnore,
     gradScale: 1,
     sampleWeights: sampleWeight !== undefined,
+    grad: false,
   });
-  const kernel = `${plan.kind}Loss` as KernelName;
-  const { classes, step } = plan;
-  const width = binary ? classes : 1;
-  const buffer = losses !== null && !instance.reads(losses) ? instance.scratch.f64('losses') : null;
-  for (let start = from; start < to; start += step) {
-    const m = Math.min(step, to - start);
+  const weights = sampleWeight === undefined ? null : { fn, values: sampleWeight.values };
+  const width = loss === 'binaryFocalLoss' ? plan.classes : 1;
+  for (let start = from; start < to; start += plan.step) {
+    const end = Math.min(start + plan.step, to);
+    const out = { losses: losses === null ? null : losses.subarray((start - from) * width, (end - from) * width), grad: null };
     try {
-      const [pred, target] = plan.fill(start, m);
-      if (sampleWeight !== undefined) copySampleWeights(fn, sampleWeight, start, m, frame.sampleWeights!);
-      if (losses !== null) frame.losses = buffer ?? losses.subarray((start - from) * width, (start - from + m) * width);
-      const bad = instance.call(kernel, frame, pred, target, m, classes, null);
-      if (bad >= 0) throw plan.explain(start + bad);
-      if (buffer !== null) losses!.set(buffer.subarray(0, m * width), (start - from) * width);
+      runPlan(instance, plan, frame, weights, out, start, end);
     } catch (error) {
       throw new ChunkError(start, error);
     }

@@ -53,7 +53,7 @@ function unpack(values: Float64Array, width: number, n: number): Float64Array[] 
 /** The buffers of the part's copies (not shared memory, which is the caller's), to send back for reuse. */
 function spare(m: RunMessage): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();
-  for (const value of [m.batch.yTrue, m.batch.yPred, m.settings.sampleWeight]) {
+  for (const value of [m.batch.yTrue, m.batch.yPred, m.settings.sampleWeight?.values]) {
     if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) buffers.add(value.buffer);
   }
   return [...buffers];
