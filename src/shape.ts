@@ -29,7 +29,10 @@ export interface Batch {
 function tensorValues(value: object): { values: ArrayLike<number>; shape: number[] } | null {
   const t = value as { dataSync?: unknown; shape?: unknown; data?: unknown; dims?: unknown };
   if (typeof t.dataSync === 'function' && Array.isArray(t.shape)) {
-    return { values: (t.dataSync as () => ArrayLike<number>).call(value), shape: t.shape as number[] };
+    const values: unknown = (t.dataSync as () => unknown).call(value);
+    // A tensor's dataSync() returns a typed array (strings tensors: an array); anything else is not a tensor.
+    if (!ArrayBuffer.isView(values) && !Array.isArray(values)) return null;
+    return { values: values as ArrayLike<number>, shape: t.shape as number[] };
   }
   if (ArrayBuffer.isView(t.data) && Array.isArray(t.dims)) {
     return { values: t.data as unknown as ArrayLike<number>, shape: (t.dims as unknown[]).map(Number) };

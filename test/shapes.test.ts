@@ -78,6 +78,10 @@ describe('tensors', () => {
 
   it('other objects are refused with the argument named', () => {
     expect(() => focalLoss([0], { values: [0.5, 0.5] } as never)).toThrow(/^focalLoss: yPred must be an array or typed array, got an object$/);
+    // dataSync() that does not return an array: not a tensor after all.
+    const fake = { shape: [1, 2], dataSync: () => undefined };
+    expect(() => focalLoss([0], fake as never)).toThrow(/^focalLoss: yPred must be an array or typed array, got an object$/);
+    expect(focalLoss([0], [[0.5, 0.5]], 0)).toBe(Math.LN2);
   });
 });
 
