@@ -122,7 +122,11 @@ export function describeBatch(fn: string, yTrue: unknown, yPred: unknown, classe
   }
   if (predRows) {
     if (predLength !== n) {
-      throw new RangeError(`${fn}: yPred has ${predLength} rows but yTrue has ${n} ${binary ? 'rows' : 'labels'}`);
+      // N·C flat labels beside N rows of C: one-hot labels laid out flat.
+      const hint = !binary && !trueRows && n === predLength * first.width
+        ? `; ${n} = ${predLength} × ${first.width}: one-hot or soft labels go as rows (yTrue[i] = [...])`
+        : '';
+      throw new RangeError(`${fn}: yPred has ${predLength} rows but yTrue has ${n} ${binary ? 'rows' : 'labels'}${hint}`);
     }
     if (classes !== undefined && first.width !== classes) {
       throw new RangeError(`${fn}: yPred[0] has ${first.width} values, but classes is ${classes}`);

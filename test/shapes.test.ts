@@ -54,6 +54,15 @@ describe('checkRows', () => {
   }
 });
 
+describe('one-hot labels laid out flat', () => {
+  it('beside rows, the count names the layout and points to rows', () => {
+    expect(() => focalLoss([1, 0, 0, 0, 1, 0], [[0.7, 0.2, 0.1], [0.2, 0.6, 0.2]])).toThrow(
+      /^focalLoss: yPred has 2 rows but yTrue has 6 labels; 6 = 2 × 3: one-hot or soft labels go as rows \(yTrue\[i\] = \[\.\.\.\]\)$/,
+    );
+    expect(() => focalLoss([1, 0, 0], [[0.7, 0.3], [0.2, 0.8]])).toThrow(/^focalLoss: yPred has 2 rows but yTrue has 3 labels$/);
+  });
+});
+
 describe('tensors', () => {
   // Minimal stand-ins with the shapes of a TensorFlow.js tensor and an ONNX Runtime tensor.
   const tfTensor = (values: Float32Array | Int32Array, shape: number[]) => ({ shape, dtype: 'float32', dataSync: () => values });

@@ -8,7 +8,8 @@ import { installPacked, root } from '../packed.js';
 // Every ```js and ```ts block of README.md runs as written against the packed package, unless
 // an HTML comment right before it says `<!-- not run: why -->`. A statement ending in
 // `// → text` must produce that text: a number to the digits shown (a trailing … means the
-// digits shown begin it), anything else as util.inspect prints it on one line. TypeScript
+// digits shown begin it), anything else as util.inspect prints it on one line. Two spaces end
+// the text: what follows them is a remark. TypeScript
 // blocks are type-checked against the shipped declarations as well.
 
 interface Snippet {
@@ -57,7 +58,8 @@ function instrument(s: Snippet): string {
     .map((text, k) => {
       const match = /^(\s*)(.*?);?\s*\/\/ → (.*)$/.exec(text);
       if (!match) return text;
-      const [, indent, expression, shown] = match;
+      const [, indent, expression, rest] = match;
+      const shown = rest.split(/\s{2,}/)[0];
       const binding = /^(const|let)\s+(\w+)\s*=\s*(.*)$/.exec(expression);
       const line = s.line + k + 1;
       if (binding) return `${indent}${binding[1]} ${binding[2]} = ${binding[3]}; __expect(${binding[2]}, ${JSON.stringify(shown)}, ${line});`;
