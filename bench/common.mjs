@@ -1,6 +1,8 @@
 // What the suite and the tour share: the machine description, the reference check of one
 // call, statistics, and the progress line on stderr.
+import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { backendInfo, wasmBuild } from '../dist/index.js';
@@ -159,4 +161,42 @@ export function busyWarning() {
   return load > 1.5
     ? `⚠ load average ${load.toFixed(1)} on ${cores} cores: other processes are running, so times will be inflated (each measurement's CPU share is recorded)`
     : null;
+}
+
+/**
+ * Measures one workload in a child process (bench/worker.mjs, same Node and flags as this one).
+ * `on.status(text)`, `on.step()`, `on.line(text)`, `on.round(k)` follow its progress. Resolves to
+ * { result } or, when the process died before reporting, { result: null, failure } (a message
+ * with the exit code or signal and the last line it printed).
+ */
+export function runWorker(args, on = {}) {
+  return new Promise((resolve) => {
+    const child = fork(fileURLToPath(new URL('./worker.mjs', import.meta.url)), args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    let result = null;
+    let output = '';
+    const keep = (chunk) => {
+      output = (output + chunk).slice(-4000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('message', (m) => {
+      if (m.type === 'result') result = m.result;
+      else if (m.type === 'status') on.status?.(m.text);
+      else if (m.type === 'step') on.step?.();
+      else if (m.type === 'line') on.line?.(m.text);
+      else if (m.type === 'round') on.round?.(m.round);
+    });
+    let settled = false;
+    const finish = (failure) => {
+      if (settled) return;
+      settled = true;
+      resolve(result ? { result } : { result: null, failure });
+    };
+    child.on('error', (error) => finish(`could not start the worker process: ${error.message}`));
+    child.on('close', (code, signal) => {
+      const lines = output.split('\n').filter((l) => /\S/.test(l) && !/^\s+at |^Node\.js v/.test(l));
+      const last = lines.find((l) => /FATAL ERROR/.test(l)) ?? lines.find((l) => /^\s*\w*Error\b/.test(l)) ?? lines.pop() ?? '';
+      finish(`the worker process ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${last ? ` (${last.trim().slice(0, 300)})` : ''}`);
+    });
+  });
 }

@@ -102,7 +102,8 @@ export function renderMarkdown(report) {
     `${report.rounds} interleaved round(s)${report.quick ? ', quick mode (N / 100)' : ''}; ${report.date}; ` +
       `took ${Math.round(report.durationSeconds ?? 0)} s.`,
     loadLine(report),
-    `wasm linear memory for one-shot calls: ${(report.oneShotWasmMemoryBytes / 2 ** 20).toFixed(2)} MiB (workspaces add their batch).`,
+    report.oneShotWasmMemoryBytes ? `wasm linear memory for one-shot calls: at most ${(report.oneShotWasmMemoryBytes / 2 ** 20).toFixed(2)} MiB on any workload (workspaces add their batch).` : '',
+    report.isolation ? `Each workload ran in a process of its own (no JIT state, wasm memory or TensorFlow.js state carried from one to the next).` : '',
     '',
     'Median ns per sample (lower is better); the full tables follow.',
     '',
@@ -115,6 +116,10 @@ export function renderMarkdown(report) {
   if (targets.length) lines.push('Targets (speed-up = the other time / this time):', '', ...targets, '');
   for (const r of report.results) {
     lines.push(`**${r.id}**: ${r.title} (N = ${r.n.toLocaleString('en-US')})`, '');
+    if (r.failed) {
+      lines.push(`Failed: ${r.failed}.`, '');
+      continue;
+    }
     const errCols = r.grad ? ' rel. error (loss) | rel. error (gradient) |' : ' rel. error |';
     lines.push(`| contender | ns/sample (median) | spread (min–max) | vs hand-written | vs textbook | vs TF.js wasm (created) |${errCols}`);
     lines.push(`|---|---:|---:|---:|---:|---:|${r.grad ? '---:|---:|' : '---:|'}`);

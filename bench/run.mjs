@@ -3,20 +3,18 @@
 // (`npx -y node@24 bench/run.mjs`); results go to bench/results/<kind>-node<major>.{json,md,svg}
 // (kind: latest, quick, only), and bench/merge.mjs combines a Node 20 and a Node 24 run.
 //
-// Method: every contender runs once untimed first (its result is checked against a float64
-// reference, and it warms up), then in ROUNDS interleaved rounds (the order rotated each round,
-// so that no contender always runs first or last, or always after the same neighbour); each
-// measurement is a benchmark.js run. The report gives medians and the min–max spread over all
-// samples; the JSON also keeps every round's samples, position and CPU share.
+// Each workload runs in a process of its own (bench/worker.mjs: method and reasons there): every
+// contender once untimed, its result checked against a float64 reference, then ROUNDS interleaved
+// rounds with the order rotated, each measurement a benchmark.js run. The report gives medians
+// and the min–max spread over all samples; the JSON also keeps every round's samples, position
+// and CPU share. A contender that throws is reported as failed; so is a whole workload whose
+// process dies (out of memory, say), and the suite goes on.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import Benchmark from 'benchmark';
-import * as tf from '@tensorflow/tfjs-core';
-import { backendInfo } from '../dist/index.js';
-import { bar, busyWarning, clock, describeEnvironment, environment, errorsOf, median, progress, references, stem, timed } from './common.mjs';
-import { lineup, memory } from './lineup.mjs';
+import { bar, busyWarning, clock, describeEnvironment, environment, median, progress, runWorker, stem } from './common.mjs';
+import { lineup } from './lineup.mjs';
 import { renderMarkdown, renderSvg } from './report.mjs';
-import { WORKLOADS, makeData } from './workloads.mjs';
+import { WORKLOADS } from './workloads.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -33,129 +31,64 @@ if (unknown.length || missing.length || (only && !only.length)) {
   process.exit(2);
 }
 const ROUNDS = quick ? 1 : 3;
-const SCALE = quick ? 100 : 1;
-// tfjs 4.22 reads PROD only to silence its warnings (the "running in Node.js" banner would
-// break the progress line); it changes no computation.
-tf.enableProdMode();
 
 const p = progress();
 // Before any data exists: the fresh-memory probe then sees the machine as it starts.
 const env = await environment();
 const selected = WORKLOADS.filter((w) => !only || only.includes(w.id));
-const plans = selected.map((w) => {
-  const data = { current: null };
-  return { w, data, ...lineup(w, data) };
-});
-// Steps: each contender's check call, then one measurement per round.
-const totalSteps = plans.reduce((s, plan) => s + plan.contenders.length * (ROUNDS + 1), 0);
+// The contenders of each workload, listed here only to count the steps of the progress bar
+// (and to name them if a workload's process dies): one check call, then one measurement a round.
+const listed = new Map(selected.map((w) => [w, lineup(w, { current: null }).contenders]));
+const totalSteps = selected.reduce((s, w) => s + listed.get(w).length * (ROUNDS + 1), 0);
 let step = 0;
 const started = process.hrtime.bigint();
 const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
 const show = (what) => p.status(`${bar(step / totalSteps)} ${String(Math.round((100 * step) / totalSteps)).padStart(3)}%  ${clock(elapsed())}  ${what}`);
 
-function measure(run) {
-  const bench = new Benchmark(run, { minSamples: quick ? 1 : 2, maxTime: quick ? 0.05 : 1, initCount: 1 });
-  bench.run();
-  if (bench.error) throw bench.error;
-  return bench.stats.sample;
-}
-
-const message = (error) => String(error?.message ?? error).split('\n')[0];
 const loadStart = os.loadavg();
 const busy = busyWarning();
 if (busy) p.line(busy);
 p.line(`focal-loss-wasm benchmark suite${quick ? ' (quick: N / 100, 1 round)' : `, ${ROUNDS} interleaved rounds`}: ${selected.map((w) => w.id).join(', ')}`);
 
 const results = [];
-for (const { w, data, contenders, dispose } of plans) {
-  show(`${w.id}: generating data`);
-  p.plain(`${w.id}: ${w.title} — generating data (${clock(elapsed())})`);
-  const load = os.loadavg()[0];
-  const d = (data.current = makeData(w, { scale: SCALE }));
-  const refs = references(w, d);
-  const state = new Map(contenders.map((c) => [c, { rounds: [], failed: null, errors: null, growth: null }]));
-  const fail = (c, where, error) => {
-    const s = state.get(c);
-    s.failed ??= `${where}: ${message(error)}`;
-    p.line(`  ${w.id} ${c.name}: failed in ${s.failed}`);
-  };
-
-  // The check call: result against the reference, memory growth, warm-up.
-  for (const c of contenders) {
-    show(`${w.id} check  ${c.name}`);
-    try {
-      await c.setup?.();
-      const before = backendInfo().memoryBytes;
-      const result = c.check ? c.check() : c.run();
-      state.get(c).growth = backendInfo().memoryBytes - before;
-      state.get(c).errors = errorsOf(c, result, refs);
-    } catch (error) {
-      fail(c, 'the check call', error);
-    }
-    step++;
-  }
-
-  const shift = Math.max(1, Math.ceil(contenders.length / ROUNDS));
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = contenders.map((_, k) => contenders[(k + round * shift) % contenders.length]);
-    for (const [position, c] of order.entries()) {
-      const s = state.get(c);
-      show(`${w.id} round ${round + 1}/${ROUNDS}  ${c.name}`);
-      if (!s.failed) {
-        try {
-          await c.setup?.();
-          const { value: sample, wall, cpuShare } = await timed(() => measure(c.run));
-          s.rounds.push({ round: round + 1, position, nsPerSample: sample.map((t) => (t * 1e9) / d.n), wallSeconds: wall, cpuShare });
-        } catch (error) {
-          fail(c, `round ${round + 1}`, error);
-        }
-      }
+for (const w of selected) {
+  const stepsBefore = step;
+  show(`${w.id}: starting`);
+  p.plain(`${w.id}: ${w.title} (${clock(elapsed())})`);
+  const { result, failure } = await runWorker([`--workload=${w.id}`, `--rounds=${ROUNDS}`, `--scale=${quick ? 100 : 1}`, ...(quick ? ['--quick'] : [])], {
+    status: (text) => show(`${w.id} ${text}`),
+    step: () => {
       step++;
-    }
-    p.plain(`  ${w.id} round ${round + 1}/${ROUNDS} done (${clock(elapsed())})`);
+    },
+    line: (text) => p.line(text),
+    round: (k) => p.plain(`  ${w.id} round ${k}/${ROUNDS} done (${clock(elapsed())})`),
+  });
+  step = stepsBefore + listed.get(w).length * (ROUNDS + 1);
+  if (result) {
+    results.push(result);
+    continue;
   }
-  dispose();
-  data.current = null;
-
+  p.line(`  ${w.id}: ${failure}`);
   results.push({
     id: w.id,
     title: w.title,
-    n: d.n,
+    n: w.n,
     classes: w.classes,
     grad: Boolean(w.grad),
-    loadAverage1m: load,
-    contenders: contenders.map((c) => {
-      const s = state.get(c);
-      const all = s.rounds.flatMap((r) => r.nsPerSample);
-      const ok = !s.failed && all.length > 0;
-      return {
-        key: c.key,
-        name: c.name,
-        role: c.role,
-        backend: c.backend ?? null,
-        input: c.exact === 'f32' ? 'Float32Array copy' : null,
-        failed: s.failed,
-        nsPerSample: ok ? median(all) : null,
-        min: ok ? Math.min(...all) : null,
-        max: ok ? Math.max(...all) : null,
-        samples: all.length,
-        roundMedians: s.rounds.map((r) => median(r.nsPerSample)),
-        relativeError: s.errors?.loss ?? null,
-        gradientRelativeError: s.errors?.grad ?? null,
-        wasmMemoryGrowthBytes: s.growth,
-        rounds: s.rounds,
-      };
-    }),
+    failed: failure,
+    contenders: listed.get(w).map((c) => ({ key: c.key, name: c.name, role: c.role, backend: c.backend ?? null, failed: failure, nsPerSample: null, min: null, max: null, samples: 0, rounds: [] })),
   });
 }
 p.done();
 
 const shares = results.flatMap((r) => r.contenders.flatMap((c) => c.rounds.map((x) => x.cpuShare))).filter((x) => x !== null);
+const bytes = (key) => results.map((r) => r[key]).filter((x) => typeof x === 'number');
 const report = {
   date: new Date().toISOString(),
   quick,
   only,
   rounds: ROUNDS,
+  isolation: 'one process per workload',
   ...env,
   load: {
     // Load averages include this process; CPU share is CPU time / wall time of each measurement
@@ -166,11 +99,8 @@ const report = {
     cpuShareMin: shares.length ? Math.min(...shares) : null,
   },
   durationSeconds: elapsed(),
-  // One-shot calls stream through fixed buffers: linear memory after them, before any
-  // workspace exists, is their peak; each contender's growth during its first call is
-  // listed per result (0 once the buffers exist). Workspaces hold whole batches on top.
-  oneShotWasmMemoryBytes: memory.oneShot ?? backendInfo().memoryBytes,
-  finalWasmMemoryBytes: backendInfo().memoryBytes,
+  // The largest linear memory any workload's one-shot calls needed (per workload in results).
+  oneShotWasmMemoryBytes: bytes('oneShotWasmMemoryBytes').length ? Math.max(...bytes('oneShotWasmMemoryBytes')) : null,
   results,
 };
 
@@ -182,5 +112,5 @@ writeFileSync(new URL(`${name}.svg`, dir), renderSvg([report]));
 const markdown = renderMarkdown(report);
 writeFileSync(new URL(`${name}.md`, dir), markdown);
 console.log(markdown);
-p.line(`${describeEnvironment(report)}`);
+p.line(describeEnvironment(report));
 p.line(`done in ${clock(elapsed())}; wrote bench/results/${name}.{json,md,svg}` + (name.startsWith('latest') ? '; combine Node versions with: node bench/merge.mjs' : ''));

@@ -3,17 +3,16 @@
 // machine. One table at the end; `npm run bench` is the full suite (all contenders, full N,
 // benchmark.js, JSON/Markdown/SVG).
 //
-// Method: each contender runs once untimed (its result is checked against a float64 reference,
-// and it warms up), then in 3 interleaved rounds (the order rotated each round), each round
-// timing single calls until BUDGET_MS have passed; the table gives the median call.
-import * as tf from '@tensorflow/tfjs-core';
-import { busyWarning, describeEnvironment, environment, errorsOf, median, progress, references, timed } from './common.mjs';
-import { lineup, useTf } from './lineup.mjs';
+// Method: each workload in a process of its own (bench/worker.mjs); each contender runs once
+// untimed (its result is checked against a float64 reference, and it warms up), then in 3
+// interleaved rounds (the order rotated each round), each round timing single calls until
+// BUDGET_MS have passed; the table gives the median call.
+import { busyWarning, describeEnvironment, environment, median, progress, runWorker } from './common.mjs';
 import { WRONG } from './report.mjs';
-import { WORKLOADS, makeData } from './workloads.mjs';
+import { WORKLOADS } from './workloads.mjs';
 
 const ROUNDS = 3;
-const BUDGET_MS = 120;
+const BUDGET_MS = 100;
 // Tour sizes. Probabilities are bound by memory: their rows stay far beyond the last-level cache
 // (W1, W2: 80 MB; W3: 160 MB, 5× a 32 MB L3, so each row is still a cache miss as at full size,
 // though one call then takes only ~2 ms). Logits are bound by exp, not memory: their N keeps
@@ -33,13 +32,7 @@ const label = (w, n) => {
   return `${w.id} ${n.toLocaleString('en-US')}×${w.classes.toLocaleString('en-US')} ${what}, γ=${w.gamma}${w.alpha ? ', α' : ''}`;
 };
 
-tf.enableProdMode(); // tfjs 4.22: silences its warnings only
 const p = progress();
-try {
-  await useTf('wasm');
-} catch (error) {
-  p.line(`TensorFlow.js wasm backend unavailable (${error.message}); its column will say "failed"`);
-}
 const env = await environment();
 p.line(`focal-loss-wasm quick tour: ${describeEnvironment(env)}`);
 const busy = busyWarning();
@@ -50,56 +43,23 @@ const rows = [];
 const shares = [];
 for (const [index, w] of WORKLOADS.entries()) {
   const n = TOUR_N[w.id] ?? Math.round(w.n / 10);
-  const head = `[${index + 1}/${WORKLOADS.length}] ${w.id}, N = ${n.toLocaleString('en-US')}`;
-  p.status(`${head}: generating data`);
-  p.plain(`${head}: ${label(w, n)}`);
-  const data = { current: makeData(w, { n }) };
-  const refs = references(w, data.current);
-  const { contenders, dispose } = lineup(w, data, { tfBackends: ['wasm'], keys: KEYS });
-  const state = new Map(contenders.map((c) => [c, { times: [], errors: null, failed: null }]));
-  for (const c of contenders) {
-    p.status(`${head}: checking ${c.name}`);
-    try {
-      await c.setup?.();
-      state.get(c).errors = errorsOf(c, c.check ? c.check() : c.run(), refs);
-    } catch (error) {
-      state.get(c).failed = String(error?.message ?? error).split('\n')[0];
-    }
+  const head = `[${index + 1}/${WORKLOADS.length}] ${label(w, n)}`;
+  p.status(`${head}: starting`);
+  p.plain(head);
+  // One process per workload (see bench/worker.mjs), single calls timed for BUDGET_MS a round.
+  const { result, failure } = await runWorker(
+    [`--workload=${w.id}`, `--n=${n}`, `--rounds=${ROUNDS}`, '--timer=calls', `--budget-ms=${BUDGET_MS}`, '--backends=wasm', `--keys=${KEYS.join(',')}`],
+    { status: (text) => p.status(`${head}: ${text}`), line: (text) => p.line(text) },
+  );
+  if (!result) p.line(`  ${w.id}: ${failure}`);
+  else p.plain(`  done in ${result.durationSeconds.toFixed(1)} s`);
+  const cells = {};
+  for (const c of result?.contenders ?? []) {
+    cells[c.key] = { failed: c.failed, ns: c.nsPerSample, errors: { loss: c.relativeError, grad: c.gradientRelativeError } };
+    shares.push(...c.rounds.map((r) => r.cpuShare).filter((x) => x !== null));
   }
-  for (let round = 0; round < ROUNDS; round++) {
-    const shift = round * Math.ceil(contenders.length / ROUNDS);
-    for (let k = 0; k < contenders.length; k++) {
-      const c = contenders[(k + shift) % contenders.length];
-      const s = state.get(c);
-      if (s.failed) continue;
-      p.status(`${head}: round ${round + 1}/${ROUNDS}, ${c.name}`);
-      try {
-        await c.setup?.();
-        const { cpuShare } = await timed(() => {
-          const start = performance.now();
-          do {
-            const t = performance.now();
-            c.run();
-            s.times.push(performance.now() - t);
-          } while (performance.now() - start < BUDGET_MS);
-        });
-        shares.push(cpuShare);
-      } catch (error) {
-        s.failed = String(error?.message ?? error).split('\n')[0];
-      }
-    }
-  }
-  dispose();
-  rows.push({
-    w,
-    n,
-    cells: Object.fromEntries(contenders.map((c) => {
-      const s = state.get(c);
-      const t = median(s.times);
-      return [c.key, { failed: s.failed, ns: s.failed || t === null ? null : (t * 1e6) / n, errors: s.errors }];
-    })),
-  });
-  data.current = null;
+  if (!result) for (const key of KEYS) cells[key] = { failed: failure, ns: null, errors: null };
+  rows.push({ w, n, cells });
 }
 p.done();
 

