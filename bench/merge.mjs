@@ -1,10 +1,10 @@
-// Combines suite runs made under different Node versions into the README table and chart:
+// Combines suite runs made under different Node versions into the published results:
 //   node bench/merge.mjs                     bench/results/latest-node*.json (oldest Node first)
 //   node bench/merge.mjs a.json b.json       those runs, in that order
-// Writes bench/results/latest.md and latest.svg, and prints the README block (same table, chart
-// linked from the repository root) on stdout.
+// Writes docs/benchmark.md (every contender, the targets) and docs/benchmark.svg, which ship
+// with the package so the README's links resolve, and prints the README's table on stdout.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { renderReadme, renderSvg } from './report.mjs';
+import { renderReadme, renderSummary, renderSvg } from './report.mjs';
 
 const dir = new URL('./results/', import.meta.url);
 const args = process.argv.slice(2);
@@ -29,7 +29,9 @@ for (const r of reports) {
   }
 }
 
-writeFileSync(new URL('latest.md', dir), renderReadme(reports, { chart: 'latest.svg' }));
-writeFileSync(new URL('latest.svg', dir), renderSvg(reports));
-console.log(renderReadme(reports, { chart: 'bench/results/latest.svg' }));
-console.error(`merged ${reports.map((r) => `Node ${r.node}`).join(' and ')} into bench/results/latest.{md,svg}`);
+const docs = new URL('../docs/', import.meta.url);
+const heading = '# Benchmark results\n\nWritten by `node bench/merge.mjs` from the runs of `npm run bench` (bench/results/latest-node*.json); how they are measured: [performance.md](performance.md).\n\n';
+writeFileSync(new URL('benchmark.md', docs), heading + renderReadme(reports, { chart: 'benchmark.svg' }));
+writeFileSync(new URL('benchmark.svg', docs), renderSvg(reports));
+console.log(renderSummary(reports));
+console.error(`merged ${reports.map((r) => `Node ${r.node}`).join(' and ')} into docs/benchmark.{md,svg}`);

@@ -39,7 +39,44 @@ export const TARGETS = [
     { id, key: 'workspace', vs: 'tfjs-wasm-prebuilt', min: 10, label: 'workspace lossAndGrad vs TF.js wasm tf.grad (tensors prebuilt, gradient left in a tensor)' },
   ]),
   { id: 'W1', key: 'wasm-f32', vs: 'tfjs-wasm-f32', min: 10, label: 'Float32Array: focalLoss wasm vs TF.js wasm (tensors created)' },
+  { id: 'W1', key: 'wasm', vs: 'hand', min: 1.5, label: 'Float64Array: focalLoss wasm vs the hand-written loop' },
+  { id: 'W1', key: 'wasm-nested', vs: 'textbook', min: 1.3, label: 'number[][]: focalLoss wasm vs the textbook loop (≥ 1.5× on Node 24)' },
+  { id: 'W2', key: 'wasm', vs: 'hand', min: 4, label: 'focalLoss wasm vs the hand-written loop' },
+  { id: 'W4', key: 'wasm', vs: 'hand', min: 2.5, label: 'Float32Array logits: focalLoss wasm vs the hand-written loop' },
+  { id: 'W5', key: 'wasm', vs: 'hand', min: 3, label: '50,000-wide logit rows: focalLoss wasm vs the hand-written loop' },
 ];
+
+/** The README's columns: contender key, heading. */
+const README_COLUMNS = [
+  ['textbook', 'textbook loop'],
+  ['hand', 'hand-written flat JS'],
+  ['js', 'library, JS path'],
+  ['wasm', 'library, wasm'],
+  ['wasm-nested', 'library, wasm, number[][]'],
+  ['workspace', 'workspace'],
+  ['tfjs-wasm', 'TF.js wasm'],
+];
+
+/**
+ * The README's one table: per workload, the main contenders' median ns/sample under each run
+ * ("Node 20 / Node 24"), and the wasm path's speed-up over the hand-written loop and TF.js.
+ */
+export function renderSummary(reports) {
+  const one = (v) => (v === null ? '–' : v >= 10_000 ? Math.round(v).toLocaleString('en-US') : fmt(v));
+  const cell = (values) => (values.every((v) => v === null) ? '–' : values.map(one).join(' / '));
+  const ratio = (values) => (values.every((v) => v === null) ? '–' : values.map((v) => (v === null ? '–' : times(v))).join(' / '));
+  const lines = [
+    `| workload | ${README_COLUMNS.map(([, h]) => h).join(' | ')} | wasm vs hand-written | wasm vs TF.js wasm |`,
+    `|---|${README_COLUMNS.map(() => '---:').join('|')}|---:|---:|`,
+  ];
+  const ids = [...new Set(reports.flatMap((r) => r.results.map((x) => x.id)))];
+  for (const id of ids) {
+    const results = reports.map((r) => r.results.find((x) => x.id === id) ?? null);
+    const cells = README_COLUMNS.map(([key]) => cell(results.map((r) => ns(find(r, key)))));
+    lines.push(`| ${id} | ${cells.join(' | ')} | ${ratio(results.map((r) => speedup(r, 'wasm', 'hand')))} | ${ratio(results.map((r) => speedup(r, 'wasm', 'tfjs-wasm')))} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
 
 function targetRows(reports) {
   const rows = [];

@@ -1,7 +1,7 @@
 // Does focal loss help a small model on an imbalanced problem? `node bench/train-comparison.mjs`
 // (after `npm run build`) trains one tfjs-layers MLP with categoricalCrossentropy and with
 // focal-loss-wasm/tfjs's tfFocalLoss, on seeded synthetic data, over several seeds, and prints
-// a Markdown table of mean ± sd (also written to bench/results/train-comparison.md).
+// a Markdown table of mean ± sd (also written to docs/train-comparison.md).
 //
 // Options: --seeds=N (default 5), --epochs=N (default 20), --backend=wasm|cpu (default wasm),
 // --quick (2 seeds, 3 epochs, a smaller set: checks that the script runs).
@@ -228,9 +228,9 @@ async function main() {
   ].join('\n');
   process.stdout.write(`${md}\n`);
   if (!quick) {
-    mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-    writeFileSync(new URL('./results/train-comparison.md', import.meta.url), md);
-    log('written to bench/results/train-comparison.md');
+    mkdirSync(new URL('../docs/', import.meta.url), { recursive: true });
+    writeFileSync(new URL('../docs/train-comparison.md', import.meta.url), md);
+    log('written to docs/train-comparison.md');
   }
 }
 

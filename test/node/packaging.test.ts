@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cases, expectClose } from '../helpers.js';
 import { installPacked, root } from '../packed.js';
@@ -30,6 +30,21 @@ describe('the published package', () => {
       expect(files).toContain(file);
     }
     expect(files).not.toMatch(/\.\/(src|test|assembly|bench)\//);
+  });
+
+  it('holds what its Markdown links to and shows (the README on npm and in node_modules)', () => {
+    const pkg = join(dir, 'node_modules/focal-loss-wasm');
+    const pages = execFileSync('find', ['.', '-name', '*.md', '-not', '-path', './node_modules/*'], { cwd: pkg, encoding: 'utf8' }).trim().split('\n');
+    expect(pages).toContain('./README.md');
+    const missing: string[] = [];
+    for (const page of pages) {
+      const text = readFileSync(join(pkg, page), 'utf8').replace(/```[\s\S]*?```/g, '');
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^(https?:|#|mailto:)/.test(target)) continue;
+        if (!existsSync(join(pkg, dirname(page), target.split('#')[0]))) missing.push(`${page}: ${target}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it('type-checks typical calls against the shipped declarations', () => {
