@@ -1,6 +1,6 @@
 // The kernel's exports: plain functions over byte offsets and counts, grouped by input kind.
 // Every kernel takes (frame, pred, target, n, classes) and its gradient twin adds `grad`;
-// see frame.ts for the frame and src/kernel/ for the host side of each kind.
+// see frame.ts for the frame and src/kernels/ for the JS twin of each kind.
 export { probabilityLoss, probabilityLossGrad, gatheredLoss, gatheredLossGrad } from './probabilities';
 export { logitLoss, logitLossGrad } from './logits';
 export { targetRowLoss, targetRowLossGrad } from './target-rows';
