@@ -11,6 +11,7 @@
 // processes take cores from the workers, and the speed-ups shrink with them.
 import os from 'node:os';
 import { createFocalLossPool, focalLoss, wasmBuild } from '../dist/index.js';
+import { random } from './random.mjs';
 
 const arg = (name, fallback) => {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -24,18 +25,6 @@ const ROUNDS = arg('rounds', quick ? 2 : 5);
 const MAX_WORKERS = arg('max-workers', cores);
 const CLASSES = 10;
 const log = (line) => process.stderr.write(`${line}\n`);
-
-/** mulberry32, as bench/workloads.mjs: reproducible inputs. */
-function random(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const shared = (Type, length) => new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT));
 

@@ -13,6 +13,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { tfFocalLoss } from '../dist/tfjs.js';
 import { backendInfo } from '../dist/index.js';
+import { random } from './random.mjs';
 
 const arg = (name, fallback) => {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -35,18 +36,6 @@ const TRAIN_PER_UNIT = quick ? 30 : 100; // 100 : 500 : 5000 training samples
 const TEST_PER_UNIT = quick ? 60 : 200; // 200 : 1000 : 10000 test samples, the same imbalance
 const SEPARATION = 2.2;
 const MEANS = [0, 1, 2].map((k) => Array.from({ length: DIM }, (_, d) => (d === k ? SEPARATION / Math.SQRT2 : 0)));
-
-/** mulberry32, as in bench/workloads.mjs. */
-function random(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(rand) {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());

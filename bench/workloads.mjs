@@ -1,17 +1,7 @@
 // The benchmark workloads, generated from a fixed seed so every run (and every contender)
 // sees the same numbers: W1-W5 measure the loss, G1-G2 the loss and its gradient.
 
-/** mulberry32: a small seeded PRNG, so runs are reproducible without a dependency. */
-function random(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from './random.mjs';
 
 function probabilities(n, classes, rand) {
   const flat = new Float64Array(n * classes);
