@@ -66,6 +66,9 @@ import { sumError } from './math/sum';
 /** Room for one row of f64 values, for kernels that keep a row's intermediate values; or 0. */
 // @ts-ignore: decorator
 @inline export const ROW_SCRATCH = 22;
+/** Poly-1's epsilon: eps (1 - p_t)^(gamma + 1) is added to each term (0: the plain focal loss). */
+// @ts-ignore: decorator
+@inline export const POLY1 = 23;
 
 /**
  * Byte offset of the frame's vector area: splats of a call's parameters that loops load where
@@ -94,6 +97,9 @@ import { sumError } from './math/sum';
 @inline export const WEIGHTS_WORD = 8;
 // @ts-ignore: decorator
 @inline export const WEIGHT_STRIDE_WORD = 9;
+/** The lanes after the words' 16 bytes. */
+// @ts-ignore: decorator
+@inline export const POLY1_LANES = 9;
 
 /**
  * Writes the vector area. V8 11.3 sinks pure loop invariants (splats, even a checked double
@@ -111,6 +117,7 @@ export function storeVectors(frame: usize, classes: i32): void {
   v128.store(at, i32x4.splat(classes), CLASS_LANES << 4);
   store<u32>(at + (<usize>WEIGHTS_WORD << 4), <u32>pointer(frame, CLASS_WEIGHTS));
   store<u32>(at + (<usize>WEIGHTS_WORD << 4), flag(frame, CLASS_WEIGHT_STRIDE) ? 8 : 0, 4);
+  v128.store(at, f64x2.splat(param(frame, POLY1)), POLY1_LANES << 4);
 }
 
 /** A u32 word of the vector area. */
@@ -129,7 +136,7 @@ export function vector(frame: usize, index: i32): v128 {
 
 /** The layout of these slots: the host refuses a kernel whose layout is not its own. */
 // @ts-ignore: decorator
-@inline export const FRAME_LAYOUT = 1;
+@inline export const FRAME_LAYOUT = 2;
 
 /** Rows summed plainly before their block is added to the totals with compensation. */
 // @ts-ignore: decorator

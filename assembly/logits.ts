@@ -1,6 +1,7 @@
 import {
   addToClass, addTotals, BLOCK, CLASS_WEIGHT_STRIDE, CLASS_WEIGHTS, flag, GAMMA, GAMMA_LANES, GRAD_F32, GRAD_SCALE,
-  HAS_IGNORE, IGNORE_INDEX, LOSSES, param, PER_CLASS, pointer, PRED_F32, ROW_SCRATCH, SAMPLE_WEIGHTS, storeVectors, vector,
+  HAS_IGNORE, IGNORE_INDEX, LOSSES, param, PER_CLASS, pointer, POLY1, PRED_F32, ROW_SCRATCH, SAMPLE_WEIGHTS, storeVectors,
+  vector,
 } from './frame';
 import { focus, inLogSpace, isFine, logOneMinus, powerPlan, PowRuntime, vIsFine } from './math/focus';
 import {
@@ -8,16 +9,17 @@ import {
 } from './math/lanes';
 import { vlogNormal } from './math/log';
 import { vexpNonPositive } from './math/exp';
+import { scaled, slopeWithPoly, vcancels, vscaled, vwithPoly, withPoly } from './math/poly';
 import { EXP_BLOCK, loadPair, rowMax } from './math/softmax';
 import { sumError } from './math/sum';
 
 // Class-index targets with logits: each row goes through one stable log-softmax,
 //   m = max_j z_j,  rest = sum over j != t of e^(z_j - m),  total = e^(z_t - m) + rest,
 //   ln p_t = z_t - m - ln total,  q = 1 - p_t = rest / total,
-//   loss = alpha_t * w * q^gamma * -ln p_t.
+//   loss = alpha_t * w * q^gamma * -ln p_t  [+ eps w q^(gamma + 1), Poly-1].
 // q is the off-target mass itself, never 1 - p_t, so it keeps its digits as p_t -> 1, and
 // the gradient
-//   d loss / d z_j = alpha_t w q^gamma (gamma p_t ln p_t / q - 1) (delta_tj - p_j)
+//   d loss / d z_j = w q^gamma (alpha_t (gamma p_t ln p_t / q - 1) [- eps (gamma + 1) p_t]) (delta_tj - p_j)
 // stays finite and exact for every gamma >= 0: ln p_t / q -> -1, and delta_tt - p_t is q.
 // ln total carries the rounding error of et + rest, so where z_t is the max (et = 1) it is
 // log1p(rest) to full accuracy however small rest is.
@@ -46,9 +48,9 @@ function logits(frame: usize, pred: usize, labels: usize, n: i32, classes: i32, 
   return f32 ? singleRows<f32>(frame, pred, labels, n, classes, grad) : singleRows<f64>(frame, pred, labels, n, classes, grad);
 }
 
-// oneRow's verdicts besides a loss, which is >= 0.
-const INVALID: f64 = -1;
-const IGNORED: f64 = -2;
+// oneRow's verdicts besides a loss, which is > -Infinity (a Poly-1 loss may be negative).
+const INVALID: f64 = NaN;
+const IGNORED: f64 = -Infinity;
 
 function singleRows<T>(frame: usize, pred: usize, labels: usize, n: i32, classes: i32, grad: usize): i32 {
   const sampleWeights = pointer(frame, SAMPLE_WEIGHTS);
@@ -60,7 +62,7 @@ function singleRows<T>(frame: usize, pred: usize, labels: usize, n: i32, classes
     let counted = 0;
     for (; i < end; i++) {
       const loss = oneRow<T>(frame, pred, labels, i, classes, grad);
-      if (loss == INVALID) return i;
+      if (isNaN(loss)) return i;
       if (loss == IGNORED) continue;
       block += loss;
       weightSum += sampleWeights != 0 ? load<f64>(sampleWeights + (<usize>i << 3)) : 1;
@@ -160,14 +162,20 @@ function oneRow<T>(frame: usize, pred: usize, labels: usize, i: i32, classes: i3
   const t = a * w;
   const product = t * factor;
   const fine = isFine(factor, product);
-  const loss = t == 0 ? 0 : fine ? product * (0 - logP) : inLogSpace(0 - logP, a, w, gamma, logOneMinus(pt, q));
+  const poly = param(frame, POLY1);
+  let loss = t == 0 ? 0 : fine ? product * (0 - logP) : inLogSpace(0 - logP, a, w, gamma, logOneMinus(pt, q));
+  if (poly != 0) loss = withPoly(loss, a, w, pt, q, 0 - logP, factor, gamma, poly);
   if (losses != 0) store<f64>(losses + (<usize>i << 3), loss);
   if (perClass != 0) addToClass(perClass, label, loss, w);
   if (grad != 0) {
     const ratio = q == 0 ? -1 : logP / q;
     // p_t ln p_t / q -> 0 as p_t -> 0 (a target logit of -Infinity).
     const slope = gradScale * ((pt == 0 ? 0 : gamma * pt * ratio) - 1);
-    const s = t == 0 ? 0 : fine ? product * slope : inLogSpace(slope, a, w, gamma, logOneMinus(pt, q));
+    let s = t == 0 ? 0 : fine ? product * slope : inLogSpace(slope, a, w, gamma, logOneMinus(pt, q));
+    if (poly != 0 && w != 0) {
+      const term = scaled(-gradScale * poly * (gamma + 1) * pt, w, pt, q, factor, gamma);
+      s = slopeWithPoly(s, term, gradScale, a, poly, w, pt, q, 0 - logP, factor, gamma, true);
+    }
     writeGradient(exps, classes, label, -s * inverse, s * q, gradRow, gradF32);
   }
   return loss;
@@ -193,6 +201,7 @@ function pairedRows(frame: usize, pred: usize, labels: usize, n: i32, classes: i
   const gradF32 = flag(frame, GRAD_F32);
   const gradRowBytes = <usize>classes << (gradF32 ? 2 : 3);
   const gradScale = f64x2.splat(param(frame, GRAD_SCALE));
+  const poly = param(frame, POLY1);
   // A gradient call keeps both rows' e^(z_j - m), interleaved, between their two passes.
   const exps = grad != 0 ? pointer(frame, ROW_SCRATCH) : 0;
   storeVectors(frame, classes);
@@ -266,6 +275,9 @@ function pairedRows(frame: usize, pred: usize, labels: usize, n: i32, classes: i
       let loss = f64x2.mul(product, negLogP);
       if (v128.any_true(rare)) loss = rareLanes(loss, rare, negLogP, a, w, pt, q, gammaValue);
       loss = v128.andnot(loss, dropped);
+      // Poly-1's term is 0 where w is; alpha does not weigh it.
+      const off = v128.or(none, f64x2.eq(w, lanes(ZERO)));
+      if (poly != 0) loss = vwithPoly(loss, poly, a, w, pt, q, negLogP, factor, gammaValue, off);
       acc = f64x2.add(acc, loss);
       weightAcc = f64x2.add(weightAcc, v128.andnot(w, none));
       counted += 2 - <i32>ignoredA - <i32>ignoredB;
@@ -282,6 +294,7 @@ function pairedRows(frame: usize, pred: usize, labels: usize, n: i32, classes: i
         let s = f64x2.mul(product, slope);
         if (v128.any_true(rare)) s = rareLanes(s, rare, slope, a, w, pt, q, gammaValue);
         s = v128.andnot(s, dropped);
+        if (poly != 0) s = polySlopes(s, frame, poly, a, w, pt, q, negLogP, factor, gammaValue, off);
         writePairGradient(exps, classes, la, lb, f64x2.sub(lanes(ZERO), f64x2.mul(s, inverse)), f64x2.mul(s, q), grad + <usize>i * gradRowBytes, gradRowBytes, gradF32);
         if (ignoredA) memory.fill(grad + <usize>i * gradRowBytes, 0, gradRowBytes);
         if (ignoredB) memory.fill(grad + <usize>(i + 1) * gradRowBytes, 0, gradRowBytes);
@@ -291,7 +304,7 @@ function pairedRows(frame: usize, pred: usize, labels: usize, n: i32, classes: i
     let weightSum = f64x2.extract_lane(weightAcc, 0) + f64x2.extract_lane(weightAcc, 1);
     if (i < end) {
       const loss = f32 ? oneRow<f32>(frame, pred, labels, i, classes, grad) : oneRow<f64>(frame, pred, labels, i, classes, grad);
-      if (loss == INVALID) return i;
+      if (isNaN(loss)) return i;
       if (loss != IGNORED) {
         block += loss;
         weightSum += sampleWeights != 0 ? load<f64>(sampleWeights + (<usize>i << 3)) : 1;
@@ -302,6 +315,32 @@ function pairedRows(frame: usize, pred: usize, labels: usize, n: i32, classes: i
     addTotals(frame, block, counted, weightSum);
   }
   return -1;
+}
+
+/**
+ * The two rows' d loss / d ln p_t plus Poly-1's, -eps (gamma + 1) p_t w q^gamma, regrouped by
+ * slopeWithPoly in a lane where the two cancel; 0 in the lanes of `off`.
+ */
+function polySlopes(
+  s: v128, frame: usize, poly: f64, a: v128, w: v128, pt: v128, q: v128, negLogP: v128, factor: v128, gamma: f64, off: v128,
+): v128 {
+  const scale = param(frame, GRAD_SCALE);
+  const term = vscaled(f64x2.mul(f64x2.splat(-scale * poly * (gamma + 1)), pt), w, pt, q, factor, gamma, off);
+  let sum = f64x2.add(s, term);
+  const again = v128.andnot(vcancels(s, term, sum), off);
+  if (i64x2.extract_lane(again, 0) != 0) {
+    sum = f64x2.replace_lane(sum, 0, slopeWithPoly(
+      f64x2.extract_lane(s, 0), f64x2.extract_lane(term, 0), scale, f64x2.extract_lane(a, 0), poly, f64x2.extract_lane(w, 0),
+      f64x2.extract_lane(pt, 0), f64x2.extract_lane(q, 0), f64x2.extract_lane(negLogP, 0), f64x2.extract_lane(factor, 0), gamma, true,
+    ));
+  }
+  if (i64x2.extract_lane(again, 1) != 0) {
+    sum = f64x2.replace_lane(sum, 1, slopeWithPoly(
+      f64x2.extract_lane(s, 1), f64x2.extract_lane(term, 1), scale, f64x2.extract_lane(a, 1), poly, f64x2.extract_lane(w, 1),
+      f64x2.extract_lane(pt, 1), f64x2.extract_lane(q, 1), f64x2.extract_lane(negLogP, 1), f64x2.extract_lane(factor, 1), gamma, true,
+    ));
+  }
+  return sum;
 }
 
 /** z at byte offset `at` of two rows of f32 or f64, widened to f64 (the branch is the same for a whole call). */

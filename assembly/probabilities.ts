@@ -3,16 +3,20 @@ import {
   HAS_IGNORE, IGNORE_INDEX, LOG_EPSILON, LOG_ONE_MINUS_EPSILON, LOSSES, param, PER_CLASS, pointer, PRED_F32,
   SAMPLE_WEIGHTS, storeVectors, SUM, vector, WEIGHT_SUM, EPSILON_LANES, GAMMA_LANES, LOG_EPSILON_LANES,
   LOG_ONE_MINUS_EPSILON_LANES, IGNORE_LANES, HAS_IGNORE_LANES, CLASS_LANES, word,
-  WEIGHTS_WORD, WEIGHT_STRIDE_WORD,
+  WEIGHTS_WORD, WEIGHT_STRIDE_WORD, POLY1, POLY1_LANES,
 } from './frame';
-import { clippedLog, clippedLogOneMinus, clippedOneMinus, vclippedLogOneMinus } from './math/clip';
+import { clippedLog, clippedLogOneMinus, clippedOneMinus, clippedProbability, vclippedLogOneMinus } from './math/clip';
 import { focus, inLogSpace, isFine, vIsFine, Pow15, Pow2, powerPlan, PowRuntime } from './math/focus';
-import { INFINITY, lanes, MINUS_INFINITY, MINUS_ONE, ONE, SMALLEST_NORMAL as SMALLEST_NORMAL_LANES, ZERO } from './math/lanes';
+import {
+  INFINITY, lanes, MINUS_INFINITY, MINUS_ONE, ONE, SMALLEST_NORMAL as SMALLEST_NORMAL_LANES, ZERO,
+} from './math/lanes';
 import { vlog, vlogNormal } from './math/log';
+import { Plain, Poly1, scaled, slopeWithPoly, vagain, vcancels, vscaled, withPoly } from './math/poly';
 
 // Class-index targets with probabilities: sample i's loss reads one entry, p_t = pred[i][t],
-//   loss = alpha_t * w_i * (1 - p_t)^gamma * -ln p_t,  p_t clipped to [eps, 1 - eps],
-// and its gradient has one non-zero entry per row, d loss / d p_t (0 where the clip is active).
+//   loss = alpha_t * w_i * (1 - p_t)^gamma * -ln p_t  [+ eps w_i (1 - p_t)^(gamma + 1), Poly-1],
+// p_t clipped to [eps, 1 - eps], and its gradient has one non-zero entry per row,
+// d loss / d p_t (0 where the clip is active).
 //
 // Two layouts: rows (pred holds n rows of `classes` f64 or f32 values, labels are raw i32
 // that the kernel checks) and gathered (the host already picked p_t into pred[i] as f64 and
@@ -20,7 +24,8 @@ import { vlog, vlogNormal } from './math/log';
 //
 // The plain case (no per-sample output, weights, per-class sums or gradient) runs a
 // straight-line f64x2 loop, specialised for gamma 2 and 1.5 (any other gamma takes its
-// multiplications or exp at run time); everything else runs one general loop. Both compute each loss with the same operations in the same order and add
+// multiplications or exp at run time) and instantiated with and without the Poly-1 term;
+// everything else runs one general loop. Both compute each loss with the same operations in the same order and add
 // them up the same way (pairs into one f64x2 accumulator per block of BLOCK samples, an odd
 // last sample alone, blocks added with Neumaier's compensation), so the loss of a gradient
 // call is bit-identical to the loss alone.
@@ -49,16 +54,23 @@ function probabilities(frame: usize, pred: usize, labels: usize, n: i32, classes
   const plain = grad == 0 && pointer(frame, SAMPLE_WEIGHTS) == 0 && pointer(frame, LOSSES) == 0 &&
     pointer(frame, PER_CLASS) == 0 && param(frame, EPSILON) >= SMALLEST_NORMAL;
   if (!ASC_FEATURE_SIMD || !plain) return generalLoop(frame, pred, labels, n, classes, grad, gathered);
+  if (param(frame, POLY1) != 0) return plainLoops<Poly1>(frame, pred, labels, n, classes, gathered);
+  return plainLoops<Plain>(frame, pred, labels, n, classes, gathered);
+}
+
+// @ts-ignore: decorator
+@inline
+function plainLoops<P>(frame: usize, pred: usize, labels: usize, n: i32, classes: i32, gathered: bool): i32 {
   const gamma = param(frame, GAMMA);
   // The most common case, f64 rows without an ignore index, gets a loop of its own for the
   // most common gammas: every branch V8 11.3 keeps in a loop costs it registers.
   if (!gathered && !flag(frame, PRED_F32) && !flag(frame, HAS_IGNORE)) {
-    if (gamma == 2) return leanLoop<Pow2>(frame, pred, labels, n, classes);
-    if (gamma == 1.5) return leanLoop<Pow15>(frame, pred, labels, n, classes);
+    if (gamma == 2) return leanLoop<Pow2, P>(frame, pred, labels, n, classes);
+    if (gamma == 1.5) return leanLoop<Pow15, P>(frame, pred, labels, n, classes);
   }
-  if (gamma == 2) return plainLoop<Pow2>(frame, pred, labels, n, classes, gathered);
-  if (gamma == 1.5) return plainLoop<Pow15>(frame, pred, labels, n, classes, gathered);
-  return plainLoop<PowRuntime>(frame, pred, labels, n, classes, gathered);
+  if (gamma == 2) return plainLoop<Pow2, P>(frame, pred, labels, n, classes, gathered);
+  if (gamma == 1.5) return plainLoop<Pow15, P>(frame, pred, labels, n, classes, gathered);
+  return plainLoop<PowRuntime, P>(frame, pred, labels, n, classes, gathered);
 }
 
 // @ts-ignore: decorator
@@ -90,8 +102,9 @@ function ignoredPair(ig0: bool, ig1: bool): v128 {
   return i64x2.replace_lane(i64x2.splat(-(<i64>ig0)), 1, -(<i64>ig1));
 }
 
-function plainLoop<Power>(frame: usize, pred: usize, labels: usize, n: i32, classes: i32, gathered: bool): i32 {
+function plainLoop<Power, P>(frame: usize, pred: usize, labels: usize, n: i32, classes: i32, gathered: bool): i32 {
   const power = changetype<Power>(0);
+  const poly = changetype<P>(0);
   const f32 = flag(frame, PRED_F32);
   const stride = rowBytes(classes, gathered, f32);
   const shift: usize = f32 ? 2 : 3;
@@ -125,14 +138,14 @@ function plainLoop<Power>(frame: usize, pred: usize, labels: usize, n: i32, clas
       const none = i64x2.extend_low_i32x4_s(skip);
       ok = v128.and(ok, v128.or(none, v128.and(f64x2.ge(p, lanes(ZERO)), f64x2.le(p, lanes(ONE)))));
       const a = loadWeightPair(word(frame, WEIGHTS_WORD), word(frame, WEIGHT_STRIDE_WORD), l0, l1);
-      acc = f64x2.add(acc, pairLoss<Power>(power, p, a, a, none, frame, plan, false, false));
+      acc = f64x2.add(acc, pairLoss<Power>(power, poly.on, p, a, a, none, frame, plan, false, false));
     }
     if (!i64x2.all_true(ok)) return firstInvalid(frame, pred, labels, blockStart, n, classes, gathered);
     let block = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
     let counted = (i - blockStart) - i32x4.extract_lane(ignored, 0) - i32x4.extract_lane(ignored, 1);
     for (; i < end; i++) {
       const loss = oneSample(frame, row, labels, i, classes, 0, gathered);
-      if (loss < 0) return i;
+      if (isNaN(loss)) return i;
       if (!(hasIgnore && load<i32>(labels + (<usize>i << 2)) == <i32>param(frame, IGNORE_INDEX))) counted++;
       block += loss;
       row += stride;
@@ -143,8 +156,9 @@ function plainLoop<Power>(frame: usize, pred: usize, labels: usize, n: i32, clas
 }
 
 /** plainLoop for f64 rows and no ignore index. */
-function leanLoop<Power>(frame: usize, pred: usize, labels: usize, n: i32, classes: i32): i32 {
+function leanLoop<Power, P>(frame: usize, pred: usize, labels: usize, n: i32, classes: i32): i32 {
   const power = changetype<Power>(0);
+  const poly = changetype<P>(0);
   const stride = <usize>classes << 3;
   const uClasses = <u32>classes;
   const plan = powerPlan(param(frame, GAMMA));
@@ -164,14 +178,14 @@ function leanLoop<Power>(frame: usize, pred: usize, labels: usize, n: i32, class
       row += 2 * stride;
       ok = v128.and(ok, v128.and(f64x2.ge(p, lanes(ZERO)), f64x2.le(p, lanes(ONE))));
       const a = loadWeightPair(word(frame, WEIGHTS_WORD), word(frame, WEIGHT_STRIDE_WORD), l0, l1);
-      acc = f64x2.add(acc, pairLoss<Power>(power, p, a, a, lanes(ZERO), frame, plan, false, false));
+      acc = f64x2.add(acc, pairLoss<Power>(power, poly.on, p, a, a, lanes(ZERO), frame, plan, false, false));
     }
     if (!i64x2.all_true(ok)) return firstInvalid(frame, pred, labels, blockStart, n, classes, false);
     let block = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
     let counted = i - blockStart;
     for (; i < end; i++) {
       const loss = oneSample(frame, row, labels, i, classes, 0, false);
-      if (loss < 0) return i;
+      if (isNaN(loss)) return i;
       counted++;
       block += loss;
       row += stride;
@@ -184,12 +198,12 @@ function leanLoop<Power>(frame: usize, pred: usize, labels: usize, n: i32, class
 /**
  * The weighted losses of two samples, (alpha * w * (1 - p)^gamma) * -ln p, 0 in ignored lanes
  * and where alpha * w is 0 (never 0 * Inf). Lanes where the factor or the product is not a
- * normal number are formed again in log space (isFine, inLogSpace).
+ * normal number are formed again in log space (isFine, inLogSpace). With Poly-1, see polyPair.
  */
 // @ts-ignore: decorator
 @inline
 function pairLoss<Power>(
-  power: Power, p: v128, a: v128, w: v128, none: v128, frame: usize, plan: i32, fullDomain: bool, weighted: bool,
+  power: Power, poly: bool, p: v128, a: v128, w: v128, none: v128, frame: usize, plan: i32, fullDomain: bool, weighted: bool,
 ): v128 {
   const eps = vector(frame, EPSILON_LANES);
   // clippedOneMinus's semantics with one select: clip p up to eps, then 1 - p up to eps
@@ -209,11 +223,47 @@ function pairLoss<Power>(
   const product = f64x2.mul(t, factor);
   const negLogP = f64x2.sub(lanes(ZERO), logP);
   let loss = f64x2.mul(product, negLogP);
-  const dropped = v128.or(none, f64x2.eq(t, lanes(ZERO)));
   const fine = weighted ? vIsFine(factor, product) : f64x2.ge(f64x2.pmin(factor, product), lanes(SMALLEST_NORMAL_LANES));
+  if (poly) return polyPair(frame, loss, fine, p, a, w, none, q, factor, weighted);
+  const dropped = v128.or(none, f64x2.eq(t, lanes(ZERO)));
   const rare = v128.andnot(v128.not(fine), dropped);
   if (v128.any_true(rare)) loss = rareLanes(loss, rare, negLogP, a, w, x, q, gamma);
   return v128.andnot(loss, dropped);
+}
+
+/**
+ * pairLoss with Poly-1: the focal losses plus eps w q^(gamma + 1), 0 in ignored lanes and where
+ * w is 0. A lane where alpha is 0, either term is not a normal product or the two cancel
+ * (eps < 0) is formed again on its own (sampleLoss).
+ */
+// @ts-ignore: decorator
+@inline
+function polyPair(
+  frame: usize, focal: v128, fine: v128, p: v128, a: v128, w: v128, none: v128, q: v128, factor: v128, weighted: bool,
+): v128 {
+  const fq = f64x2.mul(factor, q);
+  const term = f64x2.mul(vector(frame, POLY1_LANES), weighted ? f64x2.mul(w, fq) : fq);
+  const sum = f64x2.add(focal, term);
+  const size = f64x2.abs(term);
+  let ok = v128.and(fine, f64x2.ge(size, lanes(SMALLEST_NORMAL_LANES)));
+  if (weighted) ok = v128.and(ok, f64x2.lt(size, lanes(INFINITY)));
+  const dropped = weighted ? v128.or(none, f64x2.eq(w, lanes(ZERO))) : none;
+  const again = vagain(focal, term, sum, ok, dropped);
+  let loss = sum;
+  // Without sample weights the loops pass alpha for w, which the arithmetic above never read.
+  if (v128.any_true(again)) loss = lanesAlone(loss, again, frame, p, a, weighted ? w : lanes(ONE));
+  return v128.andnot(loss, dropped);
+}
+
+/** The lanes of `again` formed one at a time by sampleLoss. */
+function lanesAlone(value: v128, again: v128, frame: usize, p: v128, a: v128, w: v128): v128 {
+  if (i64x2.extract_lane(again, 0) != 0) {
+    value = f64x2.replace_lane(value, 0, sampleLoss(frame, f64x2.extract_lane(p, 0), f64x2.extract_lane(a, 0), f64x2.extract_lane(w, 0)));
+  }
+  if (i64x2.extract_lane(again, 1) != 0) {
+    value = f64x2.replace_lane(value, 1, sampleLoss(frame, f64x2.extract_lane(p, 1), f64x2.extract_lane(a, 1), f64x2.extract_lane(w, 1)));
+  }
+  return value;
 }
 
 /** ln(1 - p) of the clipped lanes: ln(eps) where clipped down, -Infinity where q = 0 (eps = 0, p = 1). */
@@ -277,6 +327,7 @@ function generalLoop(frame: usize, pred: usize, labels: usize, n: i32, classes: 
     const perClass = pointer(frame, PER_CLASS);
     const plan = powerPlan(param(frame, GAMMA));
     const fullDomain = param(frame, EPSILON) < SMALLEST_NORMAL;
+    const poly = param(frame, POLY1) != 0;
     storeVectors(frame, classes);
     while (i < n) {
       const blockStart = i;
@@ -303,7 +354,7 @@ function generalLoop(frame: usize, pred: usize, labels: usize, n: i32, classes: 
         const w = sampleWeights != 0 ? v128.load(sampleWeights + (<usize>i << 3)) : lanes(ONE);
         weightAcc = f64x2.add(weightAcc, v128.andnot(w, none));
         const a = loadWeightPair(weights, weightStride, l0, l1);
-        const loss = pairLoss<PowRuntime>(power, p, a, w, none, frame, plan, fullDomain, true);
+        const loss = pairLoss<PowRuntime>(power, poly, p, a, w, none, frame, plan, fullDomain, true);
         acc = f64x2.add(acc, loss);
         if (losses != 0) v128.store(losses + (<usize>i << 3), loss);
         if (perClass != 0) {
@@ -311,7 +362,7 @@ function generalLoop(frame: usize, pred: usize, labels: usize, n: i32, classes: 
           if (!ig1) addToClass(perClass, l1, f64x2.extract_lane(loss, 1), f64x2.extract_lane(w, 1));
         }
         if (grad != 0) {
-          const g = pairGradient(p, a, w, none, plan, fullDomain, frame);
+          const g = pairGradient(p, a, w, none, plan, fullDomain, frame, poly);
           storeGradients(frame, grad, i, classes, gathered, l0, l1, g);
         }
         row += 2 * stride;
@@ -321,7 +372,7 @@ function generalLoop(frame: usize, pred: usize, labels: usize, n: i32, classes: 
       let weightSum = f64x2.extract_lane(weightAcc, 0) + f64x2.extract_lane(weightAcc, 1);
       for (; i < end; i++) {
         const loss = oneSample(frame, row, labels, i, classes, grad, gathered);
-        if (loss < 0) return i;
+        if (isNaN(loss)) return i;
         if (!(hasIgnore && load<i32>(labels + (<usize>i << 2)) == ignore)) {
           counted++;
           weightSum += sampleWeights != 0 ? load<f64>(sampleWeights + (<usize>i << 3)) : 1;
@@ -344,7 +395,7 @@ function generalLoop(frame: usize, pred: usize, labels: usize, n: i32, classes: 
     let counted = 0;
     for (; i < end; i++) {
       const loss = oneSample(frame, row, labels, i, classes, grad, gathered);
-      if (loss < 0) return i;
+      if (isNaN(loss)) return i;
       if (!(hasIgnore && load<i32>(labels + (<usize>i << 2)) == ignore)) {
         counted++;
         weightSum += sampleWeights != 0 ? load<f64>(sampleWeights + (<usize>i << 3)) : 1;
@@ -359,11 +410,11 @@ function generalLoop(frame: usize, pred: usize, labels: usize, n: i32, classes: 
 
 /**
  * d loss / d p of two samples, scaled by GRAD_SCALE:
- *   alpha * w * (1 - p)^gamma * (gamma * ln p / (1 - p) - 1 / p),
+ *   alpha * w * (1 - p)^gamma * (gamma * ln p / (1 - p) - 1 / p)  [- eps (gamma + 1) w (1 - p)^gamma],
  * written so that it stays finite as p -> 1 for every gamma (ln p / (1 - p) -> -1); 0 where
- * the clip is active, in ignored lanes and where alpha * w is 0.
+ * the clip is active, in ignored lanes and where alpha * w (with Poly-1: w) is 0.
  */
-function pairGradient(p: v128, a: v128, w: v128, none: v128, plan: i32, fullDomain: bool, frame: usize): v128 {
+function pairGradient(p: v128, a: v128, w: v128, none: v128, plan: i32, fullDomain: bool, frame: usize, poly: bool): v128 {
   const one = lanes(ONE);
   const zero = lanes(ZERO);
   const eps = vector(frame, EPSILON_LANES);
@@ -388,7 +439,22 @@ function pairGradient(p: v128, a: v128, w: v128, none: v128, plan: i32, fullDoma
   const dropped = v128.or(v128.or(none, clipped), f64x2.eq(t, zero));
   const rare = v128.andnot(v128.not(vIsFine(factor, product)), dropped);
   if (v128.any_true(rare)) g = rareLanes(g, rare, slope, a, w, p, q, gamma);
-  return v128.andnot(g, dropped);
+  g = v128.andnot(g, dropped);
+  if (!poly) return g;
+  // d/dp of eps w q^(gamma + 1); where the two derivatives cancel, sampleGradient regroups them.
+  const g0 = f64x2.extract_lane(gamma, 0);
+  const m = f64x2.splat(-param(frame, GRAD_SCALE) * param(frame, POLY1) * (g0 + 1));
+  const off = v128.or(v128.or(none, clipped), f64x2.eq(w, zero));
+  const term = vscaled(m, w, p, q, factor, g0, off);
+  let sum = f64x2.add(g, term);
+  const again = v128.andnot(vcancels(g, term, sum), off);
+  if (i64x2.extract_lane(again, 0) != 0) {
+    sum = f64x2.replace_lane(sum, 0, sampleGradient(frame, f64x2.extract_lane(p, 0), f64x2.extract_lane(a, 0), f64x2.extract_lane(w, 0)));
+  }
+  if (i64x2.extract_lane(again, 1) != 0) {
+    sum = f64x2.replace_lane(sum, 1, sampleGradient(frame, f64x2.extract_lane(p, 1), f64x2.extract_lane(a, 1), f64x2.extract_lane(w, 1)));
+  }
+  return sum;
 }
 
 /** Writes two samples' gradients: whole rows of zeros with d loss / d p_t at the label, or one value each (gathered). */
@@ -411,7 +477,8 @@ function storeGradients(frame: usize, grad: usize, i: i32, classes: i32, gathere
 
 /**
  * Sample i, one at a time: its weighted loss (and its gradient row, per-sample loss and
- * class sums when the frame asks for them), or -1 when its label or p_t is invalid.
+ * class sums when the frame asks for them), or NaN when its label or p_t is invalid (a
+ * loss with Poly-1 may be negative).
  * `row` is the address of sample i's row (of its p_t when gathered).
  */
 function oneSample(frame: usize, row: usize, labels: usize, i: i32, classes: i32, grad: usize, gathered: bool): f64 {
@@ -427,38 +494,61 @@ function oneSample(frame: usize, row: usize, labels: usize, i: i32, classes: i32
     if (losses != 0) store<f64>(losses + (<usize>i << 3), 0);
     return 0;
   }
-  if (<u32>label >= <u32>classes) return -1;
+  if (<u32>label >= <u32>classes) return NaN;
   const entry: usize = gathered ? 0 : <usize>label << (flag(frame, PRED_F32) ? 2 : 3);
   const p = flag(frame, PRED_F32) ? <f64>load<f32>(row + entry) : load<f64>(row + entry);
-  if (!(p >= 0 && p <= 1)) return -1;
+  if (!(p >= 0 && p <= 1)) return NaN;
   const sampleWeights = pointer(frame, SAMPLE_WEIGHTS);
   const w = sampleWeights != 0 ? load<f64>(sampleWeights + (<usize>i << 3)) : 1;
   const a = load<f64>(pointer(frame, CLASS_WEIGHTS) + (flag(frame, CLASS_WEIGHT_STRIDE) ? <usize>label << 3 : 0));
+  const loss = sampleLoss(frame, p, a, w);
+  if (losses != 0) store<f64>(losses + (<usize>i << 3), loss);
+  const perClass = pointer(frame, PER_CLASS);
+  if (perClass != 0) addToClass(perClass, label, loss, w);
+  if (grad != 0) storeGradient(gradRow + (gathered ? 0 : <usize>label * gradSize), sampleGradient(frame, p, a, w), gradF32);
+  return loss;
+}
+
+/** The weighted loss of a sample from its p_t (before clipping), alpha_t and weight. */
+function sampleLoss(frame: usize, p: f64, a: f64, w: f64): f64 {
   const t = a * w;
   const eps = param(frame, EPSILON);
   const gamma = param(frame, GAMMA);
   const plan = powerPlan(gamma);
   const logEps = param(frame, LOG_EPSILON);
   const logHigh = param(frame, LOG_ONE_MINUS_EPSILON);
-  const factor = focus(clippedOneMinus(p, eps), plan == 0 ? clippedLogOneMinus(p, eps, logEps, logHigh) : 0, gamma, plan);
+  const q = clippedOneMinus(p, eps);
+  const factor = focus(q, plan == 0 ? clippedLogOneMinus(p, eps, logEps, logHigh) : 0, gamma, plan);
   const product = t * factor;
-  const fine = isFine(factor, product);
   const negLogP = 0 - clippedLog(p, eps, logHigh);
-  const loss = t == 0 ? 0 : fine ? product * negLogP : inLogSpace(negLogP, a, w, gamma, clippedLogOneMinus(p, eps, logEps, logHigh));
-  if (losses != 0) store<f64>(losses + (<usize>i << 3), loss);
-  const perClass = pointer(frame, PER_CLASS);
-  if (perClass != 0) addToClass(perClass, label, loss, w);
-  if (grad != 0) {
-    let g: f64 = 0;
-    const q = 1 - p;
-    if (t != 0 && !(p < eps || q < eps)) {
-      const ratio = q == 0 ? -1 : Math.log(p) / q;
-      const slope = param(frame, GRAD_SCALE) * (gamma == 0 ? -1 / p : gamma * ratio - 1 / p);
-      g = fine ? product * slope : inLogSpace(slope, a, w, gamma, Math.log1p(-p));
-    }
-    storeGradient(gradRow + (gathered ? 0 : <usize>label * gradSize), g, gradF32);
+  const loss = t == 0 ? 0 : isFine(factor, product) ? product * negLogP : inLogSpace(negLogP, a, w, gamma, clippedLogOneMinus(p, eps, logEps, logHigh));
+  const poly = param(frame, POLY1);
+  if (poly == 0) return loss;
+  return withPoly(loss, a, w, clippedProbability(p, eps), q, negLogP, factor, gamma, poly);
+}
+
+/** d loss / d p_t of a sample, scaled by GRAD_SCALE: 0 where the clip is active. */
+function sampleGradient(frame: usize, p: f64, a: f64, w: f64): f64 {
+  const eps = param(frame, EPSILON);
+  const q = 1 - p;
+  if (p < eps || q < eps) return 0;
+  const t = a * w;
+  const gamma = param(frame, GAMMA);
+  const plan = powerPlan(gamma);
+  const factor = focus(q, plan == 0 ? Math.log1p(-p) : 0, gamma, plan);
+  const product = t * factor;
+  const scale = param(frame, GRAD_SCALE);
+  let g: f64 = 0;
+  if (t != 0) {
+    const ratio = q == 0 ? -1 : Math.log(p) / q;
+    const slope = scale * (gamma == 0 ? -1 / p : gamma * ratio - 1 / p);
+    g = isFine(factor, product) ? product * slope : inLogSpace(slope, a, w, gamma, Math.log1p(-p));
   }
-  return loss;
+  const poly = param(frame, POLY1);
+  if (poly == 0 || w == 0) return g;
+  // d/dp of eps w q^(gamma + 1).
+  const term = scaled(-scale * poly * (gamma + 1), w, p, q, factor, gamma);
+  return slopeWithPoly(g, term, scale, a, poly, w, p, q, -Math.log(p), factor, gamma, false);
 }
 
 // @ts-ignore: decorator

@@ -1,13 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { binaryFocalLoss, binaryFocalLossGrad, focalLoss, focalLossGrad } from '../src/index.js';
+import family from './fixtures/family.json' with { type: 'json' };
 import ref from './fixtures/gradients.json' with { type: 'json' };
 import { BACKENDS, expectClose } from './helpers.js';
 
-// focalLossGrad / binaryFocalLossGrad against mpmath (test/fixtures/generate-gradients.py: the
-// loss written from its definition, each gradient entry by mpmath's numerical differentiation),
-// plus fast-check laws: wasm = JS, mean = sum / N, 'none' rows = the 'sum' gradient, and central
-// finite differences of the library's own loss.
+// focalLossGrad / binaryFocalLossGrad against mpmath (test/fixtures/generate-gradients.py, and
+// for Poly-1 test/fixtures/generate-family.py: the loss written from its definition, each
+// gradient entry by mpmath's numerical differentiation), plus fast-check laws: wasm = JS,
+// mean = sum / N, 'none' rows = the 'sum' gradient, and central finite differences of the
+// library's own loss, all with and without Poly-1.
 
 // --- The API under test, as the tests use it ------------------------------------------------
 // Typed loosely on purpose: the tests pass options built at run time (Record<string, unknown>),
@@ -47,6 +49,7 @@ interface GradCase {
 }
 
 const cases = (ref as unknown as { cases: GradCase[] }).cases;
+const polyCases = (family as unknown as { poly1: GradCase[] }).poly1;
 
 /** Slack for entries whose exact value underflows float64: they must be 0 or nearly so. */
 const ABS_FLOOR = 1e-300;
@@ -164,9 +167,10 @@ const firstLayout = (c: GradCase): Input => predLayouts(c)[0][1];
 
 // --- Reference values --------------------------------------------------------------------------
 
-describe('focalLossGrad / binaryFocalLossGrad against mpmath (test/fixtures/generate-gradients.py)', () => {
+function referenceSuite(title: string, cases: GradCase[], least: number): void {
+describe(title, () => {
   it('has the cases the generator writes', () => {
-    expect(cases.length).toBeGreaterThan(200);
+    expect(cases.length).toBeGreaterThan(least);
     for (const c of cases) expect(c.grad.length, c.name).toBe(c.shape[0] * c.shape[1]);
   });
 
@@ -210,6 +214,10 @@ describe('focalLossGrad / binaryFocalLossGrad against mpmath (test/fixtures/gene
     });
   }
 });
+}
+
+referenceSuite('focalLossGrad / binaryFocalLossGrad against mpmath (test/fixtures/generate-gradients.py)', cases, 200);
+referenceSuite('Poly-1 against mpmath (test/fixtures/generate-family.py)', polyCases, 60);
 
 // --- gradOut -----------------------------------------------------------------------------------
 
@@ -325,6 +333,8 @@ const unit = fc.double({ min: 0, max: 1, noNaN: true });
 const weightArb = (max: number) => fc.oneof(fc.constant(0), fc.double({ min: 1e-3, max, noNaN: true }));
 const targetArb = fc.oneof(fc.constantFrom(0, 1), fc.double({ min: 1e-3, max: 1, noNaN: true }));
 const smoothingArb = fc.oneof(fc.constant(0), fc.double({ min: 1e-3, max: 0.5, noNaN: true }));
+/** Poly-1's epsilon: absent half the time. */
+const polyArb = fc.oneof(fc.constant(undefined), fc.constantFrom(-1, -0.5, 1, 2), fc.double({ min: -1, max: 4, noNaN: true }));
 
 /** Entries of yPred: 'fd' stays away from clip bounds and in [-20, 20]; 'wide' and 'finite' go to the extremes. */
 function valueArb(fromLogits: boolean, range: Range): fc.Arbitrary<number> {
@@ -369,6 +379,7 @@ function focalProblem(fromLogits: boolean, s: Shape): fc.Arbitrary<Problem> {
       sampleWeight: fc.option(fc.array(weightArb(3), { minLength: n, maxLength: n }), { nil: undefined }),
       labelSmoothing: smoothingArb,
       epsilon: s.range === 'fd' ? fc.constant(undefined) : fc.constantFrom(undefined, 'auto', 1e-3),
+      poly1: polyArb,
     }).map((g): Problem => {
       const yTrue = g.dense ? g.targets : g.labels.map((t, i) => (s.ignore && g.ignored[i] ? -1 : t));
       const yPred = g.labels.map((_, i) => g.pred.slice(i * c, (i + 1) * c));
@@ -379,6 +390,7 @@ function focalProblem(fromLogits: boolean, s: Shape): fc.Arbitrary<Problem> {
         labelSmoothing: g.labelSmoothing || undefined,
         epsilon: g.epsilon,
         ignoreIndex: !g.dense && s.ignore ? -1 : undefined,
+        poly1: g.poly1,
       });
       return { fn: 'focalLoss', yTrue, yPred, options, n, r: c };
     }),
@@ -399,6 +411,7 @@ function binaryProblem(fromLogits: boolean, s: Shape): fc.Arbitrary<Problem> {
       sampleWeight: fc.option(fc.array(weightArb(3), { minLength: n, maxLength: n }), { nil: undefined }),
       labelSmoothing: smoothingArb,
       epsilon: s.range === 'fd' ? fc.constant(undefined) : fc.constantFrom(undefined, 'auto', 1e-3),
+      poly1: polyArb,
     }).map((g): Problem => {
       // k = 0: flat (each element a sample); otherwise N rows of k.
       const shape = <T>(v: T[]) => (k === 0 ? v : Array.from({ length: n }, (_, i) => v.slice(i * k, (i + 1) * k)));
@@ -408,6 +421,7 @@ function binaryProblem(fromLogits: boolean, s: Shape): fc.Arbitrary<Problem> {
         sampleWeight: g.sampleWeight,
         labelSmoothing: g.labelSmoothing || undefined,
         epsilon: g.epsilon,
+        poly1: g.poly1,
       });
       return { fn: 'binaryFocalLoss', yTrue: shape(g.targets), yPred: shape(g.pred), options, n, r: Math.max(k, 1) };
     });

@@ -17,6 +17,9 @@
 /** The integer -1 on both i64 lanes (all bits set). */
 // @ts-ignore: decorator
 @inline export const MINUS_ONE_I64 = 6;
+/** Poly-1's cancellation test (math/poly.ts, CANCELLATION). */
+// @ts-ignore: decorator
+@inline export const SIXTY_FOUR = 7;
 
 // Each value twice, one per lane. @lazy: only builds that use it get the data.
 // @ts-ignore: decorator
@@ -28,6 +31,7 @@
   0xFFF0000000000000, 0xFFF0000000000000,
   0xBFF0000000000000, 0xBFF0000000000000,
   0xFFFFFFFFFFFFFFFF, 0xFFFFFFFFFFFFFFFF,
+  0x4050000000000000, 0x4050000000000000,
 ], 16);
 
 /** The constant `index` on both lanes. */

@@ -6,7 +6,7 @@ import { sumError } from './math/sum.js';
 // kernels find the buffers through the pointer slots; the JS kernels get them as views.
 
 /** The slot layout below; a kernel reporting another one (frameLayout()) is not used. */
-export const FRAME_LAYOUT = 1;
+export const FRAME_LAYOUT = 2;
 
 export const GAMMA = 0;
 export const EPSILON = 1;
@@ -31,9 +31,10 @@ export const COUNT = 19;
 export const WEIGHT_SUM = 20;
 export const WEIGHT_CARRY = 21;
 export const ROW_SCRATCH = 22;
-export const FRAME_SLOTS = 23;
+export const POLY1 = 23;
+export const FRAME_SLOTS = 24;
 /** Bytes of a frame in wasm memory: the slots and the kernels' vector area (assembly/frame.ts). */
-export const FRAME_BYTES = 336;
+export const FRAME_BYTES = 352;
 
 /** Rows summed plainly before their block is added to the totals with compensation. */
 export const BLOCK = 1024;

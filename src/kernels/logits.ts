@@ -1,15 +1,16 @@
 import {
-  addBlock, addToClass, BLOCK, CLASS_WEIGHT_STRIDE, GAMMA, GRAD_SCALE, HAS_IGNORE, IGNORE_INDEX, type Frame, type Targets,
-  type Values,
+  addBlock, addToClass, BLOCK, CLASS_WEIGHT_STRIDE, GAMMA, GRAD_SCALE, HAS_IGNORE, IGNORE_INDEX, POLY1, type Frame,
+  type Targets, type Values,
 } from './frame.js';
 import { focus, inLogSpace, isFine, logOneMinus, powerPlan } from './math/focus.js';
+import { scaled, slopeWithPoly, withPoly } from './math/poly.js';
 import { expSumExcept, rowMax } from './math/softmax.js';
 
 // Class-index targets with logits (assembly/logits.ts): one stable log-softmax per row,
 //   m = max z,  rest = sum over j != t of e^(z_j - m),  total = e^(z_t - m) + rest,
 //   ln p_t = z_t - m - ln total (-log1p(rest) when z_t is the max),  q = rest / total,
-//   loss = alpha_t * w * q^gamma * -ln p_t,
-//   d loss / d z_j = alpha_t w q^gamma (gamma p_t ln p_t / q - 1) (delta_tj - p_j),
+//   loss = alpha_t * w * q^gamma * -ln p_t  [+ eps w q^(gamma + 1), Poly-1],
+//   d loss / d z_j = w q^gamma (alpha_t (gamma p_t ln p_t / q - 1) [- eps (gamma + 1) p_t]) (delta_tj - p_j),
 // with q the off-target mass itself (never 1 - p_t) and delta_tt - p_t = q.
 
 export function logitLoss(frame: Frame, pred: ArrayLike<number>, labels: Targets, n: number, classes: number): number {
@@ -33,6 +34,7 @@ function logits(
   const ignore = params[IGNORE_INDEX];
   const weightStride = params[CLASS_WEIGHT_STRIDE];
   const gradScale = params[GRAD_SCALE];
+  const poly = params[POLY1];
   let block = 0;
   let weightSum = 0;
   let counted = 0;
@@ -64,7 +66,8 @@ function logits(
     const t = a * w;
     const product = t * factor;
     const fine = isFine(factor, product);
-    const loss = t === 0 ? 0 : fine ? product * (0 - logP) : inLogSpace(0 - logP, a, w, gamma, logOneMinus(pt, q));
+    let loss = t === 0 ? 0 : fine ? product * (0 - logP) : inLogSpace(0 - logP, a, w, gamma, logOneMinus(pt, q));
+    if (poly !== 0) loss = withPoly(loss, a, w, pt, q, 0 - logP, factor, gamma, poly);
     block += loss;
     weightSum += w;
     counted++;
@@ -74,7 +77,11 @@ function logits(
       const ratio = q === 0 ? -1 : logP / q;
       // p_t ln p_t / q -> 0 as p_t -> 0 (a target logit of -Infinity).
       const slope = gradScale * ((pt === 0 ? 0 : gamma * pt * ratio) - 1);
-      const s = t === 0 ? 0 : fine ? product * slope : inLogSpace(slope, a, w, gamma, logOneMinus(pt, q));
+      let s = t === 0 ? 0 : fine ? product * slope : inLogSpace(slope, a, w, gamma, logOneMinus(pt, q));
+      if (poly !== 0 && w !== 0) {
+        const term = scaled(-gradScale * poly * (gamma + 1) * pt, w, pt, q, factor, gamma);
+        s = slopeWithPoly(s, term, gradScale, a, poly, w, pt, q, 0 - logP, factor, gamma, true);
+      }
       for (let c = 0; c < classes; c++) grad[start + c] = (-s / total) * Math.exp(pred[start + c] - max);
       grad[start + label] = s * q;
     }

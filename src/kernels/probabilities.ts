@@ -1,12 +1,14 @@
 import {
   addBlock, addToClass, BLOCK, EPSILON, GAMMA, GRAD_SCALE, HAS_IGNORE, IGNORE_INDEX, LOG_EPSILON, LOG_ONE_MINUS_EPSILON,
-  CLASS_WEIGHT_STRIDE, type Frame, type Targets, type Values,
+  CLASS_WEIGHT_STRIDE, POLY1, type Frame, type Targets, type Values,
 } from './frame.js';
-import { clippedLog, clippedLogOneMinus, clippedOneMinus, isClipped } from './math/clip.js';
+import { clippedLog, clippedLogOneMinus, clippedOneMinus, clippedProbability, isClipped } from './math/clip.js';
 import { focus, inLogSpace, isFine, powerPlan } from './math/focus.js';
+import { scaled, slopeWithPoly, withPoly } from './math/poly.js';
 
 // Class-index targets with probabilities (assembly/probabilities.ts): sample i reads p_t,
-//   loss = alpha_t * w_i * (1 - p_t)^gamma * -ln p_t,  p_t clipped to [eps, 1 - eps],
+//   loss = alpha_t * w_i * (1 - p_t)^gamma * -ln p_t  [+ eps w_i (1 - p_t)^(gamma + 1), Poly-1],
+// p_t clipped to [eps, 1 - eps],
 // and its gradient row is 0 but for d loss / d p_t (0 where the clip is active). Rows:
 // pred holds n rows of `classes` values; gathered: pred[i] is p_t itself.
 
@@ -45,6 +47,7 @@ function probabilities(
   const ignore = params[IGNORE_INDEX];
   const weightStride = params[CLASS_WEIGHT_STRIDE];
   const gradScale = params[GRAD_SCALE];
+  const poly = params[POLY1];
   const gradRow = gathered ? 1 : classes;
   let block = 0;
   let weightSum = 0;
@@ -71,19 +74,26 @@ function probabilities(
     const product = t * factor;
     const fine = isFine(factor, product);
     const negLogP = 0 - clippedLog(p, eps, logHigh);
-    const loss = t === 0 ? 0 : fine ? product * negLogP : inLogSpace(negLogP, a, w, gamma, clippedLogOneMinus(p, eps, logEps, logHigh));
+    let loss = t === 0 ? 0 : fine ? product * negLogP : inLogSpace(negLogP, a, w, gamma, clippedLogOneMinus(p, eps, logEps, logHigh));
+    if (poly !== 0) loss = withPoly(loss, a, w, clippedProbability(p, eps), clippedOneMinus(p, eps), negLogP, factor, gamma, poly);
     block += loss;
     weightSum += w;
     counted++;
     if (losses !== null) losses[i] = loss;
     if (perClass !== null) addToClass(perClass, label, loss, w);
-    if (grad !== null && t !== 0 && !isClipped(p, eps)) {
+    if (grad !== null && !isClipped(p, eps)) {
       // (1 - p)^gamma (gamma ln p / (1 - p) - 1/p): ln p / (1 - p) -> -1 as p -> 1, so
       // this stays finite for every gamma, also below 1.
       const q = 1 - p;
       const ratio = q === 0 ? -1 : Math.log(p) / q;
       const slope = gradScale * (gamma === 0 ? -1 / p : gamma * ratio - 1 / p);
-      grad[gathered ? i : i * classes + label] = fine ? product * slope : inLogSpace(slope, a, w, gamma, Math.log1p(-p));
+      let g = t === 0 ? 0 : fine ? product * slope : inLogSpace(slope, a, w, gamma, Math.log1p(-p));
+      if (poly !== 0 && w !== 0) {
+        // d/dp of eps w (1 - p)^(gamma + 1).
+        const term = scaled(-gradScale * poly * (gamma + 1), w, p, q, factor, gamma);
+        g = slopeWithPoly(g, term, gradScale, a, poly, w, p, q, negLogP, factor, gamma, false);
+      }
+      grad[gathered ? i : i * classes + label] = g;
     }
   }
   addBlock(params, block, counted, weightSum);

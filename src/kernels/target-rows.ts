@@ -1,19 +1,22 @@
 import {
   addBlock, addToClass, BLOCK, CLASS_WEIGHT_STRIDE, EPSILON, FROM_LOGITS, GAMMA, GRAD_SCALE, HAS_IGNORE, IGNORE_INDEX,
-  LOG_EPSILON, LOG_ONE_MINUS_EPSILON, SMOOTHING, type Frame, type Targets, type Values,
+  LOG_EPSILON, LOG_ONE_MINUS_EPSILON, POLY1, SMOOTHING, type Frame, type Targets, type Values,
 } from './frame.js';
-import { clippedLog, clippedLogOneMinus, clippedOneMinus, isClipped } from './math/clip.js';
+import { clippedLog, clippedLogOneMinus, clippedOneMinus, clippedProbability, isClipped } from './math/clip.js';
 import { focus, inLogSpace, isFine, logOneMinus, powerPlan } from './math/focus.js';
+import { scaled, slopeWithPoly, withPoly } from './math/poly.js';
 import { expSumExcept, rowMax } from './math/softmax.js';
 import { sumError } from './math/sum.js';
 
 // Target distributions (assembly/target-rows.ts): one-hot or soft target rows, or class
 // indices with label smoothing (target c = s / C + (1 - s) [c = label]). Every class with a
-// non-zero target and weight contributes alpha_c * y_c * w * (1 - p_c)^gamma * -ln p_c.
+// non-zero target and weight contributes alpha_c * y_c * w * (1 - p_c)^gamma * -ln p_c
+// [+ eps y_c w (1 - p_c)^(gamma + 1), Poly-1].
 // Logits: with m the max and r = sum of e^(z_j - m) over all j but the argmax,
 // ln p_c = z_c - m - log1p(r); 1 - p_c is r / (1 + r) for the argmax, else -expm1(ln p_c).
-// Their gradient, with G_c = d loss / d ln p_c = alpha_c y_c w (1 - p_c)^gamma (gamma p_c
-// ln p_c / (1 - p_c) - 1): d loss / d z_j = G_j (1 - p_j) - p_j * (sum over c != j of G_c).
+// Their gradient, with G_c = d loss / d ln p_c = y_c w (1 - p_c)^gamma (alpha_c (gamma p_c
+// ln p_c / (1 - p_c) - 1) [- eps (gamma + 1) p_c]): d loss / d z_j = G_j (1 - p_j) - p_j *
+// (sum over c != j of G_c).
 
 export function targetRowLoss(frame: Frame, pred: ArrayLike<number>, target: Targets, n: number, classes: number): number {
   return targetRows(frame, pred, target, n, classes, null);
@@ -72,7 +75,7 @@ function targetRows(
     const loss = params[FROM_LOGITS] !== 0
       ? logitRow(frame, pred, start, row, classes, w, grad)
       : probabilityRow(frame, pred, start, row, classes, w, grad);
-    if (loss < 0) return i;
+    if (Number.isNaN(loss)) return i;
     block += loss;
     weightSum += w;
     counted++;
@@ -83,7 +86,7 @@ function targetRows(
   return -1;
 }
 
-/** The row's weighted loss (its gradient into grad), or -1 for a probability outside [0, 1]. */
+/** The row's weighted loss (its gradient into grad), or NaN for a probability outside [0, 1]. */
 function probabilityRow(
   frame: Frame, pred: ArrayLike<number>, start: number, row: RowTargets, classes: number, w: number, grad: Values | null,
 ): number {
@@ -94,21 +97,25 @@ function probabilityRow(
   const gamma = params[GAMMA];
   const plan = powerPlan(gamma);
   const weightStride = params[CLASS_WEIGHT_STRIDE];
+  const poly = params[POLY1];
   let total = 0;
   let carry = 0;
   for (let c = 0; c < classes; c++) {
-    const ay = frame.classWeights[c * weightStride] * targetOf(row, c);
+    const alpha = frame.classWeights[c * weightStride];
+    const y = targetOf(row, c);
+    const ay = alpha * y;
     const t = ay * w;
     let g = 0;
-    if (t !== 0) {
+    if (t !== 0 || (poly !== 0 && y * w !== 0)) {
       const x = pred[start + c];
-      if (!(x >= 0 && x <= 1)) return -1;
+      if (!(x >= 0 && x <= 1)) return NaN;
       const logQ = clippedLogOneMinus(x, eps, logEps, logHigh);
       const factor = focus(clippedOneMinus(x, eps), logQ, gamma, plan);
       const product = t * factor;
       const fine = isFine(factor, product);
       const negLogP = 0 - clippedLog(x, eps, logHigh);
-      const term = fine ? product * negLogP : inLogSpace(negLogP, ay, w, gamma, logQ);
+      let term = t === 0 ? 0 : fine ? product * negLogP : inLogSpace(negLogP, ay, w, gamma, logQ);
+      if (poly !== 0) term = withPoly(term, alpha, y * w, clippedProbability(x, eps), clippedOneMinus(x, eps), negLogP, factor, gamma, poly);
       const sum = total + term;
       carry += sumError(total, term, sum);
       total = sum;
@@ -116,7 +123,12 @@ function probabilityRow(
         const q = 1 - x;
         const ratio = q === 0 ? -1 : Math.log(x) / q;
         const slope = params[GRAD_SCALE] * (gamma === 0 ? -1 / x : gamma * ratio - 1 / x);
-        g = fine ? product * slope : inLogSpace(slope, ay, w, gamma, logQ);
+        if (t !== 0) g = fine ? product * slope : inLogSpace(slope, ay, w, gamma, logQ);
+        if (poly !== 0) {
+          // d/dp of eps y w (1 - p)^(gamma + 1).
+          const term = scaled(-params[GRAD_SCALE] * poly * (gamma + 1), y * w, x, q, factor, gamma);
+          g = slopeWithPoly(g, term, params[GRAD_SCALE], alpha, poly, y * w, x, q, negLogP, factor, gamma, false);
+        }
       }
     }
     if (grad !== null) grad[start + c] = g;
@@ -125,12 +137,12 @@ function probabilityRow(
   return Number.isFinite(total) ? total + carry : total;
 }
 
-/** The row's weighted loss (its gradient into grad), or -1 for NaN, +Infinity or no finite logit. */
+/** The row's weighted loss (its gradient into grad), or NaN for NaN, +Infinity or no finite logit. */
 function logitRow(
   frame: Frame, pred: ArrayLike<number>, start: number, row: RowTargets, classes: number, w: number, grad: Values | null,
 ): number {
   const m = rowMax(pred, start, classes);
-  if (!(m < Infinity && m > -Infinity)) return -1;
+  if (!(m < Infinity && m > -Infinity)) return NaN;
   let top = 0;
   while (pred[start + top] !== m) top++;
   const rest = expSumExcept(pred, start, classes, top, m);
@@ -140,22 +152,36 @@ function logitRow(
   const gamma = params[GAMMA];
   const plan = powerPlan(gamma);
   const weightStride = params[CLASS_WEIGHT_STRIDE];
-  // Per class: alpha y, ln p, p, 1 - p, (1 - p)^gamma, and whether alpha y w (1 - p)^gamma is a normal product.
+  const poly = params[POLY1];
+  // Per class: alpha, y, ln p, p, 1 - p, (1 - p)^gamma, and whether alpha y w (1 - p)^gamma is a normal product.
   const term = (c: number) => {
-    const ay = frame.classWeights[c * weightStride] * targetOf(row, c);
+    const alpha = frame.classWeights[c * weightStride];
+    const y = targetOf(row, c);
+    const ay = alpha * y;
     const logP = pred[start + c] - m - logTotal;
     const p = Math.exp(logP);
     const q = c === top ? qTop : -Math.expm1(logP);
     const factor = focus(q, plan === 0 ? logOneMinus(p, q) : 0, gamma, plan);
     const product = ay * w * factor;
-    return { ay, logP, p, q, factor, product, fine: isFine(factor, product) };
+    return { alpha, y, ay, logP, p, q, factor, product, fine: isFine(factor, product) };
   };
   /** m alpha y w (1 - p)^gamma. */
   const times = (e: ReturnType<typeof term>, m: number) =>
     e.ay * w === 0 ? 0 : e.fine ? e.product * m : inLogSpace(m, e.ay, w, gamma, logOneMinus(e.p, e.q));
-  // G_c, d loss / d ln p_c.
-  // p ln p / (1 - p) -> -1 as p -> 1 and -> 0 as p -> 0.
-  const slope = (e: ReturnType<typeof term>) => times(e, (e.p === 0 ? 0 : gamma * e.p * (e.q === 0 ? -1 : e.logP / e.q)) - 1);
+  const loss = (e: ReturnType<typeof term>) => {
+    const focal = times(e, 0 - e.logP);
+    return poly === 0 ? focal : withPoly(focal, e.alpha, e.y * w, e.p, e.q, 0 - e.logP, e.factor, gamma, poly);
+  };
+  // G_c, d loss / d ln p_c; p ln p / (1 - p) -> -1 as p -> 1 and -> 0 as p -> 0.
+  const slope = (e: ReturnType<typeof term>) => {
+    const g = times(e, (e.p === 0 ? 0 : gamma * e.p * (e.q === 0 ? -1 : e.logP / e.q)) - 1);
+    if (poly === 0 || e.y * w === 0) return g;
+    // d/d ln p of eps y w (1 - p)^(gamma + 1).
+    const own = scaled(-poly * (gamma + 1) * e.p, e.y * w, e.p, e.q, e.factor, gamma);
+    return slopeWithPoly(g, own, 1, e.alpha, poly, e.y * w, e.p, e.q, 0 - e.logP, e.factor, gamma, true);
+  };
+  // A class contributes where alpha y w is not 0, and with Poly-1 where y w is not.
+  const contributes = (e: ReturnType<typeof term>) => e.ay * w !== 0 || (poly !== 0 && e.y * w !== 0);
   // Three compensated sums: the loss, and the gradient's sums of G over all classes and all but the argmax.
   const sums = new Float64Array(6);
   const add = (k: number, x: number) => {
@@ -165,8 +191,8 @@ function logitRow(
   };
   for (let c = 0; c < classes; c++) {
     const e = term(c);
-    if (e.ay * w === 0) continue;
-    add(0, times(e, 0 - e.logP));
+    if (!contributes(e)) continue;
+    add(0, loss(e));
     const g = slope(e);
     add(2, g);
     if (c !== top) add(4, g);

@@ -30,12 +30,17 @@ export interface CommonOptions {
   sampleWeight?: ArrayLike<number>;
   /** A positive number the weighted sum is divided by instead of the sample count ('mean' only). */
   normalizer?: number;
+  /**
+   * Poly-1 (Leng et al., ICLR 2022): ε ≥ −1 adds ε·(1 − p_t)^(γ+1) to each sample's focal term
+   * (α weighs the focal term only; sample weights weigh both). Default 0, the focal loss itself.
+   */
+  poly1?: number;
   /** Default 'auto'. */
   backend?: BackendChoice;
 }
 
 export const COMMON_KEYS = [
-  'gamma', 'alpha', 'reduction', 'fromLogits', 'epsilon', 'labelSmoothing', 'sampleWeight', 'normalizer', 'backend',
+  'gamma', 'alpha', 'reduction', 'fromLogits', 'epsilon', 'labelSmoothing', 'sampleWeight', 'normalizer', 'poly1', 'backend',
 ] as const;
 
 /** The checked common options. */
@@ -48,6 +53,7 @@ export interface CommonSettings {
   labelSmoothing: number;
   sampleWeight: ArrayOption | undefined;
   normalizer: number | undefined;
+  poly1: number;
   backend: BackendChoice;
 }
 
@@ -85,6 +91,7 @@ export function readCommon(fn: string, o: Record<string, unknown>): CommonSettin
     labelSmoothing,
     sampleWeight: arrayOption(fn, 'sampleWeight', o.sampleWeight, 'an array of per-sample weights'),
     normalizer,
+    poly1: o.poly1 === undefined ? 0 : numberIn(fn, 'poly1', o.poly1, (v) => v >= -1 && v < Infinity, 'finite and >= -1'),
     backend: oneOf(fn, 'backend', o.backend, BACKENDS, 'auto'),
   };
 }

@@ -5,7 +5,7 @@ import type { FocalLossSettings } from '../options/focal-loss-options.js';
 import type { Batch } from '../shape.js';
 import {
   BINARY_ALPHA, CLASS_WEIGHT_STRIDE, EPSILON, FROM_LOGITS, GAMMA, GRAD_SCALE, HAS_IGNORE, IGNORE_INDEX, LOG_EPSILON,
-  LOG_ONE_MINUS_EPSILON, SMOOTHING, type Frame,
+  LOG_ONE_MINUS_EPSILON, POLY1, SMOOTHING, type Frame,
 } from '../kernels/frame.js';
 
 /** Everything a call's frame holds but the buffers. */
@@ -19,6 +19,8 @@ export interface FrameSettings {
   alpha: number | Float64Array | undefined;
   /** binaryFocalLoss's alpha, or -1. */
   binaryAlpha: number;
+  /** Poly-1's epsilon (0: none). */
+  poly1: number;
   ignore: number;
   hasIgnore: boolean;
   gradScale: number;
@@ -43,6 +45,7 @@ export function makeFrame(fn: string, instance: KernelInstance, classes: number,
   params[IGNORE_INDEX] = s.ignore;
   params[HAS_IGNORE] = s.hasIgnore ? 1 : 0;
   params[FROM_LOGITS] = s.fromLogits ? 1 : 0;
+  params[POLY1] = s.poly1;
   const classWeights = scratch.classWeights();
   if (s.alpha instanceof Float64Array) {
     if (s.alpha.length !== classes) {
@@ -70,6 +73,7 @@ export function focalLossFrame(batch: Batch, s: FocalLossSettings, perClass: boo
     fromLogits: s.fromLogits,
     alpha: s.alpha,
     binaryAlpha: -1,
+    poly1: s.poly1,
     perClass,
   };
 }
@@ -82,6 +86,7 @@ export function binaryFocalLossFrame(batch: Batch, s: BinaryFocalLossSettings, p
     fromLogits: s.fromLogits,
     alpha: undefined,
     binaryAlpha: s.alpha,
+    poly1: s.poly1,
     perClass,
   };
 }

@@ -51,7 +51,8 @@ export function focalLossPlan(batch: Batch, s: FocalLossSettings, instance: Kern
     }
     const rows = pred(false);
     const alpha = s.alpha;
-    const reads = (c: number) => (typeof alpha === 'object' ? alpha[c] : (alpha ?? 1)) !== 0;
+    // Poly-1's term is not weighed by alpha: with it, every class with a target is read.
+    const reads = (c: number) => s.poly1 !== 0 || (typeof alpha === 'object' ? alpha[c] : (alpha ?? 1)) !== 0;
     const targets = batch.trueRows
       ? targetRowSource(batch, scratch.f64('target'), s.labelSmoothing)
       : labelSource(batch, instance, scratch.i32('target'), s.ignoreIndex);
