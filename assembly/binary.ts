@@ -1,21 +1,19 @@
+import { elementRows, storeSlope } from './elements';
 import {
-  addCompensated, addToClass, BINARY_ALPHA, BLOCK, COUNT, EPSILON, flag, FROM_LOGITS, GAMMA, GRAD_F32, GRAD_SCALE,
-  LOG_EPSILON, LOG_ONE_MINUS_EPSILON, LOSSES, param, PER_CLASS, pointer, POLY1, SAMPLE_WEIGHTS, SMOOTHING, SUM,
-  WEIGHT_SUM,
+  BINARY_ALPHA, EPSILON, flag, FROM_LOGITS, GAMMA, GRAD_SCALE, LOG_EPSILON, LOG_ONE_MINUS_EPSILON, param, POLY1, SMOOTHING,
 } from './frame';
 import { clippedLog, clippedLogOneMinus, clippedOneMinus, clippedProbability } from './math/clip';
 import { focus, inLogSpace, isFine, logOneMinus, powerPlan } from './math/focus';
 import { cancels, logExcess, polyTerm, scaled } from './math/poly';
 
-// Sigmoid (binary, multi-label) focal loss over n rows of K elements (K = 1: flat input), in
-// f64 (the host widens f32 as it copies, which costs little beside the per-element work):
-// predictions x (probabilities, or logits when FROM_LOGITS) against targets y in [0, 1]
-// (smoothed here to y (1 - s) + s / 2), per element
+// Sigmoid (binary, multi-label) focal loss over n rows of K elements (K = 1: flat input; the
+// loop is elements.ts'): predictions x (probabilities, or logits when FROM_LOGITS) against
+// targets y in [0, 1] (smoothed here to y (1 - s) + s / 2), per element
 //   alpha_t * w * (1 - p_t)^gamma * BCE  [+ eps w (1 - p_t)^(gamma + 1), Poly-1],
 //   p_t = p y + (1 - p)(1 - y),  alpha_t = alpha y + (1 - alpha)(1 - y) (1 when alpha < 0).
 // Probabilities are clipped to [eps, 1 - eps] with 1 - p clipped directly; logits stay in
 // log space (softplus), so neither ln p nor ln(1 - p) is a difference of large numbers and
-// 1 - p = sigmoid(-x) keeps its digits. Sample weights are per row.
+// 1 - p = sigmoid(-x) keeps its digits.
 //
 // Gradient, with Q = 1 - p_t and the ratio BCE / Q (-> 1 as Q -> 0 for hard targets):
 //   d/dp = alpha_t w Q^gamma (-gamma (2y - 1) BCE / Q + (1 - y) / (1 - p) - y / p)
@@ -23,111 +21,90 @@ import { cancels, logExcess, polyTerm, scaled } from './math/poly';
 // and Poly-1's term adds eps (gamma + 1) w Q^gamma (1 - 2y) to d/dp, times p (1 - p) to d/dx.
 
 export function binaryLoss(frame: usize, pred: usize, target: usize, n: i32, classes: i32): i32 {
-  return rowsOf(frame, pred, target, n, classes, 0);
+  return elementRows<Binary>(frame, pred, target, n, classes, 0);
 }
 
 export function binaryLossGrad(frame: usize, pred: usize, target: usize, n: i32, classes: i32, grad: usize): i32 {
-  return rowsOf(frame, pred, target, n, classes, grad);
+  return elementRows<Binary>(frame, pred, target, n, classes, grad);
 }
 
-/** Returns -1, or the first row with an invalid prediction or target. */
-function rowsOf(frame: usize, pred: usize, target: usize, n: i32, classes: i32, grad: usize): i32 {
+/** binaryFocalLoss's element (elementRows). */
+class Binary {
+  // @ts-ignore: decorator
+  @inline element(frame: usize, v: f64, raw: f64, w: f64, gradAt: usize, gradF32: bool): f64 {
+    return element(frame, v, raw, w, gradAt, gradF32);
+  }
+}
+
+/**
+ * One element's weighted loss, or NaN when its prediction or target is invalid; its derivative,
+ * scaled by GRAD_SCALE, goes to gradAt unless that is 0.
+ */
+function element(frame: usize, v: f64, raw: f64, w: f64, gradAt: usize, gradF32: bool): f64 {
   const fromLogits = flag(frame, FROM_LOGITS);
+  if (fromLogits ? v != v : !(v >= 0 && v <= 1)) return NaN;
+  if (!(raw >= 0 && raw <= 1)) return NaN;
   const alpha = param(frame, BINARY_ALPHA);
-  const keep = 1 - param(frame, SMOOTHING);
-  const spread = param(frame, SMOOTHING) / 2;
+  const y = raw * (1 - param(frame, SMOOTHING)) + param(frame, SMOOTHING) / 2;
   const gamma = param(frame, GAMMA);
   const plan = powerPlan(gamma);
   const eps = param(frame, EPSILON);
-  const logEps = param(frame, LOG_EPSILON);
-  const logHigh = param(frame, LOG_ONE_MINUS_EPSILON);
-  const sampleWeights = pointer(frame, SAMPLE_WEIGHTS);
-  const losses = pointer(frame, LOSSES);
-  const perClass = pointer(frame, PER_CLASS);
-  const gradF32 = flag(frame, GRAD_F32);
-  const gradScale = param(frame, GRAD_SCALE);
   const poly = param(frame, POLY1);
-  let block: f64 = 0;
-  let weightSum: f64 = 0;
-  let inBlock = 0;
-  for (let i = 0; i < n; i++) {
-    const w = sampleWeights != 0 ? load<f64>(sampleWeights + (<usize>i << 3)) : 1;
-    for (let k = 0; k < classes; k++) {
-      const e = <usize>i * <usize>classes + <usize>k;
-      const v = load<f64>(pred + (e << 3));
-      const raw = load<f64>(target + (e << 3));
-      if (fromLogits ? v != v : !(v >= 0 && v <= 1)) return i;
-      if (!(raw >= 0 && raw <= 1)) return i;
-      const y = raw * keep + spread;
-      let logP: f64;
-      let logQ: f64;
-      let p: f64;
-      let q: f64;
-      if (fromLogits) {
-        const tail = Math.log1p(Math.exp(-Math.abs(v)));
-        logP = -(max(-v, 0) + tail);
-        logQ = -(max(v, 0) + tail);
-        p = Math.exp(logP);
-        q = Math.exp(logQ);
-      } else {
-        p = clippedProbability(v, eps);
-        q = clippedOneMinus(v, eps);
-        logP = clippedLog(v, eps, logHigh);
-        logQ = clippedLogOneMinus(v, eps, logEps, logHigh);
-      }
-      // A zero target weight contributes nothing, never 0 * -Inf.
-      const bce = (y > 0 ? -y * logP : 0) + (y < 1 ? -(1 - y) * logQ : 0);
-      const a = alpha < 0 ? 1 : alpha * y + (1 - alpha) * (1 - y);
-      const t = a * w;
-      const big = p * (1 - y) + q * y;
-      const logBig = y == 1 || y == 0 || plan == 0 ? logOneMinusPt(y, p, q, logP, logQ, big) : 0;
-      const factor = focus(big, logBig, gamma, plan);
-      const product = t * factor;
-      const fine = isFine(factor, product);
-      let loss = t == 0 ? 0 : fine ? product * bce : inLogSpace(bce, a, w, gamma, logOneMinusPt(y, p, q, logP, logQ, big));
-      if (poly != 0) {
-        const pt = p * y + q * (1 - y);
-        const term = polyTerm(poly, w, pt, big, factor, gamma);
-        const sum = loss + term;
-        loss = cancels(loss, term, sum) ? scaled((a + poly) * big + a * excess(y, p, q, logP, logQ), w, pt, big, factor, gamma) : sum;
-      }
-      block += loss;
-      if (++inBlock == BLOCK) {
-        addCompensated(frame + (<usize>SUM << 3), block);
-        block = 0;
-        inBlock = 0;
-      }
-      if (losses != 0) store<f64>(losses + (e << 3), loss);
-      if (perClass != 0) addToClass(perClass, k, loss, w);
-      if (grad != 0) {
-        let g: f64 = 0;
-        const moves = fromLogits || !(v < eps || 1 - v < eps);
-        if (t != 0) {
-          const ratio = big > 0 ? bce / big : 1;
-          let slope: f64 = 0;
-          // p q BCE / Q -> 0 where p q underflows (logits of +-Infinity included); gamma 0 drops the term.
-          if (fromLogits) slope = (1 - y) * p - y * q - (p * q == 0 || gamma == 0 ? 0 : gamma * (2 * y - 1) * p * q * ratio);
-          // A target of 0 or 1 drops the part that would be 0 / 0 at p = 0 or 1 (epsilon 0).
-          else if (moves) slope = (gamma == 0 ? 0 : -gamma * (2 * y - 1) * ratio) + (y < 1 ? (1 - y) / q : 0) - (y > 0 ? y / p : 0);
-          slope *= gradScale;
-          g = fine ? product * slope : inLogSpace(slope, a, w, gamma, logOneMinusPt(y, p, q, logP, logQ, big));
-        }
-        if (poly != 0 && w != 0 && moves) {
-          const pt = p * y + q * (1 - y);
-          const term = scaled(gradScale * poly * (gamma + 1) * (1 - 2 * y) * (fromLogits ? p * q : 1), w, pt, big, factor, gamma);
-          const sum = g + term;
-          g = cancels(g, term, sum) ? scaled(gradScale * polySlope(a, poly, gamma, y, p, q, logP, logQ, big, fromLogits), w, pt, big, factor, gamma) : sum;
-        }
-        if (gradF32) store<f32>(grad + (e << 2), <f32>g);
-        else store<f64>(grad + (e << 3), g);
-      }
-    }
-    weightSum += w * <f64>classes;
+  let logP: f64;
+  let logQ: f64;
+  let p: f64;
+  let q: f64;
+  if (fromLogits) {
+    const tail = Math.log1p(Math.exp(-Math.abs(v)));
+    logP = -(max(-v, 0) + tail);
+    logQ = -(max(v, 0) + tail);
+    p = Math.exp(logP);
+    q = Math.exp(logQ);
+  } else {
+    const logHigh = param(frame, LOG_ONE_MINUS_EPSILON);
+    p = clippedProbability(v, eps);
+    q = clippedOneMinus(v, eps);
+    logP = clippedLog(v, eps, logHigh);
+    logQ = clippedLogOneMinus(v, eps, param(frame, LOG_EPSILON), logHigh);
   }
-  addCompensated(frame + (<usize>SUM << 3), block);
-  store<f64>(frame + (<usize>COUNT << 3), param(frame, COUNT) + <f64>n * <f64>classes);
-  addCompensated(frame + (<usize>WEIGHT_SUM << 3), weightSum);
-  return -1;
+  // A zero target weight contributes nothing, never 0 * -Inf.
+  const bce = (y > 0 ? -y * logP : 0) + (y < 1 ? -(1 - y) * logQ : 0);
+  const a = alpha < 0 ? 1 : alpha * y + (1 - alpha) * (1 - y);
+  const t = a * w;
+  const big = p * (1 - y) + q * y;
+  const logBig = y == 1 || y == 0 || plan == 0 ? logOneMinusPt(y, p, q, logP, logQ, big) : 0;
+  const factor = focus(big, logBig, gamma, plan);
+  const product = t * factor;
+  const fine = isFine(factor, product);
+  let loss = t == 0 ? 0 : fine ? product * bce : inLogSpace(bce, a, w, gamma, logOneMinusPt(y, p, q, logP, logQ, big));
+  if (poly != 0) {
+    const pt = p * y + q * (1 - y);
+    const term = polyTerm(poly, w, pt, big, factor, gamma);
+    const sum = loss + term;
+    loss = cancels(loss, term, sum) ? scaled((a + poly) * big + a * excess(y, p, q, logP, logQ), w, pt, big, factor, gamma) : sum;
+  }
+  if (gradAt == 0) return loss;
+  const gradScale = param(frame, GRAD_SCALE);
+  let g: f64 = 0;
+  const moves = fromLogits || !(v < eps || 1 - v < eps);
+  if (t != 0) {
+    const ratio = big > 0 ? bce / big : 1;
+    let slope: f64 = 0;
+    // p q BCE / Q -> 0 where p q underflows (logits of +-Infinity included); gamma 0 drops the term.
+    if (fromLogits) slope = (1 - y) * p - y * q - (p * q == 0 || gamma == 0 ? 0 : gamma * (2 * y - 1) * p * q * ratio);
+    // A target of 0 or 1 drops the part that would be 0 / 0 at p = 0 or 1 (epsilon 0).
+    else if (moves) slope = (gamma == 0 ? 0 : -gamma * (2 * y - 1) * ratio) + (y < 1 ? (1 - y) / q : 0) - (y > 0 ? y / p : 0);
+    slope *= gradScale;
+    g = fine ? product * slope : inLogSpace(slope, a, w, gamma, logOneMinusPt(y, p, q, logP, logQ, big));
+  }
+  if (poly != 0 && w != 0 && moves) {
+    const pt = p * y + q * (1 - y);
+    const term = scaled(gradScale * poly * (gamma + 1) * (1 - 2 * y) * (fromLogits ? p * q : 1), w, pt, big, factor, gamma);
+    const sum = g + term;
+    g = cancels(g, term, sum) ? scaled(gradScale * polySlope(a, poly, gamma, y, p, q, logP, logQ, big, fromLogits), w, pt, big, factor, gamma) : sum;
+  }
+  storeSlope(gradAt, g, gradF32);
+  return loss;
 }
 
 /**

@@ -69,6 +69,11 @@ import { sumError } from './math/sum';
 /** Poly-1's epsilon: eps (1 - p_t)^(gamma + 1) is added to each term (0: the plain focal loss). */
 // @ts-ignore: decorator
 @inline export const POLY1 = 23;
+/** Asymmetric loss: gamma of the negative term (GAMMA is the positive one's), and the probability margin m. */
+// @ts-ignore: decorator
+@inline export const GAMMA_NEG = 24;
+// @ts-ignore: decorator
+@inline export const MARGIN = 25;
 
 /**
  * Byte offset of the frame's vector area: splats of a call's parameters that loops load where
@@ -76,7 +81,7 @@ import { sumError } from './math/sum';
  * The host makes the frame FRAME_BYTES long.
  */
 // @ts-ignore: decorator
-@inline export const VECTORS: usize = 192;
+@inline export const VECTORS: usize = 208;
 // @ts-ignore: decorator
 @inline export const EPSILON_LANES = 0;
 // @ts-ignore: decorator

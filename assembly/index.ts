@@ -5,6 +5,7 @@ export { probabilityLoss, probabilityLossGrad, gatheredLoss, gatheredLossGrad } 
 export { logitLoss, logitLossGrad } from './logits';
 export { targetRowLoss, targetRowLossGrad } from './target-rows';
 export { binaryLoss, binaryLossGrad } from './binary';
+export { asymmetricLoss, asymmetricLossGrad } from './asymmetric';
 
 import { FRAME_LAYOUT } from './frame';
 

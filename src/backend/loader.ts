@@ -19,6 +19,7 @@ export type BackendChoice = 'auto' | 'wasm' | 'js';
 const EXPORTS = [
   'memory', 'heapBase', 'usesSimd', 'frameLayout', 'probabilityLoss', 'probabilityLossGrad', 'gatheredLoss', 'gatheredLossGrad',
   'logitLoss', 'logitLossGrad', 'targetRowLoss', 'targetRowLossGrad', 'binaryLoss', 'binaryLossGrad',
+  'asymmetricLoss', 'asymmetricLossGrad',
 ] as const satisfies ReadonlyArray<keyof Exports>;
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {

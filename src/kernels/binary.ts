@@ -1,12 +1,12 @@
+import { elementRows, sigmoid, type Sigmoid } from './elements.js';
 import {
-  addBlock, addToClass, BINARY_ALPHA, BLOCK, EPSILON, FROM_LOGITS, GAMMA, GRAD_SCALE, LOG_EPSILON, LOG_ONE_MINUS_EPSILON,
-  POLY1, SMOOTHING, type Frame, type Targets, type Values,
+  BINARY_ALPHA, EPSILON, FROM_LOGITS, GAMMA, GRAD_SCALE, POLY1, SMOOTHING, type Frame, type Targets, type Values,
 } from './frame.js';
-import { clippedLog, clippedLogOneMinus, clippedOneMinus, clippedProbability, isClipped } from './math/clip.js';
+import { isClipped } from './math/clip.js';
 import { focus, inLogSpace, isFine, logOneMinus, powerPlan } from './math/focus.js';
 import { cancels, logExcess, polyTerm, scaled } from './math/poly.js';
 
-// Sigmoid focal loss over n rows of K elements (assembly/binary.ts): per element
+// Sigmoid focal loss over n rows of K elements (assembly/binary.ts; the loop is elements.ts'): per element
 //   alpha_t * w * (1 - p_t)^gamma * BCE  [+ eps w (1 - p_t)^(gamma + 1), Poly-1],  p_t = p y + (1 - p)(1 - y),
 //   alpha_t = alpha y + (1 - alpha)(1 - y) (1 when alpha < 0),
 // with targets smoothed to y (1 - s) + s / 2, probabilities clipped (1 - p directly) and
@@ -29,7 +29,6 @@ function binary(
   frame: Frame, pred: ArrayLike<number>, target: Targets, n: number, classes: number, grad: Values | null,
 ): number {
   const params = frame.params;
-  const { sampleWeights, losses, perClass } = frame;
   const fromLogits = params[FROM_LOGITS] !== 0;
   const alpha = params[BINARY_ALPHA];
   const keep = 1 - params[SMOOTHING];
@@ -37,88 +36,51 @@ function binary(
   const gamma = params[GAMMA];
   const plan = powerPlan(gamma);
   const eps = params[EPSILON];
-  const logEps = params[LOG_EPSILON];
-  const logHigh = params[LOG_ONE_MINUS_EPSILON];
   const poly = params[POLY1];
-  let block = 0;
-  let weightSum = 0;
-  let inBlock = 0;
-  for (let i = 0; i < n; i++) {
-    const w = sampleWeights === null ? 1 : sampleWeights[i];
-    for (let k = 0; k < classes; k++) {
-      const e = i * classes + k;
-      const v = pred[e];
-      const raw = target[e];
-      if (fromLogits ? v !== v : !(v >= 0 && v <= 1)) return i;
-      if (!(raw >= 0 && raw <= 1)) return i;
-      const y = raw * keep + spread;
-      let logP: number;
-      let logQ: number;
-      let p: number;
-      let q: number;
-      if (fromLogits) {
-        // ln sigmoid(v) = -softplus(-v) and ln(1 - sigmoid(v)) = -softplus(v), each directly.
-        const tail = Math.log1p(Math.exp(-Math.abs(v)));
-        logP = -(Math.max(-v, 0) + tail);
-        logQ = -(Math.max(v, 0) + tail);
-        p = Math.exp(logP);
-        q = Math.exp(logQ);
-      } else {
-        p = clippedProbability(v, eps);
-        q = clippedOneMinus(v, eps);
-        logP = clippedLog(v, eps, logHigh);
-        logQ = clippedLogOneMinus(v, eps, logEps, logHigh);
-      }
-      // A zero target weight contributes nothing, never 0 * -Infinity.
-      const bce = (y > 0 ? -y * logP : 0) + (y < 1 ? -(1 - y) * logQ : 0);
-      const a = alpha < 0 ? 1 : alpha * y + (1 - alpha) * (1 - y);
-      const t = a * w;
-      const big = p * (1 - y) + q * y;
-      const logBig = y === 1 || y === 0 || plan === 0 ? logOneMinusPt(y, p, q, logP, logQ, big) : NaN;
-      const factor = focus(big, logBig, gamma, plan);
-      const product = t * factor;
-      const fine = isFine(factor, product);
-      let loss = t === 0 ? 0 : fine ? product * bce : inLogSpace(bce, a, w, gamma, logOneMinusPt(y, p, q, logP, logQ, big));
-      if (poly !== 0) {
-        const pt = p * y + q * (1 - y);
-        const term = polyTerm(poly, w, pt, big, factor, gamma);
-        const sum = loss + term;
-        loss = cancels(loss, term, sum) ? scaled((a + poly) * big + a * excess(y, p, q, logP, logQ), w, pt, big, factor, gamma) : sum;
-      }
-      block += loss;
-      if (++inBlock === BLOCK) {
-        addBlock(params, block, 0, 0);
-        block = inBlock = 0;
-      }
-      if (losses !== null) losses[e] = loss;
-      if (perClass !== null) addToClass(perClass, k, loss, w);
-      if (grad !== null) {
-        let g = 0;
-        const moves = fromLogits || !isClipped(v, eps);
-        if (t !== 0) {
-          const ratio = big > 0 ? bce / big : 1;
-          let slope = 0;
-          // p q BCE / Q -> 0 where p q underflows (logits of +-Infinity included); gamma 0 drops the term.
-          if (fromLogits) slope = (1 - y) * p - y * q - (p * q === 0 || gamma === 0 ? 0 : gamma * (2 * y - 1) * p * q * ratio);
-          // A target of 0 or 1 drops the part that would be 0 / 0 at p = 0 or 1 (epsilon 0).
-          else if (moves) slope = (gamma === 0 ? 0 : -gamma * (2 * y - 1) * ratio) + (y < 1 ? (1 - y) / q : 0) - (y > 0 ? y / p : 0);
-          slope *= params[GRAD_SCALE];
-          g = fine ? product * slope : inLogSpace(slope, a, w, gamma, logOneMinusPt(y, p, q, logP, logQ, big));
-        }
-        if (poly !== 0 && w !== 0 && moves) {
-          const pt = p * y + q * (1 - y);
-          const scale = params[GRAD_SCALE];
-          const term = scaled(scale * poly * (gamma + 1) * (1 - 2 * y) * (fromLogits ? p * q : 1), w, pt, big, factor, gamma);
-          const sum = g + term;
-          g = cancels(g, term, sum) ? scaled(scale * polySlope(a, poly, gamma, y, p, q, logP, logQ, big, fromLogits), w, pt, big, factor, gamma) : sum;
-        }
-        grad[e] = g;
-      }
+  const scale = params[GRAD_SCALE];
+  const s: Sigmoid = { p: 0, q: 0, logP: 0, logQ: 0 };
+  return elementRows(frame, pred, target, n, classes, (v, raw, w, e) => {
+    if (!sigmoid(s, v, fromLogits, params) || !(raw >= 0 && raw <= 1)) return NaN;
+    const { p, q, logP, logQ } = s;
+    const y = raw * keep + spread;
+    // A zero target weight contributes nothing, never 0 * -Infinity.
+    const bce = (y > 0 ? -y * logP : 0) + (y < 1 ? -(1 - y) * logQ : 0);
+    const a = alpha < 0 ? 1 : alpha * y + (1 - alpha) * (1 - y);
+    const t = a * w;
+    const big = p * (1 - y) + q * y;
+    const logBig = y === 1 || y === 0 || plan === 0 ? logOneMinusPt(y, p, q, logP, logQ, big) : NaN;
+    const factor = focus(big, logBig, gamma, plan);
+    const product = t * factor;
+    const fine = isFine(factor, product);
+    let loss = t === 0 ? 0 : fine ? product * bce : inLogSpace(bce, a, w, gamma, logOneMinusPt(y, p, q, logP, logQ, big));
+    if (poly !== 0) {
+      const pt = p * y + q * (1 - y);
+      const term = polyTerm(poly, w, pt, big, factor, gamma);
+      const sum = loss + term;
+      loss = cancels(loss, term, sum) ? scaled((a + poly) * big + a * excess(y, p, q, logP, logQ), w, pt, big, factor, gamma) : sum;
     }
-    weightSum += w * classes;
-  }
-  addBlock(params, block, n * classes, weightSum);
-  return -1;
+    if (grad === null) return loss;
+    let g = 0;
+    const moves = fromLogits || !isClipped(v, eps);
+    if (t !== 0) {
+      const ratio = big > 0 ? bce / big : 1;
+      let slope = 0;
+      // p q BCE / Q -> 0 where p q underflows (logits of +-Infinity included); gamma 0 drops the term.
+      if (fromLogits) slope = (1 - y) * p - y * q - (p * q === 0 || gamma === 0 ? 0 : gamma * (2 * y - 1) * p * q * ratio);
+      // A target of 0 or 1 drops the part that would be 0 / 0 at p = 0 or 1 (epsilon 0).
+      else if (moves) slope = (gamma === 0 ? 0 : -gamma * (2 * y - 1) * ratio) + (y < 1 ? (1 - y) / q : 0) - (y > 0 ? y / p : 0);
+      slope *= scale;
+      g = fine ? product * slope : inLogSpace(slope, a, w, gamma, logOneMinusPt(y, p, q, logP, logQ, big));
+    }
+    if (poly !== 0 && w !== 0 && moves) {
+      const pt = p * y + q * (1 - y);
+      const term = scaled(scale * poly * (gamma + 1) * (1 - 2 * y) * (fromLogits ? p * q : 1), w, pt, big, factor, gamma);
+      const sum = g + term;
+      g = cancels(g, term, sum) ? scaled(scale * polySlope(a, poly, gamma, y, p, q, logP, logQ, big, fromLogits), w, pt, big, factor, gamma) : sum;
+    }
+    grad[e] = g;
+    return loss;
+  });
 }
 
 /** BCE - Q = y (-ln p - q) + (1 - y)(-ln q - p), each part >= 0: what is left of BCE where Poly-1's eps Q cancels it. */

@@ -32,9 +32,11 @@ export const WEIGHT_SUM = 20;
 export const WEIGHT_CARRY = 21;
 export const ROW_SCRATCH = 22;
 export const POLY1 = 23;
-export const FRAME_SLOTS = 24;
+export const GAMMA_NEG = 24;
+export const MARGIN = 25;
+export const FRAME_SLOTS = 26;
 /** Bytes of a frame in wasm memory: the slots and the kernels' vector area (assembly/frame.ts). */
-export const FRAME_BYTES = 352;
+export const FRAME_BYTES = 368;
 
 /** Rows summed plainly before their block is added to the totals with compensation. */
 export const BLOCK = 1024;

@@ -1,4 +1,5 @@
 // The JS kernels by name, as assembly/index.ts exports the wasm ones.
+import { asymmetricLoss, asymmetricLossGrad } from './asymmetric.js';
 import { binaryLoss, binaryLossGrad } from './binary.js';
 import type { JsKernel, KernelName } from './frame.js';
 import { logitLoss, logitLossGrad } from './logits.js';
@@ -10,4 +11,5 @@ export const jsKernels: Record<KernelName, JsKernel> = {
   logitLoss, logitLossGrad,
   targetRowLoss, targetRowLossGrad,
   binaryLoss, binaryLossGrad,
+  asymmetricLoss, asymmetricLossGrad,
 };

@@ -1,0 +1,206 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { GAMMA_NEG, MARGIN } from '../src/kernels/frame.js';
+import family from './fixtures/family.json' with { type: 'json' };
+import { BACKENDS, expectClose } from './helpers.js';
+import { runKernel, type KernelRun, type Reduction } from './kernel-frame.js';
+
+// The asymmetric-loss kernels (assembly/asymmetric.ts, src/kernels/asymmetric.ts), run straight
+// through each backend's kernel instance with a frame (test/kernel-frame.ts), against mpmath
+// (test/fixtures/generate-family.py: the loss as Ridnik et al. define it, gradients by numerical
+// differentiation), and their laws: m = 0, gamma+ = gamma- is the binary focal loss without
+// alpha; the negative term vanishes where p <= m; wasm = JS; finite at the extremes.
+
+interface AslOptions {
+  fromLogits: boolean;
+  gammaPos: number;
+  gammaNeg: number;
+  margin: number;
+  epsilon: number;
+  reduction: Reduction;
+  sampleWeight?: number[];
+}
+interface AslCase {
+  name: string;
+  pred: number[];
+  target: number[];
+  n: number;
+  k: number;
+  options: AslOptions;
+  loss: number | number[];
+  grad: number[];
+}
+
+const cases = (family as unknown as { asymmetric: AslCase[] }).asymmetric;
+
+function asl(pred: ArrayLike<number>, target: ArrayLike<number>, n: number, k: number, o: AslOptions, grad?: 'f64' | 'f32'): KernelRun {
+  return {
+    pred, target, n, k, fromLogits: o.fromLogits, gamma: o.gammaPos, epsilon: o.epsilon, reduction: o.reduction,
+    sampleWeight: o.sampleWeight, slots: { [GAMMA_NEG]: o.gammaNeg, [MARGIN]: o.margin }, grad,
+  };
+}
+
+/** Entries farther from want than tol times the largest |want| (of the row for 'none'), or not finite. */
+function gradErrors(got: ArrayLike<number>, want: number[], k: number, perRow: boolean, tol: number, f32 = false): string[] {
+  const bad: string[] = [];
+  const all = Math.max(...want.map(Math.abs));
+  for (let j = 0; j < want.length; j++) {
+    const row = Math.floor(j / k);
+    const scale = perRow ? Math.max(...want.slice(row * k, (row + 1) * k).map(Math.abs)) : all;
+    let allowed = tol * scale + 1e-300;
+    if (f32) allowed += 2 ** -24 * Math.abs(want[j]) + 2 ** -149;
+    if (!Number.isFinite(got[j]) || !(Math.abs(got[j] - want[j]) <= allowed)) bad.push(`grad[${j}] = ${got[j]}, want ${want[j]}`);
+  }
+  return bad.slice(0, 6);
+}
+
+describe('asymmetric-loss kernels against mpmath (test/fixtures/generate-family.py)', () => {
+  it('has the cases the generator writes', () => {
+    expect(cases.length).toBeGreaterThan(50);
+  });
+
+  for (const c of cases) {
+    for (const backend of BACKENDS) {
+      it(`${backend}: ${c.name}: loss to 1e-12, gradient to 1e-11 of its scale (f64 and f32), loss alone the same`, () => {
+        const none = c.options.reduction === 'none';
+        for (const dtype of ['f64', 'f32'] as const) {
+          const r = runKernel(backend, 'asymmetric', asl(c.pred, c.target, c.n, c.k, c.options, dtype));
+          expect(r.bad).toBe(-1);
+          expect(gradErrors(r.grad!, c.grad, c.k, none, 1e-11, dtype === 'f32'), dtype).toEqual([]);
+          if (none) (c.loss as number[]).forEach((w, e) => expectClose((r.loss as Float64Array)[e], w, `loss[${e}]`));
+          else expectClose(r.loss as number, c.loss as number, 'loss');
+        }
+        const alone = runKernel(backend, 'asymmetric', asl(c.pred, c.target, c.n, c.k, c.options));
+        const withGrad = runKernel(backend, 'asymmetric', asl(c.pred, c.target, c.n, c.k, c.options, 'f64'));
+        expect(alone.loss).toEqual(withGrad.loss);
+      });
+    }
+  }
+});
+
+// --- Laws (fast-check) ---------------------------------------------------------------------------
+
+const gammaArb = fc.oneof(fc.constantFrom(0, 0.5, 1, 2, 4), fc.double({ min: 0, max: 8, noNaN: true }));
+
+interface Problem {
+  pred: number[];
+  target: number[];
+  n: number;
+  k: number;
+  options: AslOptions;
+}
+
+function problemArb(opts: { range: 'wide' | 'extreme'; hard?: boolean; margin?: number; equalGammas?: boolean }): fc.Arbitrary<Problem> {
+  return fc.record({ n: fc.integer({ min: 1, max: 5 }), k: fc.integer({ min: 1, max: 5 }), fromLogits: fc.boolean() }).chain(({ n, k, fromLogits }) => {
+    const value = fromLogits
+      ? fc.oneof(fc.constantFrom(0, 30, -30, 1000, -1000), fc.double({ min: opts.range === 'wide' ? -40 : -1e5, max: opts.range === 'wide' ? 40 : 1e5, noNaN: true }))
+      : fc.oneof(fc.constantFrom(0, 1, 0.05, 0.2, 1e-9, 1 - 2 ** -53), fc.double({ min: 0, max: 1, noNaN: true }));
+    const targetArb = opts.hard ? fc.constantFrom(0, 1) : fc.oneof(fc.constantFrom(0, 1), fc.double({ min: 0, max: 1, noNaN: true }));
+    const gammas = opts.range === 'extreme' ? fc.oneof(gammaArb, fc.constantFrom(16.5, 100, 1000)) : gammaArb;
+    return fc.record({
+      pred: fc.array(value, { minLength: n * k, maxLength: n * k }),
+      target: fc.array(targetArb, { minLength: n * k, maxLength: n * k }),
+      gammaPos: gammas,
+      gammaNeg: gammas,
+      margin: opts.margin !== undefined ? fc.constant(opts.margin) : fc.constantFrom(0, 0.05, 0.2, 0.5),
+      epsilon: opts.range === 'extreme' ? fc.constantFrom(0, 1e-7, 1e-3) : fc.constantFrom(1e-7, 1e-3),
+      reduction: fc.constantFrom<Reduction>('mean', 'sum', 'none', 'weightedMean'),
+      sampleWeight: fc.option(fc.array(fc.oneof(fc.constant(0), fc.double({ min: 1e-3, max: 3, noNaN: true })), { minLength: n, maxLength: n }), { nil: undefined }),
+    }).map((g) => ({
+      pred: g.pred, target: g.target, n, k,
+      options: {
+        fromLogits, gammaPos: g.gammaPos, gammaNeg: opts.equalGammas ? g.gammaPos : g.gammaNeg, margin: g.margin, epsilon: g.epsilon,
+        reduction: g.reduction, sampleWeight: g.sampleWeight,
+      },
+    }));
+  });
+}
+
+const values = (v: number | Float64Array): number[] => (typeof v === 'number' ? [v] : Array.from(v));
+
+function close(got: number[], want: number[], tol: number): string[] {
+  const scale = Math.max(...got.map(Math.abs), ...want.map(Math.abs));
+  return got.flatMap((g, j) => (Math.abs(g - want[j]) <= tol * scale || Object.is(g, want[j]) ? [] : [`[${j}] ${g} vs ${want[j]}`])).slice(0, 5);
+}
+
+describe('asymmetric-loss kernel laws (fast-check)', () => {
+  it('wasm and JS agree within 1e-12 of the largest loss and gradient entry', () => {
+    fc.assert(
+      fc.property(problemArb({ range: 'wide' }), (p) => {
+        const run = asl(p.pred, p.target, p.n, p.k, p.options, 'f64');
+        const wasm = runKernel('wasm', 'asymmetric', run);
+        const js = runKernel('js', 'asymmetric', run);
+        expect(close(values(wasm.loss), values(js.loss), 1e-12)).toEqual([]);
+        expect(close(Array.from(wasm.grad!), Array.from(js.grad!), 1e-12)).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('margin 0 with gamma+ = gamma- is the binary focal loss without alpha (hard targets)', () => {
+    fc.assert(
+      fc.property(problemArb({ range: 'wide', hard: true, margin: 0, equalGammas: true }), fc.constantFrom(...BACKENDS), (p, backend) => {
+        const run = asl(p.pred, p.target, p.n, p.k, p.options, 'f64');
+        const a = runKernel(backend, 'asymmetric', run);
+        const b = runKernel(backend, 'binary', { ...run, slots: {} });
+        expect(close(values(a.loss), values(b.loss), 1e-13)).toEqual([]);
+        expect(close(Array.from(a.grad!), Array.from(b.grad!), 1e-13)).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('where p <= m, the negative term and its gradient are exactly 0', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(0.05, 0.2, 0.5), fc.double({ min: 0, max: 1, noNaN: true }), gammaArb, gammaArb, fc.boolean(), fc.constantFrom(...BACKENDS),
+        (margin, fraction, gammaPos, gammaNeg, fromLogits, backend) => {
+          const p = margin * fraction;
+          const x = fromLogits ? Math.log(p / (1 - p)) : p;
+          // sigmoid of the logit may round above p: only where it is still at most m.
+          if (fromLogits && 1 / (1 + Math.exp(-x)) > margin) return;
+          const o: AslOptions = { fromLogits, gammaPos, gammaNeg, margin, epsilon: 0, reduction: 'sum' };
+          const r = runKernel(backend, 'asymmetric', asl([x], [0], 1, 1, o, 'f64'));
+          expect(r.loss).toBe(0);
+          expect(Math.abs(r.grad![0])).toBe(0);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('loss and gradient are finite for any finite input (gammas to 1000, logits to 1e5, probabilities at 0 and 1)', () => {
+    fc.assert(
+      fc.property(problemArb({ range: 'extreme' }), fc.constantFrom(...BACKENDS), (p, backend) => {
+        const o = { ...p.options };
+        // With epsilon 0, -ln p is infinite where y > 0 and p = 0 (and -ln(1 - p) where y < 1 and p = 1, m = 0),
+        // and the derivative y / p beyond float64 already where p < 1e-300.
+        const unclipped = !o.fromLogits && o.epsilon === 0;
+        const infinite = unclipped && p.pred.some((x, e) => (x === 0 && p.target[e] > 0) || (x === 1 && p.target[e] < 1 && o.margin === 0));
+        const steep = unclipped && p.pred.some((x, e) => x < 1e-300 && p.target[e] > 0);
+        const r = runKernel(backend, 'asymmetric', asl(p.pred, p.target, p.n, p.k, o, 'f64'));
+        expect(values(r.loss).some(Number.isNaN)).toBe(false);
+        expect(r.grad!.some(Number.isNaN)).toBe(false);
+        if (!infinite) expect(values(r.loss).every(Number.isFinite)).toBe(true);
+        if (!infinite && !steep) expect(r.grad!.every(Number.isFinite)).toBe(true);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
+describe('asymmetric-loss kernels: invalid rows', () => {
+  const o: AslOptions = { fromLogits: false, gammaPos: 0, gammaNeg: 4, margin: 0.05, epsilon: 1e-7, reduction: 'sum' };
+  for (const backend of BACKENDS) {
+    it(`${backend}: the first row with a prediction or target out of range (or NaN) is reported`, () => {
+      const target = [0, 1, 0, 1, 0, 1];
+      expect(runKernel(backend, 'asymmetric', asl([0.1, 0.2, 0.3, 1.5, 0.5, 0.6], target, 3, 2, o)).bad).toBe(1);
+      expect(runKernel(backend, 'asymmetric', asl([0.1, 0.2, 0.3, 0.4, NaN, 0.6], target, 3, 2, o)).bad).toBe(2);
+      expect(runKernel(backend, 'asymmetric', asl([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [0, 1, 2, 1, 0, 1], 3, 2, o)).bad).toBe(1);
+      expect(runKernel(backend, 'asymmetric', asl([0.1, -1e-300, 0.3, 0.4, 0.5, 0.6], target, 3, 2, o)).bad).toBe(0);
+      expect(runKernel(backend, 'asymmetric', asl([1, 2, NaN, 4, 5, 6], target, 3, 2, { ...o, fromLogits: true })).bad).toBe(1);
+      // Logits may be infinite; a valid batch reports -1.
+      expect(runKernel(backend, 'asymmetric', asl([Infinity, -Infinity, 3, 4, 5, 6], target, 3, 2, { ...o, fromLogits: true })).bad).toBe(-1);
+    });
+  }
+});
