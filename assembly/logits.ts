@@ -276,8 +276,7 @@ function pairedRows(frame: usize, pred: usize, labels: usize, n: i32, classes: i
       if (v128.any_true(rare)) loss = rareLanes(loss, rare, negLogP, a, w, pt, q, gammaValue);
       loss = v128.andnot(loss, dropped);
       // Poly-1's term is 0 where w is; alpha does not weigh it.
-      const off = v128.or(none, f64x2.eq(w, lanes(ZERO)));
-      if (poly != 0) loss = vwithPoly(loss, poly, a, w, pt, q, negLogP, factor, gammaValue, off);
+      if (poly != 0) loss = vwithPoly(loss, poly, a, w, pt, q, negLogP, factor, gammaValue, v128.or(none, f64x2.eq(w, lanes(ZERO))));
       acc = f64x2.add(acc, loss);
       weightAcc = f64x2.add(weightAcc, v128.andnot(w, none));
       counted += 2 - <i32>ignoredA - <i32>ignoredB;
@@ -294,7 +293,7 @@ function pairedRows(frame: usize, pred: usize, labels: usize, n: i32, classes: i
         let s = f64x2.mul(product, slope);
         if (v128.any_true(rare)) s = rareLanes(s, rare, slope, a, w, pt, q, gammaValue);
         s = v128.andnot(s, dropped);
-        if (poly != 0) s = polySlopes(s, frame, poly, a, w, pt, q, negLogP, factor, gammaValue, off);
+        if (poly != 0) s = polySlopes(s, frame, poly, a, w, pt, q, negLogP, factor, gammaValue, v128.or(none, f64x2.eq(w, lanes(ZERO))));
         writePairGradient(exps, classes, la, lb, f64x2.sub(lanes(ZERO), f64x2.mul(s, inverse)), f64x2.mul(s, q), grad + <usize>i * gradRowBytes, gradRowBytes, gradF32);
         if (ignoredA) memory.fill(grad + <usize>i * gradRowBytes, 0, gradRowBytes);
         if (ignoredB) memory.fill(grad + <usize>(i + 1) * gradRowBytes, 0, gradRowBytes);
