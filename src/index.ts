@@ -9,5 +9,5 @@ export { createWorkspace, type Dtype, type Workspace, type WorkspaceLossOptions,
 export {
   createBinaryFocalLossAccumulator, createFocalLossAccumulator, type AccumulatorState, type AccumulatorSummary,
   type BinaryFocalLossAccumulatorOptions, type ClassSummary, type FocalLossAccumulator, type FocalLossAccumulatorOptions,
-} from './accumulator.js';
+} from './accumulator/accumulator.js';
 export { createFocalLossPool, type FocalLossPool, type FocalLossPoolInfo, type FocalLossPoolOptions } from './pool/pool.js';

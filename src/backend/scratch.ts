@@ -1,4 +1,5 @@
 import { FRAME_BYTES, FRAME_SLOTS, PER_CLASS_SLOTS } from '../kernels/frame.js';
+import { fail } from '../errors/detail.js';
 
 /** At most this many rows go through the kernel per call: their rows stay in L2 meanwhile. */
 export const CHUNK_ROWS = 4096;
@@ -63,7 +64,7 @@ export class Scratch {
       this.classRegion = this.grown(this.classRegion, 8 * Math.max(weights, 64));
       if (perClass) this.perClassRegion = this.grown(this.perClassRegion, 8 * PER_CLASS_SLOTS * classes);
     } catch (error) {
-      throw new RangeError(`${fn}: ${argument} of ${classes} need chunk buffers that do not fit: ${(error as Error).message}`);
+      throw fail(RangeError, fn)`${argument} of ${classes} need chunk buffers that do not fit: ${(error as Error).message}`;
     }
   }
 

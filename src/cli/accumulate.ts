@@ -1,6 +1,6 @@
 import {
   createBinaryFocalLossAccumulator, createFocalLossAccumulator, type FocalLossAccumulator,
-} from '../accumulator.js';
+} from '../accumulator/accumulator.js';
 import type { LossFlags } from './arguments.js';
 import { InputError } from './input-error.js';
 import type { Inputs } from './inputs.js';

@@ -1,7 +1,7 @@
 /// <reference types="node" />
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { AccumulatorState } from '../accumulator.js';
+import type { AccumulatorState } from '../accumulator/accumulator.js';
 import { accumulate } from './accumulate.js';
 import { parseArguments, type Command, type OutputFlags } from './arguments.js';
 import { EXIT_FAILURE, EXIT_INPUT, InputError } from './input-error.js';

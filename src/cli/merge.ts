@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import {
   createBinaryFocalLossAccumulator, createFocalLossAccumulator, type AccumulatorState, type FocalLossAccumulator,
-} from '../accumulator.js';
+} from '../accumulator/accumulator.js';
 import { InputError } from './input-error.js';
 import { optionError } from './library-errors.js';
 

@@ -1,4 +1,4 @@
-import type { AccumulatorState, AccumulatorSummary } from '../accumulator.js';
+import type { AccumulatorState, AccumulatorSummary } from '../accumulator/accumulator.js';
 
 /** What a run (or a merge) found, for the text and JSON reports. */
 export interface Report {
