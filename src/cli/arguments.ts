@@ -1,4 +1,4 @@
-import { InputError } from './input-error.js';
+import { clip, InputError, quote } from './input-error.js';
 import type { RowRange } from './source.js';
 
 /** The loss options given on the command line, as the accumulators take them. */
@@ -11,6 +11,12 @@ export interface LossFlags {
   epsilon?: number | 'auto';
   labelSmoothing?: number;
   backend?: 'auto' | 'wasm' | 'js';
+}
+
+/** How the input files are read: the layout of a CSV file. */
+export interface InputFlags {
+  /** --header / --no-header: whether a CSV file's first line is a header; null to tell from the line. */
+  header: boolean | null;
 }
 
 export interface OutputFlags {
@@ -34,7 +40,7 @@ export type Command =
     loss: LossFlags;
     progress: 'auto' | 'on' | 'off';
     chunkBytes: number;
-  } & OutputFlags)
+  } & InputFlags & OutputFlags)
   | ({ kind: 'merge'; files: string[] } & OutputFlags);
 
 export const DEFAULT_CHUNK_BYTES = 8 << 20;
@@ -44,14 +50,17 @@ const VALUED = new Set([
   '--labels', '--pred', '--label-column', '--rows', '--shard', '--gamma', '--alpha', '--ignore-index', '--epsilon',
   '--label-smoothing', '--backend', '--state-out', '--chunk-size',
 ]);
-const SWITCHES = new Set(['--binary', '--from-logits', '--per-class', '--json', '--progress', '--no-progress', '--help', '--version', '--merge']);
+const SWITCHES = new Set([
+  '--binary', '--from-logits', '--per-class', '--json', '--progress', '--no-progress', '--help', '--version', '--merge',
+  '--header', '--no-header',
+]);
 const ALIASES: Record<string, string> = {
   '-h': '--help', '-v': '--version', '--preds': '--pred', '--predictions': '--pred', '--label': '--labels', '--targets': '--labels',
 };
 /** Loss and input flags that make no sense with --merge: the states carry their options. */
 const NOT_WITH_MERGE = [
   '--labels', '--pred', '--label-column', '--rows', '--shard', '--gamma', '--alpha', '--ignore-index', '--epsilon',
-  '--label-smoothing', '--binary', '--from-logits', '--chunk-size', '--progress', '--no-progress',
+  '--label-smoothing', '--binary', '--from-logits', '--chunk-size', '--progress', '--no-progress', '--header', '--no-header',
 ];
 
 /** Reads the command line (without node and the script); throws InputError for anything wrong. */
@@ -66,7 +75,7 @@ export function parseArguments(argv: readonly string[]): Command {
         mergeFiles.push(arg);
         continue;
       }
-      throw new InputError(`unexpected argument ${JSON.stringify(arg)}: every input is given with a flag (--labels, --pred)`);
+      throw new InputError(`unexpected argument ${quote(arg)}: every input is given with a flag (--labels, --pred)`);
     }
     const eq = arg.indexOf('=');
     const given = eq > 0 && arg.startsWith('--') ? arg.slice(0, eq) : arg;
@@ -79,7 +88,7 @@ export function parseArguments(argv: readonly string[]): Command {
     }
     if (!VALUED.has(flag)) {
       const close = [...VALUED, ...SWITCHES].find((f) => distance(f, given) <= 2);
-      throw new InputError(`unknown option ${given}${close === undefined ? '' : ` (did you mean ${close}?)`}; see --help`);
+      throw new InputError(`unknown option ${clip(given)}${close === undefined ? '' : ` (did you mean ${close}?)`}; see --help`);
     }
     let value: string;
     if (eq > 0 && arg.startsWith('--')) {
@@ -163,8 +172,15 @@ export function parseArguments(argv: readonly string[]): Command {
     loss,
     progress: switches.has('--progress') ? 'on' : switches.has('--no-progress') ? 'off' : 'auto',
     chunkBytes: chunk === undefined ? DEFAULT_CHUNK_BYTES : bytes('--chunk-size', chunk),
+    ...inputFlags(switches),
     ...output,
   };
+}
+
+/** The flags that say how to read the input files. */
+function inputFlags(switches: ReadonlySet<string>): InputFlags {
+  if (switches.has('--header') && switches.has('--no-header')) throw new InputError('--header and --no-header contradict each other');
+  return { header: switches.has('--header') ? true : switches.has('--no-header') ? false : null };
 }
 
 const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
@@ -184,12 +200,12 @@ function integer(flag: string, text: string): number {
 function rowRange(text: string): RowRange {
   const m = /^(\d*):(\d*)$/.exec(text.trim());
   if (m === null || (m[1] === '' && m[2] === '' && text.trim() !== ':')) {
-    throw new InputError(`--rows expects START:END (row indices, either may be left out), got ${JSON.stringify(text)}`);
+    throw new InputError(`--rows expects START:END (row indices, either may be left out), got ${quote(text)}`);
   }
   const start = m[1] === '' ? 0 : Number(m[1]);
   const end = m[2] === '' ? null : Number(m[2]);
   if (!Number.isSafeInteger(start) || (end !== null && !Number.isSafeInteger(end))) {
-    throw new InputError(`--rows: ${JSON.stringify(text)} is out of range`);
+    throw new InputError(`--rows: ${quote(text)} is out of range`);
   }
   if (end !== null && end < start) throw new InputError(`--rows ${text}: END is before START`);
   return { start, end };
@@ -197,7 +213,7 @@ function rowRange(text: string): RowRange {
 
 function shardOf(text: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  if (m === null) throw new InputError(`--shard expects I/N (shard I of N, I from 0), got ${JSON.stringify(text)}`);
+  if (m === null) throw new InputError(`--shard expects I/N (shard I of N, I from 0), got ${quote(text)}`);
   const index = Number(m[1]);
   const count = Number(m[2]);
   if (!(count >= 1) || !Number.isSafeInteger(count) || index >= count) {
@@ -208,10 +224,10 @@ function shardOf(text: string): { index: number; count: number } {
 
 function bytes(flag: string, text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([kKmMgG]?)(?:i?[bB])?$/.exec(text.trim());
-  if (m === null) throw new InputError(`${flag} expects a size in bytes such as 8M, 512K or 1000000, got ${JSON.stringify(text)}`);
+  if (m === null) throw new InputError(`${flag} expects a size in bytes such as 8M, 512K or 1000000, got ${quote(text)}`);
   const scale = { '': 1, k: 1 << 10, m: 1 << 20, g: 1 << 30 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
   const value = Math.floor(Number(m[1]) * scale);
-  if (value < 1 || value > 2 ** 31 - 1) throw new InputError(`${flag} must be between 1 byte and 2 GiB, got ${JSON.stringify(text)}`);
+  if (value < 1 || value > 2 ** 31 - 1) throw new InputError(`${flag} must be between 1 byte and 2 GiB, got ${quote(text)}`);
   return value;
 }
 

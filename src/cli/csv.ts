@@ -1,5 +1,6 @@
 /// <reference types="node" />
-import { InputError } from './input-error.js';
+import { csvNumber, isIntegerField, unquote } from './csv-field.js';
+import { InputError, quote } from './input-error.js';
 import { closeFile, openFile, readSome, type OpenFile, type RowRange, type RowSource } from './source.js';
 
 /** Bytes of text read per step; a line longer than this still works (the step's text grows by the line). */
@@ -8,8 +9,9 @@ const TEXT_BYTES = 1 << 22;
 /**
  * A CSV (or, for .tsv, tab-separated) file of numbers as a RowSource: one row per non-blank
  * line, every line with the same number of fields, an optional header line (a first line
- * with a field that is not a number). Read in steps of 4 MiB of text, parsed where it lies
- * (no array of lines), so the garbage per row is its fields' short strings.
+ * with a field that is not a number, or pandas' names 0, 1, …, k-1 of unnamed columns; see
+ * unnamedColumns). Read in steps of 4 MiB of text, parsed where it lies (no array of lines),
+ * so the garbage per row is its fields' short strings.
  */
 export class CsvSource implements RowSource {
   rows: number | null = null;
@@ -20,12 +22,20 @@ export class CsvSource implements RowSource {
   readonly flat: boolean;
   readonly rowBytes: number;
   readonly totalBytes: number;
+  /** A row takes at least two bytes per field (a digit and a delimiter or line break). */
+  get maxRows(): number {
+    return Math.ceil(this.totalBytes / (2 * this.width));
+  }
   bytesRead = 0;
   /** The header's column names, or null when the first line holds data. */
   readonly header: string[] | null;
+  /** Whether the first line, read as data, may be a header of unnamed columns 0, 1, …: for a hint at --header. */
+  readonly headerLike: boolean;
   private readonly delimiter: string;
   private readonly bytes: Uint8Array;
   private position = 0;
+  /** Where the text starts: 3 after a UTF-8 byte order mark. */
+  private start = 0;
   /** The current step's text: complete lines up to textEnd, then `pending`'s partial line is kept for the next step. */
   private text = '';
   private textEnd = 0;
@@ -40,37 +50,60 @@ export class CsvSource implements RowSource {
   private toSkip: number;
   private toYield: number;
 
-  private constructor(readonly path: string, private readonly file: OpenFile, range: RowRange | null) {
+  private constructor(readonly path: string, private readonly file: OpenFile, range: RowRange | null, header: boolean | null) {
     this.delimiter = /\.tsv$/i.test(path) ? '\t' : ',';
-    this.bytes = new Uint8Array(TEXT_BYTES);
+    this.bytes = new Uint8Array(Math.max(1, Math.min(TEXT_BYTES, file.size)));
     this.totalBytes = file.size;
     if (!this.nextLine()) throw new InputError(`${path} is empty: expected a header line or rows of numbers`);
     let first = this.text.slice(this.lineStart, this.lineEnd);
-    // Text is read as latin-1 (numbers are ASCII): drop a UTF-8 byte order mark, and decode header names as UTF-8.
+    // Text is read as latin-1 (numbers are ASCII): skip a UTF-8 byte order mark, and decode header names as UTF-8.
     if (first.startsWith('\u00ef\u00bb\u00bf')) {
       first = first.slice(3);
-      this.lineStart += 3;
+      this.start = this.lineStart + 3;
     }
-    const fields = first.split(this.delimiter).map(unquote);
-    const header = fields.some((f) => !isNumber(f));
-    this.header = header ? fields.map((f) => Buffer.from(f.trim(), 'latin1').toString('utf8')) : null;
-    if (!header) {
-      // The first line is data: read it again as the first row.
-      this.at = this.lineStart;
-      this.lineNumber--;
-    }
+    const fields = first.split(this.delimiter);
+    const isHeader = header ?? (fields.some((f) => csvNumber(f) === undefined) || this.unnamedColumns(fields));
+    this.headerLike = header === null && !isHeader && fields.every((f, i) => unquote(f) === String(i));
+    this.header = isHeader ? fields.map((f) => Buffer.from(unquote(f), 'latin1').toString('utf8')) : null;
+    // Read again from the start: the first data line is the first row.
+    this.rewind();
+    if (isHeader) this.nextLine();
     this.width = fields.length;
     this.flat = this.width === 1;
     this.rowBytes = 8 * this.width;
-    this.description = `${this.width} column${this.width === 1 ? '' : 's'}${header ? ' with a header line' : ''}`;
+    this.description = `${this.width} column${this.width === 1 ? '' : 's'}${isHeader ? ' with a header line' : ''}`;
     this.toSkip = range?.start ?? 0;
     this.toYield = range?.end === null || range?.end === undefined ? Infinity : range.end - this.toSkip;
   }
 
-  static open(path: string, range: RowRange | null = null): CsvSource {
+  /**
+   * pandas' to_csv(index=False) names unnamed columns 0, 1, …, k-1: such a first line is a
+   * header when the line after it holds a number that is not an integer (the predictions).
+   */
+  private unnamedColumns(fields: string[]): boolean {
+    if (fields.length < 2 || !fields.every((f, i) => unquote(f) === String(i))) return false;
+    // The next line decides; rewind() then goes back to the first.
+    if (!this.nextLine()) return false;
+    return this.text.slice(this.lineStart, this.lineEnd).split(this.delimiter).some((f) => !isIntegerField(f));
+  }
+
+  /** Back to the start of the file (after a byte order mark), before its first line. */
+  private rewind(): void {
+    this.position = this.start;
+    this.bytesRead = 0;
+    this.text = '';
+    this.textEnd = 0;
+    this.at = 0;
+    this.pending = '';
+    this.ended = false;
+    this.lineNumber = 0;
+  }
+
+  /** `header`: whether the first line is a header (--header, --no-header); null to tell from the line itself. */
+  static open(path: string, range: RowRange | null = null, header: boolean | null = null): CsvSource {
     const file = openFile(path);
     try {
-      return new CsvSource(path, file, range);
+      return new CsvSource(path, file, range, header);
     } catch (error) {
       closeFile(file);
       throw error;
@@ -78,8 +111,8 @@ export class CsvSource implements RowSource {
   }
 
   /** The number of data rows in the file: a pass over the whole file (for --shard on CSV input). */
-  static countRows(path: string): number {
-    const source = CsvSource.open(path);
+  static countRows(path: string, header: boolean | null): number {
+    const source = CsvSource.open(path, null, header);
     try {
       let rows = 0;
       while (source.nextLine()) rows++;
@@ -173,8 +206,8 @@ export class CsvSource implements RowSource {
         this.fieldCount();
       }
       const field = text.slice(start, end);
-      let v = +field;
-      if (v !== v || (v === 0 && field.trim() === '')) v = special(field, () => this.notANumber(field, j));
+      const v = csvNumber(field);
+      if (v === undefined) this.notANumber(field, j);
       out[at + j] = v;
       start = end + 1;
     }
@@ -186,7 +219,9 @@ export class CsvSource implements RowSource {
   }
 
   private notANumber(field: string, column: number): never {
-    throw new InputError(`${this.path} line ${this.lineNumber}, column ${column}: ${JSON.stringify(field)} is not a number`);
+    const where = `${this.path} line ${this.lineNumber}, column ${column}`;
+    if (field.trim() === '') throw new InputError(`${where} is empty: every field needs a number (a missing value is written as nan)`);
+    throw new InputError(`${where}: ${quote(Buffer.from(field, 'latin1').toString('utf8'))} is not a number`);
   }
 
   close(): void {
@@ -201,35 +236,4 @@ function blank(text: string, start: number, end: number): boolean {
     if (c !== 32 && c !== 9 && c !== 13) return false;
   }
   return true;
-}
-
-/** A field Number() cannot read as it stands: quoted, nan / inf as NumPy and pandas write them, or not a number. */
-function special(field: string, fail: () => never): number {
-  const s = unquote(field).trim().toLowerCase();
-  if (s === 'nan') return NaN;
-  if (s === 'inf' || s === '+inf' || s === 'infinity' || s === '+infinity') return Infinity;
-  if (s === '-inf' || s === '-infinity') return -Infinity;
-  if (s !== '' && s !== field.trim().toLowerCase()) {
-    const v = +s;
-    if (v === v) return v;
-  }
-  return fail();
-}
-
-function isNumber(field: string): boolean {
-  try {
-    const v = +field;
-    if (v === v && !(v === 0 && field.trim() === '')) return true;
-    special(field, () => {
-      throw new Error();
-    });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function unquote(field: string): string {
-  const s = field.trim();
-  return s.length >= 2 && s[0] === '"' && s[s.length - 1] === '"' ? s.slice(1, -1) : s;
 }

@@ -1,6 +1,6 @@
 import { shardRange } from './arguments.js';
 import { CsvSource } from './csv.js';
-import { InputError } from './input-error.js';
+import { InputError, quote } from './input-error.js';
 import { NpySource } from './npy.js';
 import type { RowRange, RowSource, Values } from './source.js';
 
@@ -43,23 +43,25 @@ export interface InputRequest {
   shard: { index: number; count: number } | null;
   binary: boolean;
   chunkBytes: number;
+  /** Whether a CSV file's first line is a header; null to tell from the line. */
+  header: boolean | null;
 }
 
 type Format = 'npy' | 'csv';
 
-function formatOf(path: string): Format {
+function formatOf(path: string, flag = '--pred'): Format {
   if (/\.npy$/i.test(path)) return 'npy';
   if (/\.(csv|tsv)$/i.test(path)) return 'csv';
-  throw new InputError(`${path}: unknown file type; expected a NumPy .npy file or a .csv / .tsv file`);
+  throw new InputError(`${flag} ${path}: unknown file type; expected a NumPy .npy file or a .csv / .tsv file`);
 }
 
-function open(path: string, range: RowRange | null): RowSource {
-  return formatOf(path) === 'npy' ? NpySource.open(path, range) : CsvSource.open(path, range);
+function open(path: string, range: RowRange | null, header: boolean | null): RowSource {
+  return formatOf(path) === 'npy' ? NpySource.open(path, range) : CsvSource.open(path, range, header);
 }
 
 /** Rows in a file, for --shard: the .npy header's, or a count of a CSV file's lines. */
-function rowsIn(path: string): number {
-  if (formatOf(path) === 'csv') return CsvSource.countRows(path);
+function rowsIn(path: string, header: boolean | null): number {
+  if (formatOf(path) === 'csv') return CsvSource.countRows(path, header);
   const source = NpySource.open(path);
   source.close();
   return source.fileRows;
@@ -67,16 +69,17 @@ function rowsIn(path: string): number {
 
 /** Opens the inputs of a run and checks that their shapes and dtypes fit the loss. */
 export function openInputs(request: InputRequest): Inputs {
-  for (const path of [request.labels, request.pred]) if (path !== null) formatOf(path);
+  if (request.labels !== null) formatOf(request.labels, '--labels');
+  formatOf(request.pred);
   const range = request.shard === null
     ? request.range
-    : shardRange(request.shard.index, request.shard.count, rowsIn(request.pred));
+    : shardRange(request.shard.index, request.shard.count, rowsIn(request.pred, request.header));
   if (request.labels === null) return singleFile(request, range);
   const opened: RowSource[] = [];
   try {
-    const labels = open(request.labels, range);
+    const labels = open(request.labels, range, request.header);
     opened.push(labels);
-    const preds = open(request.pred, range);
+    const preds = open(request.pred, range, request.header);
     opened.push(preds);
     return pair(request, labels, preds, range?.start ?? 0);
   } catch (error) {
@@ -97,6 +100,11 @@ function checkPredictions(preds: RowSource, binary: boolean): void {
       'for C classes the predictions need shape (N, C)',
     );
   }
+}
+
+/** Rows per chunk: what --chunk-size holds, at least one, at most what the file can hold. */
+function rowsPerChunk(rows: number, source: RowSource): number {
+  return Math.max(1, Math.min(Math.floor(rows), source.maxRows));
 }
 
 function pair(request: InputRequest, labels: RowSource, preds: RowSource, firstRow: number): Inputs {
@@ -129,7 +137,7 @@ function pair(request: InputRequest, labels: RowSource, preds: RowSource, firstR
       );
     }
   }
-  const chunkRows = Math.max(1, Math.floor(request.chunkBytes / preds.rowBytes));
+  const chunkRows = rowsPerChunk(request.chunkBytes / preds.rowBytes, preds);
   const classes = preds.width;
   let done = 0;
   const csvName = (source: RowSource, row: number, column: number | null) =>
@@ -153,9 +161,12 @@ function pair(request: InputRequest, labels: RowSource, preds: RowSource, firstR
       const pr = p === null ? 0 : p.length / preds.width;
       if (lr !== pr) {
         const [short, long] = lr < pr ? [labels, preds] : [preds, labels];
+        const hint = long instanceof CsvSource && long.headerLike
+          ? `; if the first line of ${long.path} (0, 1, …) is a header of unnamed columns, pass --header`
+          : '';
         throw new InputError(
           `${short.path} and ${long.path} have different numbers of rows: ${short.path} ends after ` +
-          `${done + Math.min(lr, pr)} rows, ${long.path} goes on`,
+          `${done + Math.min(lr, pr)} rows, ${long.path} goes on${hint}`,
         );
       }
       if (l === null || p === null) return null;
@@ -178,7 +189,7 @@ function singleFile(request: InputRequest, range: RowRange | null): Inputs {
   if (formatOf(request.pred) !== 'csv') {
     throw new InputError(`--labels is required with ${request.pred}: only a CSV file can hold the labels beside the predictions`);
   }
-  const table = CsvSource.open(request.pred, range);
+  const table = CsvSource.open(request.pred, range, request.header);
   try {
     const width = table.width;
     if (width < 2) {
@@ -192,7 +203,7 @@ function singleFile(request: InputRequest, range: RowRange | null): Inputs {
       );
     }
     const classes = width - 1;
-    const chunkRows = Math.max(1, Math.floor(request.chunkBytes / (8 * classes)));
+    const chunkRows = rowsPerChunk(request.chunkBytes / (8 * classes), table);
     const labels = new Float64Array(chunkRows);
     const preds = new Float64Array(chunkRows * classes);
     let done = 0;
@@ -237,8 +248,14 @@ function labelColumnOf(given: string | null, table: CsvSource): number {
   }
   const k = table.header?.indexOf(given) ?? -1;
   if (k < 0) {
-    const names = table.header === null ? 'it has no header line' : `its columns are ${table.header.map((h) => JSON.stringify(h)).join(', ')}`;
-    throw new InputError(`--label-column ${JSON.stringify(given)} names no column of ${table.path}: ${names}`);
+    const names = table.header === null ? 'it has no header line' : `its columns are ${listed(table.header)}`;
+    throw new InputError(`--label-column ${quote(given)} names no column of ${table.path}: ${names}`);
   }
   return k;
+}
+
+/** Column names for a message: the first few, quoted, and how many more. */
+function listed(names: readonly string[]): string {
+  const shown = names.slice(0, 8).map(quote).join(', ');
+  return names.length > 8 ? `${shown}, … (${names.length} in all)` : shown;
 }

@@ -48,6 +48,10 @@ const FLAGS: Record<string, string> = {
 
 function flags(message: string): string {
   return message
+    // The library's advice for C = 1 (pass rows, call binaryFocalLoss) is, on the command line, --binary.
+    .replace(/; C was taken as 1 class because yPred has one value per label: .*$/,
+      '; the predictions have one column, so C is 1 class: for binary targets (0 or 1 per row) pass --binary')
+    .replace(/\b(yPred|yTrue) has\b/g, (_, name) => `${name} have`)
     .replace(/if yPred holds logits, pass fromLogits: true/g, 'if the predictions are logits, pass --from-logits')
     .replace(/pass fromLogits: true/g, 'pass --from-logits')
     .replace(/\(or the ignoreIndex (\S+)\)/g, '(or the --ignore-index $1)')

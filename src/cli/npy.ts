@@ -1,5 +1,5 @@
 /// <reference types="node" />
-import { InputError } from './input-error.js';
+import { InputError, quote } from './input-error.js';
 import {
   closeFile, openFile, readExact, resolveRange, type Kind, type OpenFile, type RowRange, type RowSource, type Values,
 } from './source.js';
@@ -81,26 +81,34 @@ export function readNpyHeader(file: OpenFile, path: string): NpyHeader {
   return checkHeader(text, path, version, dataOffset);
 }
 
+/** NumPy's header keys: exactly these, no more (numpy.lib.format refuses others too). */
+const HEADER_KEYS = ['descr', 'fortran_order', 'shape'];
+
 function checkHeader(text: string, path: string, version: string, dataOffset: number): NpyHeader {
+  const shown = quote(text.trim());
   let dict: unknown;
   try {
     dict = parsePythonLiteral(text);
   } catch (error) {
-    throw new InputError(`${path}: cannot read the .npy header ${JSON.stringify(text.trim())}: ${(error as Error).message}`);
+    throw new InputError(`${path}: cannot read the .npy header ${shown}: ${(error as Error).message}`);
   }
-  if (typeof dict !== 'object' || dict === null || Array.isArray(dict)) {
-    throw new InputError(`${path}: the .npy header is not a dict: ${JSON.stringify(text.trim())}`);
+  if (!(dict instanceof PythonDict)) throw new InputError(`${path}: the .npy header is not a dict: ${shown}`);
+  const { entries } = dict;
+  for (const key of HEADER_KEYS) {
+    if (!entries.has(key)) throw new InputError(`${path}: the .npy header has no '${key}' key: ${shown}`);
   }
-  const header = dict as Record<string, unknown>;
-  for (const key of ['descr', 'fortran_order', 'shape']) {
-    if (!(key in header)) throw new InputError(`${path}: the .npy header has no '${key}' key: ${JSON.stringify(text.trim())}`);
+  const extra = [...entries.keys()].find((key) => !HEADER_KEYS.includes(key));
+  if (extra !== undefined) {
+    throw new InputError(`${path}: the .npy header has a key ${quote(extra)} besides 'descr', 'fortran_order' and 'shape': ${shown}`);
   }
-  const { descr, fortran_order: fortran, shape } = header;
+  const descr = entries.get('descr');
+  const fortran = entries.get('fortran_order');
+  const shape = entries.get('shape');
   if (typeof descr !== 'string') {
     throw new InputError(`${path}: structured arrays (dtype with fields) are not supported; save a plain numeric array`);
   }
   if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) {
-    throw new InputError(`${path}: the .npy header's shape is not a tuple of sizes: ${JSON.stringify(text.trim())}`);
+    throw new InputError(`${path}: the .npy header's shape is not a tuple of sizes: ${shown}`);
   }
   const dtype = readDescr(descr, path);
   if (fortran === true && shape.length > 1 && shape.slice(1).some((d) => d !== 1)) {
@@ -114,7 +122,7 @@ function checkHeader(text: string, path: string, version: string, dataOffset: nu
 
 function readDescr(descr: string, path: string): Dtype {
   const m = /^([<>|=])([a-zA-Z])(\d*)$/.exec(descr);
-  if (m === null) throw new InputError(`${path}: dtype ${JSON.stringify(descr)} is not supported`);
+  if (m === null) throw new InputError(`${path}: dtype ${quote(descr)} is not supported`);
   const [, order, kind, size] = m;
   const dtype = DTYPES[`${kind}${size}`];
   const supported = 'float32 or float64 predictions; int8/16/32/64, uint8/16/32/64 or bool labels';
@@ -132,9 +140,19 @@ function readDescr(descr: string, path: string): Dtype {
   return dtype;
 }
 
+/** A Python dict: its entries in a Map, so no key (such as "__proto__") reaches an object's prototype. */
+export class PythonDict {
+  readonly entries = new Map<string, unknown>();
+}
+
+/** Deepest nesting of a header literal: NumPy's are 2 deep (a dict holding a tuple); structured dtypes a few more. */
+const MAX_DEPTH = 16;
+
 /**
  * A Python literal as NumPy writes it in headers: dicts, tuples, lists, strings, integers
- * (with Python 2's L suffix), True, False and None. Tuples and lists both become arrays.
+ * (with Python 2's L suffix), True, False and None. Tuples and lists both become arrays, dicts
+ * a PythonDict (a key given twice keeps its last value, as in Python); nesting deeper than
+ * MAX_DEPTH is refused.
  */
 export function parsePythonLiteral(text: string): unknown {
   let at = 0;
@@ -144,24 +162,25 @@ export function parsePythonLiteral(text: string): unknown {
   const fail = (what: string): never => {
     throw new Error(`${what} at character ${at}`);
   };
-  const value = (): unknown => {
+  const value = (depth: number): unknown => {
+    if (depth > MAX_DEPTH) fail(`nested more than ${MAX_DEPTH} deep`);
     skip();
     const ch = text[at];
     if (ch === '{') {
       at++;
-      const out: Record<string, unknown> = {};
+      const out = new PythonDict();
       for (;;) {
         skip();
         if (text[at] === '}') {
           at++;
           return out;
         }
-        const key = value();
+        const key = value(depth + 1);
         if (typeof key !== 'string') fail('a dict key that is not a string');
         skip();
         if (text[at] !== ':') fail('expected ":"');
         at++;
-        out[key as string] = value();
+        out.entries.set(key as string, value(depth + 1));
         skip();
         if (text[at] === ',') at++;
         else if (text[at] !== '}') fail('expected "," or "}"');
@@ -177,7 +196,7 @@ export function parsePythonLiteral(text: string): unknown {
           at++;
           return out;
         }
-        out.push(value());
+        out.push(value(depth + 1));
         skip();
         if (text[at] === ',') at++;
         else if (text[at] !== close) fail(`expected "," or "${close}"`);
@@ -191,14 +210,14 @@ export function parsePythonLiteral(text: string): unknown {
       return s;
     }
     const word = /^(?:-?\d+L?|True|False|None)/.exec(text.slice(at, at + 32));
-    if (word === null) return fail(`unexpected ${ch === undefined ? 'end of header' : JSON.stringify(ch)}`);
+    if (word === null) return fail(`unexpected ${ch === undefined ? 'end of header' : quote(ch)}`);
     at += word[0].length;
     if (word[0] === 'True') return true;
     if (word[0] === 'False') return false;
     if (word[0] === 'None') return null;
     return Number(word[0].replace('L', ''));
   };
-  const result = value();
+  const result = value(0);
   skip();
   if (at !== text.length) fail('trailing text');
   return result;
@@ -208,6 +227,9 @@ export function parsePythonLiteral(text: string): unknown {
 export class NpySource implements RowSource {
   readonly rows: number;
   readonly width: number;
+  get maxRows(): number {
+    return this.rows;
+  }
   readonly description: string;
   readonly dtype: string;
   readonly kind: Kind;

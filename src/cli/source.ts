@@ -26,6 +26,8 @@ export interface RowSource {
   readonly width: number;
   /** Bytes of one row in the chunks next() returns. */
   readonly rowBytes: number;
+  /** At most this many rows are left: chunk buffers need be no larger (a small file gets small buffers). */
+  readonly maxRows: number;
   /** The array's shape and dtype, for messages: "(1000, 10) float32". */
   readonly description: string;
   /** The file's dtype name (float32, int64, …; "text" for CSV). */

@@ -16,6 +16,10 @@ Inputs:
                          .csv/.tsv (one row per sample, optional header line).
   --label-column K       with --pred data.csv alone: the column holding the label (0-based index,
                          or a header name; default 0); every other column is a prediction
+  --header, --no-header  a CSV file's first line is (is not) a header; by default it is one when
+                         a field is not a number, or when it reads 0,1,…,k-1 (pandas' names of
+                         unnamed columns) above a line with fractions
+                         CSV numbers: decimal or scientific notation, nan, inf, -inf
   --rows START:END       only rows [START, END) (either end may be left out)
   --shard I/N            only the I-th of N equal row ranges (I from 0): the map step of a
                          sharded run; merge the shards' --state-out files with --merge
@@ -36,7 +40,8 @@ Output:
   --per-class            also a table per class (--binary: per label column): count, loss sum, mean
   --json                 one JSON object instead: loss, sum, count, … (perClass with --per-class)
   --state-out FILE       also write the accumulator state (JSON) to FILE, for --merge;
-                         "-" prints the state to stdout instead of the summary
+                         "-" prints the state to stdout instead of the summary; never one
+                         of the run's input files
   --merge FILE...        merge accumulator states (the reduce step) and print the result
   --progress             always show a progress bar on stderr; --no-progress never
                          (default: when stderr is a terminal and the input is over 64 MiB)

@@ -1,0 +1,98 @@
+// Issue 16, items 16 and 17: .npy headers NumPy refuses are refused (a '__proto__' key, keys
+// besides descr, fortran_order and shape, a key given twice), and a header nested without end
+// gives a short one-line message, not a stack overflow. The files are made byte by byte here;
+// NumPy itself (when present) confirms which of them it loads.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasNumpy, relative, requireBuild, run, runJson } from './cli-helpers.js';
+
+let dir: string;
+let count = 0;
+
+/** An .npy file with this header text and the float64 values, little-endian (format 2.0 for a long header). */
+function npy(header: string, values: number[] = []): string {
+  const major = header.length < 65_000 ? 1 : 2;
+  const start = major === 1 ? 10 : 12;
+  const pad = 64 - ((start + header.length + 1) % 64);
+  const text = `${header}${' '.repeat(pad % 64)}\n`;
+  const bytes = Buffer.alloc(start + text.length + 8 * values.length);
+  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, major, 0]).copy(bytes);
+  if (major === 1) bytes.writeUInt16LE(text.length, 8);
+  else bytes.writeUInt32LE(text.length, 8);
+  bytes.write(text, start, 'latin1');
+  values.forEach((v, i) => bytes.writeDoubleLE(v, start + text.length + 8 * i));
+  const path = join(dir, `h${count++}.npy`);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+/** Whether NumPy's np.load reads the file. */
+function numpyLoads(path: string): boolean {
+  return spawnSync('python3', ['-c', 'import numpy, sys; numpy.load(sys.argv[1])', path], { stdio: 'ignore' }).status === 0;
+}
+
+const PREDS = [0.75, 0.25, 0.5, 0.5];
+const valid = "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }";
+
+beforeAll(() => {
+  requireBuild();
+  dir = mkdtempSync(join(tmpdir(), 'focal-loss-npy-header-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('.npy header keys (issue 16, item 16)', () => {
+  const refused: Array<[string, string, RegExp]> = [
+    ['the keys inside __proto__', "{'__proto__': {'descr': '<f8', 'fortran_order': False, 'shape': (2, 2)}}", /the \.npy header has no 'descr' key/],
+    ['__proto__ besides the keys', "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), '__proto__': 1}", /has a key "__proto__" besides 'descr', 'fortran_order' and 'shape'/],
+    ['an extra key', "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), 'extra': 1}", /has a key "extra" besides/],
+    ['constructor', "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), 'constructor': 1}", /has a key "constructor" besides/],
+    ['a missing key', "{'descr': '<f8', 'shape': (2, 2)}", /has no 'fortran_order' key/],
+  ];
+
+  it('reads the header NumPy writes; a key given twice means its last value, as in Python (and NumPy)', () => {
+    const labels = join(dir, 'labels.csv');
+    writeFileSync(labels, '0\n1\n');
+    const path = npy(valid, PREDS);
+    if (hasNumpy) expect(numpyLoads(path)).toBe(true);
+    const expected = -(0.25 ** 2 * Math.log(0.75) + 0.5 ** 2 * Math.log(0.5)) / 2;
+    expect(relative(runJson(['--labels', labels, '--pred', path]).loss, expected)).toBeLessThanOrEqual(1e-12);
+    const twice = npy("{'descr': '<f8', 'fortran_order': False, 'shape': (4,), 'shape': (2, 2)}", PREDS);
+    if (hasNumpy) expect(numpyLoads(twice)).toBe(true);
+    expect(relative(runJson(['--labels', labels, '--pred', twice]).loss, expected)).toBeLessThanOrEqual(1e-12);
+  });
+
+  for (const [what, header, message] of refused) {
+    it(`refuses ${what}, as NumPy does`, () => {
+      const path = npy(header, PREDS);
+      if (hasNumpy) expect(numpyLoads(path)).toBe(false);
+      const r = run(['--labels', path, '--pred', path, '--binary']);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).toMatch(/^focal-loss-wasm: [^\n]*\n$/);
+      expect(r.code).toBe(2);
+    });
+  }
+});
+
+describe('.npy header nesting and message length (issue 16, item 17)', () => {
+  it('refuses a header nested 50,000 deep with a short message', () => {
+    const deep = `{'descr': ${'['.repeat(50_000)}${']'.repeat(50_000)}, 'fortran_order': False, 'shape': (2, 2)}`;
+    const r = run(['--labels', npy(deep), '--pred', npy(valid, PREDS)]);
+    expect(r.stderr).toMatch(/cannot read the \.npy header "\{'descr': \[\[\[.{0,80}…": nested more than 16 deep at character \d+/);
+    expect(r.stderr).toMatch(/^focal-loss-wasm: [^\n]*\n$/);
+    expect(r.stderr.length).toBeLessThan(500);
+    expect(r.code).toBe(2);
+  });
+
+  it('reads nesting as deep as a header needs, and quotes at most 80 characters of a long header', () => {
+    const nested = "{'descr': [('a', [('b', [('c', '<f8')])])], 'fortran_order': False, 'shape': (2,)}";
+    const r = run(['--binary', '--labels', npy(nested), '--pred', npy(valid, PREDS)]);
+    expect(r.stderr).toMatch(/structured arrays \(dtype with fields\) are not supported/);
+    const long = `{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), 'x': '${'y'.repeat(60_000)}'}`;
+    const message = run(['--labels', npy(long), '--pred', npy(valid, PREDS)]).stderr;
+    expect(message).toMatch(/has a key "x" besides .*: "\{'descr'.{0,80}…"\n$/);
+    expect(message.length).toBeLessThan(500);
+  });
+});
