@@ -4,6 +4,7 @@ import { show } from '../errors/show.js';
 import { PER_CLASS_SLOTS } from '../kernels/frame.js';
 import { binaryFocal } from '../losses/binary-focal.js';
 import { focal } from '../losses/focal.js';
+import { isLossName } from '../losses/names.js';
 import { LOSSES } from '../losses/registry.js';
 import type { LossSettings, LossSpec } from '../losses/spec.js';
 import { addTo, valueOf, type Compensated } from '../math/compensated.js';
@@ -96,6 +97,17 @@ export function createBinaryFocalLossAccumulator(options?: BinaryFocalLossAccumu
 }
 createBinaryFocalLossAccumulator.fromState = (state: AccumulatorState) =>
   fromState(binaryFocal, 'createBinaryFocalLossAccumulator.fromState', state);
+
+/** An accumulator of any loss (its public factories are per loss). */
+export function createAccumulator(spec: LossSpec, fn: string, options: unknown): FocalLossAccumulator {
+  return create(spec, fn, options);
+}
+
+/** An accumulator from any loss's state, the loss read from the state. */
+export function accumulatorFromState(fn: string, state: unknown): FocalLossAccumulator {
+  const loss = (state as { loss?: unknown } | null)?.loss;
+  return fromState(isLossName(loss) ? LOSSES[loss] : focal, fn, state);
+}
 
 function create(spec: LossSpec, fn: string, options: unknown): Accumulator {
   const checked = readOptions(fn, spec.name, 'accumulator', options);
@@ -261,5 +273,5 @@ function fromState(spec: LossSpec, fn: string, state: unknown): Accumulator {
   const options: Record<string, unknown> = Object.create(null);
   for (const [key, value] of Object.entries(s.options)) if (value !== null) options[key] = value;
   if (s.classes !== null) options.classes = s.classes;
-  return create(LOSSES[s.loss], fn, options).merge(s);
+  return create(spec, fn, options).merge(s);
 }

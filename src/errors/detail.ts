@@ -36,7 +36,16 @@ export interface ShapeRef {
   readonly text: string;
 }
 
-export type Ref = EntryRef | SampleRef | OptionRef | ShapeRef;
+/**
+ * Advice whose words depend on who gives it: 'logits' (the values look like logits) and
+ * 'oneClass' (C came out as 1: one-hot labels passed flat, or binary targets).
+ */
+export interface AdviceRef {
+  readonly ref: 'advice';
+  readonly advice: 'logits' | 'oneClass';
+}
+
+export type Ref = EntryRef | SampleRef | OptionRef | ShapeRef | AdviceRef;
 
 /** What an error says, as text and references, and the function that raised it. */
 export interface ErrorDetail {
@@ -55,6 +64,7 @@ export interface Naming {
   sample(ref: SampleRef): string;
   option(ref: OptionRef): string;
   shape(ref: ShapeRef): string;
+  advice(ref: AdviceRef): string;
 }
 
 export const entry = (argument: string, at: Omit<EntryRef, 'ref' | 'argument'> = {}): EntryRef => ({ ref: 'entry', argument, ...at });
@@ -62,6 +72,7 @@ export const sample = (i: number): SampleRef => ({ ref: 'sample', sample: i });
 export const option = (name: string, value?: unknown): OptionRef =>
   (value === undefined ? { ref: 'option', name } : { ref: 'option', name, value });
 export const shapeAside = (text: string): ShapeRef => ({ ref: 'shape', text });
+export const advice = (what: AdviceRef['advice']): AdviceRef => ({ ref: 'advice', advice: what });
 
 /** The library's words: yPred[3][1], yPred[7] (sample 3, class 1), "pass fromLogits: true". */
 export const libraryNaming: Naming = {
@@ -72,11 +83,18 @@ export const libraryNaming: Naming = {
   sample: ({ sample: i }) => `sample ${i}`,
   option: ({ name, value }) => (value === undefined ? name : `${name}: ${show(value)}`),
   shape: ({ text }) => text,
+  advice: ({ advice: what }) => (what === 'logits'
+    ? 'if yPred holds logits, pass fromLogits: true'
+    : 'C was taken as 1 class because yPred has one value per label: for one-hot or soft labels pass them as rows (yTrue[i] = [...]), and for binary targets use binaryFocalLoss'),
 };
 
+/** The message: the function's name, then the detail in `naming`'s words. */
 export function render(detail: ErrorDetail, naming: Naming = libraryNaming): string {
-  const text = detail.parts.map((part) => (typeof part === 'string' ? part : naming[part.ref](part as never))).join('');
-  return `${detail.fn}: ${text}`;
+  return `${detail.fn}: ${renderWords(detail.parts, naming)}`;
+}
+
+export function renderWords(parts: Words, naming: Naming): string {
+  return parts.map((part) => (typeof part === 'string' ? part : naming[part.ref](part as never))).join('');
 }
 
 type ErrorClass = new (message: string) => Error;
@@ -124,4 +142,4 @@ export function renamed(error: unknown, fn: string): unknown {
 }
 
 const isRef = (v: unknown): v is Ref =>
-  typeof v === 'object' && v !== null && ['entry', 'sample', 'option', 'shape'].includes((v as { ref?: unknown }).ref as string);
+  typeof v === 'object' && v !== null && ['entry', 'sample', 'option', 'shape', 'advice'].includes((v as { ref?: unknown }).ref as string);

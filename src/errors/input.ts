@@ -1,4 +1,4 @@
-import { entry, fail, option, sample, shapeAside, words, type EntryRef } from './detail.js';
+import { advice, entry, fail, option, sample, shapeAside, words, type EntryRef } from './detail.js';
 import { describe, show } from './show.js';
 
 // Error builders for the entries of yTrue, yPred and sampleWeight, kept out of the hot loops:
@@ -9,9 +9,6 @@ export function notANumber(fn: string, at: EntryRef, value: unknown): TypeError 
   return fail(TypeError, fn)`${at} = ${show(value)} is not a number`;
 }
 
-/** Why C came out as 1, and what the caller probably meant. */
-const ONE_CLASS = words`C was taken as 1 class because ${entry('yPred')} has one value per label: for one-hot or soft labels pass them as rows (yTrue[i] = [...]), and for binary targets use binaryFocalLoss`;
-
 /** A label that is not a class index (or the ignore index); `shape` describes the batch's N × C. */
 export function labelError(
   fn: string, at: EntryRef, label: unknown, classes: number, ignoreIndex: number | undefined, shape = '',
@@ -19,7 +16,7 @@ export function labelError(
   if (label === undefined) return fail(TypeError, fn)`${at} is missing (undefined): every sample needs a label`;
   if (typeof label !== 'number') return notANumber(fn, at, label);
   const ignore = ignoreIndex === undefined ? [] : words` (or the ${option('ignoreIndex')} ${ignoreIndex})`;
-  const hint = classes === 1 ? words`; ${ONE_CLASS}` : [];
+  const hint = classes === 1 ? words`; ${advice('oneClass')}` : [];
   return fail(RangeError, fn)`${at} = ${show(label)} is not a class index: expected an integer in [0, ${classes})${ignore}${shapeAside(shape)}${hint}`;
 }
 
@@ -27,7 +24,7 @@ export function labelError(
 export function probabilityError(fn: string, at: EntryRef, value: unknown): Error {
   if (typeof value !== 'number') return notANumber(fn, at, value);
   if (Number.isNaN(value)) return fail(RangeError, fn)`${at} = ${show(value)} is not a probability in [0, 1]`;
-  return fail(RangeError, fn)`${at} = ${show(value)} is not a probability in [0, 1]; if ${entry('yPred')} holds logits, pass ${option('fromLogits', true)}`;
+  return fail(RangeError, fn)`${at} = ${show(value)} is not a probability in [0, 1]; ${advice('logits')}`;
 }
 
 /** A target outside [0, 1] (one-hot, soft or binary targets). */

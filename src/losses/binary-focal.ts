@@ -17,6 +17,7 @@ export interface BinaryFocalLossSettings extends LossSettings {
 
 export const binaryFocal: LossSpec<BinaryFocalLossSettings> = {
   name: 'binaryFocalLoss',
+  title: 'binary focal loss',
   reduces: 'elements',
 
   settings: (fn, o) => ({

@@ -29,6 +29,7 @@ const NARROW_ROW_BYTES = 256;
 
 export const focal: LossSpec<FocalLossSettings> = {
   name: 'focalLoss',
+  title: 'focal loss',
   reduces: 'classes',
 
   settings: (fn, o) => ({

@@ -29,6 +29,8 @@ export interface LossFrame {
  */
 export interface LossSpec<S extends LossSettings = LossSettings> {
   readonly name: LossName;
+  /** What reports call it: "focal loss". */
+  readonly title: string;
   /**
    * 'classes': one loss per sample, over its C classes (yTrue holds class indices or target
    * rows); 'elements': one loss per element of yPred, against a target of the same shape

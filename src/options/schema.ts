@@ -42,8 +42,8 @@ export interface OptionSpec {
 
 const REDUCTIONS = ['mean', 'sum', 'none', 'weightedMean'] as const;
 const BACKENDS = ['auto', 'wasm', 'js'] as const;
-const FOCAL: readonly LossName[] = ['focalLoss'];
-const FOCAL_AND_BINARY: readonly LossName[] = ['focalLoss', 'binaryFocalLoss'];
+const FOCAL = ['focalLoss'] as const;
+const FOCAL_AND_BINARY = ['focalLoss', 'binaryFocalLoss'] as const;
 
 const positiveInteger = (v: number): boolean => Number.isSafeInteger(v) && v >= 1;
 
@@ -189,6 +189,19 @@ export const OPTIONS = [
 ] as const satisfies readonly OptionSpec[];
 
 export type OptionName = (typeof OPTIONS)[number]['name'];
+
+type Entry = (typeof OPTIONS)[number];
+type TakenOn<E, S extends Surface> =
+  (E extends { only: readonly (infer O)[] } ? (S extends O ? true : false) : true) extends true
+    ? (E extends { refused: infer R } ? (S extends keyof R ? false : true) : true)
+    : false;
+
+/** The names of the options surface S of loss L takes, as a type: what its documented options interface must list. */
+export type OptionKeys<L extends LossName, S extends Surface> = Entry extends infer E
+  ? E extends { name: infer N; losses: readonly (infer Ls)[] }
+    ? L extends Ls ? (TakenOn<E, S> extends true ? N : never) : never
+    : never
+  : never;
 
 /** Whether surface `surface` of loss `loss` lists the option at all (to take it, or to refuse it with a reason). */
 export function knows(o: OptionSpec, loss: LossName, surface: Surface): boolean {

@@ -1,4 +1,4 @@
-import { entry, fail, option } from '../errors/detail.js';
+import { advice, entry, fail, option } from '../errors/detail.js';
 import { notANumber } from '../errors/input.js';
 import { show } from '../errors/show.js';
 import type { Batch } from '../shape.js';
@@ -21,7 +21,7 @@ export function rowChecks(batch: Batch, tolerance: number, fromLogits: boolean):
         if (typeof v !== 'number') throw notANumber(fn, row === null ? layout.entry(predName, i, c) : entry(predName, { sample: i, class: c }), v);
         if (!(v >= 0 && v <= 1)) {
           if (!fromLogits) {
-            throw fail(RangeError, fn)`${option('checkRows')}: ${at} has ${show(v)} at class ${c}, which is not a probability; if ${entry(predName)} holds logits, pass ${option('fromLogits', true)}`;
+            throw fail(RangeError, fn)`${option('checkRows')}: ${at} has ${show(v)} at class ${c}, which is not a probability; ${advice('logits')}`;
           }
           probabilities = false;
         }
