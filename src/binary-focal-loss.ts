@@ -1,7 +1,7 @@
 import { binaryFocal } from './losses/binary-focal.js';
 import type { BinaryFocalLossGradOptions, BinaryFocalLossOptions } from './options/binary-focal-loss-options.js';
 import type { PerSample } from './options/common.js';
-import { readSettings } from './losses/spec.js';
+import { readSettings } from './pipeline/loss-spec.js';
 import { lossAndGradOf, lossOf } from './pipeline/compute.js';
 import type { LossAndGradient } from './pipeline/evaluate.js';
 

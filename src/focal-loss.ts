@@ -1,7 +1,7 @@
 import { focal, focalArguments } from './losses/focal.js';
 import type { PerSample } from './options/common.js';
 import type { FocalLossGradOptions, FocalLossOptions } from './options/focal-loss-options.js';
-import { readSettings } from './losses/spec.js';
+import { readSettings } from './pipeline/loss-spec.js';
 import { lossAndGradOf, lossOf } from './pipeline/compute.js';
 import type { LossAndGradient } from './pipeline/evaluate.js';
 

@@ -12,7 +12,7 @@ import type { BackendChoice } from './backend/loader.js';
 import { describe, show } from './errors/show.js';
 import { binaryFocal } from './losses/binary-focal.js';
 import { focal } from './losses/focal.js';
-import { readSettings, type LossSettings, type LossSpec } from './losses/spec.js';
+import { readSettings, type LossSettings, type LossSpec } from './pipeline/loss-spec.js';
 import { fail } from './errors/detail.js';
 import { lossAndGradOf } from './pipeline/compute.js';
 

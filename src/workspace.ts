@@ -4,7 +4,7 @@ import { fail } from './errors/detail.js';
 import type { Values } from './kernels/frame.js';
 import { Layout } from './layout/layout.js';
 import { focal } from './losses/focal.js';
-import { readSettings } from './losses/spec.js';
+import { readSettings } from './pipeline/loss-spec.js';
 import type { PerSample } from './options/common.js';
 import type { FocalLossOptions } from './options/focal-loss-options.js';
 import { booleanOr, numberIn, oneOf, ownOptions } from './options/read.js';

@@ -1,6 +1,6 @@
 import { fail } from '../errors/detail.js';
 import { describe, show } from '../errors/show.js';
-import { isLossName, type LossName } from '../losses/names.js';
+import { isLossName, type LossName } from '../options/loss-names.js';
 import { OPTIONS, type OptionSpec } from '../options/schema.js';
 
 /** A number in JSON: non-finite ones are written as the strings "Infinity", "-Infinity", "NaN". */

@@ -1,4 +1,4 @@
-import type { LossName } from '../losses/names.js';
+import type { LossName } from '../options/loss-names.js';
 import { OPTIONS, type CliFlag, type OptionSpec } from '../options/schema.js';
 import { InputError, quote } from './input-error.js';
 

@@ -1,4 +1,4 @@
-import type { LossName } from '../losses/names.js';
+import type { LossName } from '../options/loss-names.js';
 import { LOSSES } from '../losses/registry.js';
 import type { AccumulatorState, AccumulatorSummary } from '../accumulator/accumulator.js';
 

@@ -3,7 +3,7 @@ import { BINARY_ALPHA, GAMMA, SMOOTHING } from '../kernels/frame.js';
 import { explainBinary } from '../pipeline/explain.js';
 import { reserve } from '../pipeline/plan.js';
 import { rowSource } from '../pipeline/rows.js';
-import type { LossSettings, LossSpec } from './spec.js';
+import type { LossSettings, LossSpec } from '../pipeline/loss-spec.js';
 
 // Sigmoid (binary, multi-label) focal loss, per element α_t · (1 − p_t)^γ · BCE(y, p):
 // rows of K predictions against rows of K targets (K = 1 for flat input).

@@ -10,7 +10,7 @@ import { reserve, type Needs } from '../pipeline/plan.js';
 import { rowChecks } from '../pipeline/row-checks.js';
 import { rowSource } from '../pipeline/rows.js';
 import { targetRowSource } from '../pipeline/target-rows.js';
-import { readSettings, type LossSettings, type LossSpec } from './spec.js';
+import { readSettings, type LossSettings, type LossSpec } from '../pipeline/loss-spec.js';
 
 // Multi-class (softmax) focal loss: −α_t · (1 − p_t)^γ · ln p_t per sample, over class
 // indices (probabilities, gathered or as whole rows; logits) or target rows.

@@ -1,5 +1,5 @@
 import { show } from '../errors/show.js';
-import type { LossName } from '../losses/names.js';
+import type { LossName } from './loss-names.js';
 import { ownOptions } from './read.js';
 import { optionsOf, type Surface } from './schema.js';
 import { fail } from '../errors/detail.js';

@@ -1,5 +1,5 @@
 import { show } from '../errors/show.js';
-import { ALL_LOSSES, type LossName } from '../losses/names.js';
+import { ALL_LOSSES, type LossName } from './loss-names.js';
 import { arrayOption, finiteNonNegative, numberIn, numbers, oneOf, booleanOr } from './read.js';
 import { fail } from '../errors/detail.js';
 

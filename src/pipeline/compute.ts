@@ -1,6 +1,6 @@
 import { selectInstance } from '../backend/loader.js';
 import type { Values } from '../kernels/frame.js';
-import type { LossSettings, LossSpec } from '../losses/spec.js';
+import type { LossSettings, LossSpec } from './loss-spec.js';
 import { describeBatch, type Batch } from '../shape.js';
 import { evaluate, prepare, type Evaluation, type LossAndGradient } from './evaluate.js';
 import { gradientOutput } from './gradient-output.js';

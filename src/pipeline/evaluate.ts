@@ -1,7 +1,7 @@
 import type { KernelInstance } from '../backend/instance.js';
 import { entry, fail } from '../errors/detail.js';
 import type { Values } from '../kernels/frame.js';
-import type { LossFrame, LossSettings, LossSpec } from '../losses/spec.js';
+import type { LossFrame, LossSettings, LossSpec } from './loss-spec.js';
 import { allocate } from '../options/read.js';
 import type { Batch } from '../shape.js';
 import { makeFrame } from './frame.js';

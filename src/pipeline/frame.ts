@@ -2,7 +2,7 @@ import type { KernelInstance } from '../backend/instance.js';
 import {
   CLASS_WEIGHT_STRIDE, EPSILON, FROM_LOGITS, GRAD_SCALE, HAS_IGNORE, IGNORE_INDEX, LOG_EPSILON, LOG_ONE_MINUS_EPSILON, type Frame,
 } from '../kernels/frame.js';
-import type { LossFrame } from '../losses/spec.js';
+import type { LossFrame } from './loss-spec.js';
 
 /** What a call sets in its frame besides the loss's own parameters. */
 export interface CallSettings {

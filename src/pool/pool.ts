@@ -10,7 +10,7 @@ import { describe } from '../errors/show.js';
 import type { Predictions, Targets } from '../focal-loss.js';
 import { binaryFocal } from '../losses/binary-focal.js';
 import { focal, focalArguments } from '../losses/focal.js';
-import { readSettings, type LossSettings, type LossSpec } from '../losses/spec.js';
+import { readSettings, type LossSettings, type LossSpec } from '../pipeline/loss-spec.js';
 import type { BinaryFocalLossGradOptions, BinaryFocalLossOptions } from '../options/binary-focal-loss-options.js';
 import type { PerSample } from '../options/common.js';
 import type { FocalLossGradOptions, FocalLossOptions } from '../options/focal-loss-options.js';

@@ -1,6 +1,6 @@
 // The messages between a pool and its workers (types only: nothing of this file reaches the bundle).
-import type { LossName } from '../losses/names.js';
-import type { LossSettings } from '../losses/spec.js';
+import type { LossName } from '../options/loss-names.js';
+import type { LossSettings } from '../pipeline/loss-spec.js';
 import type { Totals } from '../pipeline/reduce.js';
 import type { Batch } from '../shape.js';
 

@@ -4,7 +4,7 @@
 import { chunkRows } from '../backend/scratch.js';
 import { fail } from '../errors/detail.js';
 import type { Values } from '../kernels/frame.js';
-import type { LossSettings, LossSpec } from '../losses/spec.js';
+import type { LossSettings, LossSpec } from '../pipeline/loss-spec.js';
 import { evaluateRange, type PreparedJob } from '../pipeline/evaluate.js';
 import { addTotals, noTotals, type Totals } from '../pipeline/reduce.js';
 import { failedChunk } from '../pipeline/run.js';

@@ -2,10 +2,10 @@ import type { KernelInstance } from '../backend/instance.js';
 import type { CommonSettings } from '../options/common.js';
 import { readOptions } from '../options/read-options.js';
 import type { Surface } from '../options/schema.js';
-import type { Needs } from '../pipeline/plan.js';
-import type { Plan } from '../pipeline/run.js';
+import type { Needs } from './plan.js';
+import type { Plan } from './run.js';
 import type { Batch } from '../shape.js';
-import type { LossName } from './names.js';
+import type { LossName } from '../options/loss-names.js';
 
 /** The checked options of a loss: the common ones, and C (K) if the caller pinned it. */
 export interface LossSettings extends CommonSettings {
