@@ -146,8 +146,12 @@ describe('createFocalLossPool', () => {
     }
   });
 
-  it('checks its options', () => {
-    expect(() => createFocalLossPool({ workers: 0 })).toThrow(new RangeError('createFocalLossPool: workers must be a positive integer, got 0'));
+  it('checks its options: workers from 1 to 256', () => {
+    const range = 'workers must be an integer from 1 to 256 (leave it out for one worker per core)';
+    expect(() => createFocalLossPool({ workers: 0 })).toThrow(new RangeError(`createFocalLossPool: ${range}, got 0`));
+    expect(() => createFocalLossPool({ workers: 257 })).toThrow(new RangeError(`createFocalLossPool: ${range}, got 257`));
+    expect(() => createFocalLossPool({ workers: 1e6 })).toThrow(new RangeError(`createFocalLossPool: ${range}, got 1000000`));
+    expect(() => createFocalLossPool({ workers: 2.5 })).toThrow(new RangeError(`createFocalLossPool: ${range}, got 2.5`));
     expect(() => createFocalLossPool({ workers: '2' as never })).toThrow(TypeError);
     expect(() => createFocalLossPool({ worker: 2 } as never)).toThrow(/unknown option "worker" \(did you mean "workers"\?\)/);
     expect(() => createFocalLossPool({ module: new Uint8Array(8) as never })).toThrow(/module must be a WebAssembly.Module/);
@@ -437,6 +441,60 @@ describe('bad input: the same TypeError / RangeError, with the batch\'s row numb
   });
 });
 
+describe('starting and closing', () => {
+  it('creating a pool starts no thread; ready() starts them, in later tasks', async () => {
+    const pool = createFocalLossPool({ workers: 3 });
+    expect(workersOf(pool)).toEqual([null, null, null]);
+    expect(pool.info()).toEqual({ workers: 3, threads: 'worker_threads', sharedMemory: true });
+    const ready = pool.ready();
+    expect(workersOf(pool)).toEqual([null, null, null]);
+    expect(await ready).toEqual({ workers: 3, threads: 'worker_threads', sharedMemory: true, backend: 'wasm' });
+    const workers = workersOf(pool);
+    expect(workers.every((w) => w !== null)).toBe(true);
+    expect(new Set(workers).size).toBe(3);
+    await pool.close();
+  });
+
+  it('the first call starts the workers too', async () => {
+    const pool = createFocalLossPool({ workers: 2 });
+    expectSame(await pool.focalLoss(d.labels, d.probabilities, { gamma: 1.5 }), focalLoss(d.labels, d.probabilities, { gamma: 1.5 }), 'first call');
+    expect(workersOf(pool).every((w) => w !== null)).toBe(true);
+    expect(pool.info()).toEqual({ workers: 2, threads: 'worker_threads', sharedMemory: true, backend: 'wasm' });
+    await pool.close();
+  });
+
+  it('256 workers are accepted and cost nothing until used', async () => {
+    const pool = createFocalLossPool({ workers: 256 });
+    expect(pool.info()).toMatchObject({ workers: 256, threads: 'worker_threads' });
+    expect(workersOf(pool).filter((w) => w !== null)).toEqual([]);
+    await pool.close();
+    expect(await pool.ready()).toEqual({ workers: 0, threads: 'worker_threads', sharedMemory: false, closed: true });
+    expect(workersOf(pool)).toHaveLength(256);
+    expect(workersOf(pool).filter((w) => w !== null)).toEqual([]);
+  });
+
+  it('info() and ready() after close(): no workers, and the pool says it is closed', async () => {
+    const closed = { workers: 0, threads: 'worker_threads', sharedMemory: false, closed: true };
+    const pool = createFocalLossPool({ workers: 2 });
+    await pool.ready();
+    const workers = workersOf(pool) as NodeWorker[];
+    const exited = workers.map((w) => new Promise<void>((resolve) => w.once('exit', resolve)));
+    await pool.close();
+    await Promise.all(exited);
+    expect(pool.info()).toEqual(closed);
+    expect(await pool.ready()).toEqual(closed);
+    expect(workersOf(pool)).toEqual([null, null]);
+  });
+
+  it('close() while the workers are starting: ready() resolves, and no worker is left', async () => {
+    const pool = createFocalLossPool({ workers: 2 });
+    const ready = pool.ready();
+    await pool.close();
+    expect(await ready).toEqual({ workers: 0, threads: 'worker_threads', sharedMemory: false, closed: true });
+    expect(workersOf(pool)).toEqual([null, null]);
+  });
+});
+
 describe('crashes, close() and fallback', () => {
   it('a worker terminated mid-call: the call rejects, the worker is replaced, the next call works', async () => {
     const pool = createFocalLossPool({ workers: 2 });
@@ -535,13 +593,16 @@ describe('crashes, close() and fallback', () => {
        import(${entry}).then(async ({ createFocalLossPool, focalLoss }) => {
          const pool = createFocalLossPool();
          const value = await pool.focalLoss([0, 1], [[0.7, 0.3], [0.4, 0.6]], { reduction: 'sum' });
-         console.log(JSON.stringify({ info: pool.info(), same: value === focalLoss([0, 1], [[0.7, 0.3], [0.4, 0.6]], { reduction: 'sum' }) }));
+         const info = pool.info();
+         await pool.close();
+         console.log(JSON.stringify({ info, closed: pool.info(), same: value === focalLoss([0, 1], [[0.7, 0.3], [0.4, 0.6]], { reduction: 'sum' }) }));
        });`,
     );
     expect(code).toBe(0);
-    const { info, same } = JSON.parse(stdout);
+    const { info, closed, same } = JSON.parse(stdout);
     expect(same).toBe(true);
     expect(info).toMatchObject({ workers: 0, threads: 'main-thread', sharedMemory: false, backend: 'wasm' });
     expect(info.reason).toMatch(/has no process.getBuiltinModule/);
+    expect(closed).toEqual({ workers: 0, threads: 'main-thread', sharedMemory: false, reason: info.reason, closed: true });
   });
 });
