@@ -1,7 +1,7 @@
-import { show } from '../errors/show.js';
+import { fail, option } from '../errors/detail.js';
+import { describe, show } from '../errors/show.js';
 import { ALL_LOSSES, type LossName } from './loss-names.js';
-import { arrayOption, finiteNonNegative, numberIn, numbers, oneOf, booleanOr } from './read.js';
-import { fail } from '../errors/detail.js';
+import { arrayOption, booleanOr, finiteNonNegative, numberIn, numbers, oneOf } from './read.js';
 
 // Every option of every loss, once: how it is checked, its default, which losses take it,
 // whether it changes the loss's value, where it is refused (and why), and its command-line
@@ -185,6 +185,31 @@ export const OPTIONS = [
     identity: false,
     only: ['grad'],
     refused: { tfjs: 'the adapter manages the gradient buffer', workspace: 'the workspace writes its own gradients buffer' },
+  },
+  {
+    name: 'source',
+    losses: ALL_LOSSES,
+    read: (fn, v) => {
+      if (typeof v !== 'string' || v === '') throw fail(TypeError, fn)`${option('source')} must be a non-empty string naming the data set, got ${describe(v)}`;
+      return v;
+    },
+    identity: false,
+    only: ['accumulator'],
+  },
+  {
+    name: 'firstRow',
+    losses: ALL_LOSSES,
+    read: (fn, v) => numberIn(fn, 'firstRow', v, (x) => Number.isSafeInteger(x) && x >= 0, 'an integer >= 0'),
+    default: 0,
+    identity: false,
+    only: ['accumulator'],
+  },
+  {
+    name: 'totalRows',
+    losses: ALL_LOSSES,
+    read: (fn, v) => numberIn(fn, 'totalRows', v, (x) => Number.isSafeInteger(x) && x >= 0, 'an integer >= 0'),
+    identity: false,
+    only: ['accumulator'],
   },
 ] as const satisfies readonly OptionSpec[];
 
