@@ -6,6 +6,7 @@ import { InputError } from './input-error.js';
 import type { Inputs } from './inputs.js';
 import { LabelConverter } from './labels.js';
 import { chunkError, optionError } from './library-errors.js';
+import { count } from './words.js';
 
 export interface Accumulated {
   accumulator: FocalLossAccumulator;
@@ -15,7 +16,7 @@ export interface Accumulated {
 /** Checks the loss options against the library (and --alpha's length against C) before any data is read. */
 export function checkOptions(flags: LossFlags, classes: number): void {
   if (Array.isArray(flags.alpha) && flags.alpha.length !== classes) {
-    throw new InputError(`--alpha has ${flags.alpha.length} weights but the predictions have ${classes} classes`);
+    throw new InputError(`--alpha has ${count(flags.alpha.length, 'weight')} but the predictions have ${count(classes, 'class')}`);
   }
   create(flags, classes);
 }

@@ -1,3 +1,4 @@
+import { parseDelimiter } from './csv-dialect.js';
 import { clip, InputError, quote } from './input-error.js';
 import type { RowRange } from './source.js';
 
@@ -15,8 +16,12 @@ export interface LossFlags {
 
 /** How the input files are read: the layout of a CSV file. */
 export interface InputFlags {
-  /** --header / --no-header: whether a CSV file's first line is a header; null to tell from the line. */
-  header: boolean | null;
+  csv: {
+    /** --header / --no-header: whether a CSV file's first line is a header; null to tell from the line. */
+    header: boolean | null;
+    /** --delimiter, or null to tell from the first line. */
+    delimiter: string | null;
+  };
 }
 
 export interface OutputFlags {
@@ -48,7 +53,7 @@ export const DEFAULT_CHUNK_BYTES = 8 << 20;
 /** Flags that take a value, and those that do not. */
 const VALUED = new Set([
   '--labels', '--pred', '--label-column', '--rows', '--shard', '--gamma', '--alpha', '--ignore-index', '--epsilon',
-  '--label-smoothing', '--backend', '--state-out', '--chunk-size',
+  '--label-smoothing', '--backend', '--state-out', '--chunk-size', '--delimiter',
 ]);
 const SWITCHES = new Set([
   '--binary', '--from-logits', '--per-class', '--json', '--progress', '--no-progress', '--help', '--version', '--merge',
@@ -61,6 +66,7 @@ const ALIASES: Record<string, string> = {
 const NOT_WITH_MERGE = [
   '--labels', '--pred', '--label-column', '--rows', '--shard', '--gamma', '--alpha', '--ignore-index', '--epsilon',
   '--label-smoothing', '--binary', '--from-logits', '--chunk-size', '--progress', '--no-progress', '--header', '--no-header',
+  '--delimiter',
 ];
 
 /** Reads the command line (without node and the script); throws InputError for anything wrong. */
@@ -172,15 +178,21 @@ export function parseArguments(argv: readonly string[]): Command {
     loss,
     progress: switches.has('--progress') ? 'on' : switches.has('--no-progress') ? 'off' : 'auto',
     chunkBytes: chunk === undefined ? DEFAULT_CHUNK_BYTES : bytes('--chunk-size', chunk),
-    ...inputFlags(switches),
+    ...inputFlags(values, switches),
     ...output,
   };
 }
 
 /** The flags that say how to read the input files. */
-function inputFlags(switches: ReadonlySet<string>): InputFlags {
+function inputFlags(values: ReadonlyMap<string, string>, switches: ReadonlySet<string>): InputFlags {
   if (switches.has('--header') && switches.has('--no-header')) throw new InputError('--header and --no-header contradict each other');
-  return { header: switches.has('--header') ? true : switches.has('--no-header') ? false : null };
+  const delimiter = values.get('--delimiter');
+  return {
+    csv: {
+      header: switches.has('--header') ? true : switches.has('--no-header') ? false : null,
+      delimiter: delimiter === undefined ? null : parseDelimiter(delimiter),
+    },
+  };
 }
 
 const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;

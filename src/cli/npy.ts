@@ -3,6 +3,7 @@ import { InputError, quote } from './input-error.js';
 import {
   closeFile, openFile, readExact, resolveRange, type Kind, type OpenFile, type RowRange, type RowSource, type Values,
 } from './source.js';
+import { count } from './words.js';
 
 // NumPy's .npy format (https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html):
 // the magic "\x93NUMPY", a major and minor version byte, the header's length (uint16 LE in
@@ -72,7 +73,7 @@ export function readNpyHeader(file: OpenFile, path: string): NpyHeader {
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const dataOffset = 8 + lengthBytes + headerLength;
   if (dataOffset > file.size) {
-    throw new InputError(`${path} is truncated: its header is ${headerLength} bytes long but the file ends after ${file.size} bytes`);
+    throw new InputError(`${path} is truncated: its header is ${count(headerLength, 'byte')} long but the file ends after ${count(file.size, 'byte')}`);
   }
   if (headerLength > 1 << 20) throw new InputError(`${path}: the .npy header claims ${headerLength} bytes; not a valid header`);
   const bytes = new Uint8Array(headerLength);
@@ -264,7 +265,7 @@ export class NpySource implements RowSource {
     const dataBytes = this.fileRows * this.rowBytes;
     if (file.size < header.dataOffset + dataBytes) {
       throw new InputError(
-        `${path} is truncated: its header says ${this.description}, ${dataBytes} bytes of data, but the file holds ` +
+        `${path} is truncated: its header says ${this.description}, ${count(dataBytes, 'byte')} of data, but the file holds ` +
         `${file.size - header.dataOffset}`,
       );
     }

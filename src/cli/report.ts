@@ -1,4 +1,5 @@
 import type { AccumulatorState, AccumulatorSummary } from '../accumulator.js';
+import { grouped } from './words.js';
 
 /** What a run (or a merge) found, for the text and JSON reports. */
 export interface Report {
@@ -44,9 +45,9 @@ export function jsonReport(report: Report, perClass: boolean): string {
 export function textReport(report: Report, perClass: boolean): string {
   const { summary, state } = report;
   const binary = report.loss === 'binaryFocalLoss';
-  const what = binary ? 'elements' : 'samples';
+  const what = binary ? 'element' : 'sample';
   const lines: Array<[string, string]> = [
-    [binary ? 'binary focal loss' : 'focal loss', `${number(summary.mean)}  (mean over ${grouped(summary.count)} ${what})`],
+    [binary ? 'binary focal loss' : 'focal loss', `${number(summary.mean)}  (mean over ${grouped(summary.count, what)})`],
     ['sum', number(summary.sum)],
     ['count', `${summary.count}`],
   ];
@@ -92,8 +93,4 @@ function settings(state: AccumulatorState): string {
 /** Every digit needed to read the double back (JavaScript's shortest round trip). */
 function number(x: number): string {
   return String(x);
-}
-
-function grouped(n: number): string {
-  return n.toLocaleString('en-US');
 }

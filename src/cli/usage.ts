@@ -19,7 +19,12 @@ Inputs:
   --header, --no-header  a CSV file's first line is (is not) a header; by default it is one when
                          a field is not a number, or when it reads 0,1,…,k-1 (pandas' names of
                          unnamed columns) above a line with fractions
-                         CSV numbers: decimal or scientific notation, nan, inf, -inf
+  --delimiter D          the CSV field delimiter: comma, semicolon, tab, space or pipe (default:
+                         told from the first line: the most frequent of tab, semicolon, comma,
+                         else a space)
+                         CSV numbers: decimal or scientific notation, nan, inf, -inf; messages
+                         name "line N (row i), column j": the file's line from 1, the data row
+                         and the field from 0
   --rows START:END       only rows [START, END) (either end may be left out)
   --shard I/N            only the I-th of N equal row ranges (I from 0): the map step of a
                          sharded run; merge the shards' --state-out files with --merge

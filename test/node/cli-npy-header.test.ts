@@ -7,25 +7,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasNumpy, relative, requireBuild, run, runJson } from './cli-helpers.js';
+import { hasNumpy, npyBytes, relative, requireBuild, run, runJson } from './cli-helpers.js';
 
 let dir: string;
 let count = 0;
 
-/** An .npy file with this header text and the float64 values, little-endian (format 2.0 for a long header). */
+/** An .npy file with this header text and the float64 values. */
 function npy(header: string, values: number[] = []): string {
-  const major = header.length < 65_000 ? 1 : 2;
-  const start = major === 1 ? 10 : 12;
-  const pad = 64 - ((start + header.length + 1) % 64);
-  const text = `${header}${' '.repeat(pad % 64)}\n`;
-  const bytes = Buffer.alloc(start + text.length + 8 * values.length);
-  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, major, 0]).copy(bytes);
-  if (major === 1) bytes.writeUInt16LE(text.length, 8);
-  else bytes.writeUInt32LE(text.length, 8);
-  bytes.write(text, start, 'latin1');
-  values.forEach((v, i) => bytes.writeDoubleLE(v, start + text.length + 8 * i));
   const path = join(dir, `h${count++}.npy`);
-  writeFileSync(path, bytes);
+  writeFileSync(path, npyBytes(header, new Uint8Array(Float64Array.from(values).buffer)));
   return path;
 }
 

@@ -271,8 +271,8 @@ describe.skipIf(!hasNumpy)('focal-loss-wasm on .npy and .csv files', () => {
       /shape mismatch: --binary needs targets of the predictions' shape/);
     expectInputError(['--labels', f('labels-short.csv'), '--pred', f('preds.csv')],
       /labels-short\.csv and .*preds\.csv have different numbers of rows: .*labels-short\.csv ends after 3000 rows/);
-    expectInputError(['--pred', f('ragged.csv')], /ragged\.csv line 3 has 2 fields; expected 3 like the first line/);
-    expectInputError(['--pred', f('words.csv')], /words\.csv line 2, column 2: "zero" is not a number/);
+    expectInputError(['--pred', f('ragged.csv')], /ragged\.csv line 3 \(row 1\) has 2 fields; expected 3 like the first line/);
+    expectInputError(['--pred', f('words.csv')], /words\.csv line 2 \(row 1\), column 2: "zero" is not a number/);
     expectInputError(['--pred', f('data.csv'), '--label-column', 'nope'], /--label-column "nope" names no column of .*data\.csv: its columns are "label", "p0"/);
     expectInputError(['--labels', f('y-int64.npy'), '--pred', f('p64.npy'), '--alpha', '1,2'], /--alpha has 2 weights but the predictions have 7 classes/);
     expectInputError(['--labels', f('y-int64.npy'), '--pred', f('p64.npy'), '--gamma', '-1'], /--gamma must be finite and >= 0, got -1/);
