@@ -12,7 +12,7 @@ Inputs:
                          with --binary, targets in [0, 1] of the predictions' shape (also float)
   --pred FILE            predictions, shape (N, C) (or (N,) with --binary): float32 or float64
                          probabilities (logits with --from-logits)
-                         Files are NumPy .npy (format 1.0, 2.0, 3.0; C order, little-endian) or
+                         Files are NumPy .npy (format 1.0, 2.0, 3.0; C order, either byte order) or
                          .csv/.tsv (one row per sample, optional header line).
   --label-column K       with --pred data.csv alone: the column holding the label (0-based index,
                          or a header name; default 0); every other column is a prediction
