@@ -4,7 +4,7 @@ import {
 } from './frame';
 import { clippedLog, clippedLogOneMinus, clippedOneMinus, clippedProbability } from './math/clip';
 import { focus, inLogSpace, isFine, logOneMinus, powerPlan } from './math/focus';
-import { cancels, logExcess, polyTerm, scaled } from './math/poly';
+import { logExcess, polyTerm, regroup, scaled } from './math/poly';
 
 // Sigmoid (binary, multi-label) focal loss over n rows of K elements (K = 1: flat input; the
 // loop is elements.ts'): predictions x (probabilities, or logits when FROM_LOGITS) against
@@ -81,7 +81,7 @@ function element(frame: usize, v: f64, raw: f64, w: f64, gradAt: usize, gradF32:
     const pt = p * y + q * (1 - y);
     const term = polyTerm(poly, w, pt, big, factor, gamma);
     const sum = loss + term;
-    loss = cancels(loss, term, sum) ? scaled((a + poly) * big + a * excess(y, p, q, logP, logQ), w, pt, big, factor, gamma) : sum;
+    loss = regroup(loss, term, sum, a, poly) ? scaled((a + poly) * big + a * excess(y, p, q, logP, logQ), w, pt, big, factor, gamma) : sum;
   }
   if (gradAt == 0) return loss;
   const gradScale = param(frame, GRAD_SCALE);
@@ -101,7 +101,7 @@ function element(frame: usize, v: f64, raw: f64, w: f64, gradAt: usize, gradF32:
     const pt = p * y + q * (1 - y);
     const term = scaled(gradScale * poly * (gamma + 1) * (1 - 2 * y) * (fromLogits ? p * q : 1), w, pt, big, factor, gamma);
     const sum = g + term;
-    g = cancels(g, term, sum) ? scaled(gradScale * polySlope(a, poly, gamma, y, p, q, logP, logQ, big, fromLogits), w, pt, big, factor, gamma) : sum;
+    g = regroup(g, term, sum, a, poly) ? scaled(gradScale * polySlope(a, poly, gamma, y, p, q, logP, logQ, big, fromLogits), w, pt, big, factor, gamma) : sum;
   }
   storeSlope(gradAt, g, gradF32);
   return loss;

@@ -7,9 +7,9 @@ export { targetRowLoss, targetRowLossGrad } from './target-rows';
 export { binaryLoss, binaryLossGrad } from './binary';
 export { asymmetricLoss, asymmetricLossGrad } from './asymmetric';
 
-import { FRAME_LAYOUT } from './frame';
+import { FRAME_LAYOUT } from './generated/frame-layout';
 
-/** The frame layout this kernel reads (frame.ts); a host only uses a kernel that matches its own. */
+/** The version of the frame layout this kernel reads (derived from frame.ts by the build); a host only uses a kernel that matches its own. */
 export function frameLayout(): i32 {
   return FRAME_LAYOUT;
 }

@@ -9,7 +9,7 @@ import {
 } from './math/lanes';
 import { vlogNormal } from './math/log';
 import { vexpNonPositive } from './math/exp';
-import { scaled, slopeWithPoly, vcancels, vscaled, vwithPoly, withPoly } from './math/poly';
+import { scaled, slopeWithPoly, vregroup, vscaled, vwithPoly, withPoly } from './math/poly';
 import { EXP_BLOCK, loadPair, rowMax } from './math/softmax';
 import { sumError } from './math/sum';
 
@@ -326,7 +326,7 @@ function polySlopes(
   const scale = param(frame, GRAD_SCALE);
   const term = vscaled(f64x2.mul(f64x2.splat(-scale * poly * (gamma + 1)), pt), w, pt, q, factor, gamma, off);
   let sum = f64x2.add(s, term);
-  const again = v128.andnot(vcancels(s, term, sum), off);
+  const again = v128.andnot(vregroup(s, term, sum, a, f64x2.splat(poly)), off);
   if (i64x2.extract_lane(again, 0) != 0) {
     sum = f64x2.replace_lane(sum, 0, slopeWithPoly(
       f64x2.extract_lane(s, 0), f64x2.extract_lane(term, 0), scale, f64x2.extract_lane(a, 0), poly, f64x2.extract_lane(w, 0),

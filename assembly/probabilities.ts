@@ -11,7 +11,7 @@ import {
   INFINITY, lanes, MINUS_INFINITY, MINUS_ONE, ONE, SMALLEST_NORMAL as SMALLEST_NORMAL_LANES, ZERO,
 } from './math/lanes';
 import { vlog, vlogNormal } from './math/log';
-import { Plain, Poly1, scaled, slopeWithPoly, vagain, vcancels, vscaled, withPoly } from './math/poly';
+import { Plain, Poly1, scaled, slopeWithPoly, vagain, vregroup, vscaled, withPoly } from './math/poly';
 
 // Class-index targets with probabilities: sample i's loss reads one entry, p_t = pred[i][t],
 //   loss = alpha_t * w_i * (1 - p_t)^gamma * -ln p_t  [+ eps w_i (1 - p_t)^(gamma + 1), Poly-1],
@@ -233,8 +233,8 @@ function pairLoss<Power>(
 
 /**
  * pairLoss with Poly-1: the focal losses plus eps w q^(gamma + 1), 0 in ignored lanes and where
- * w is 0. A lane where alpha is 0, either term is not a normal product or the two cancel
- * (eps < 0) is formed again on its own (sampleLoss).
+ * w is 0. A lane where alpha is 0, either term is not a normal product or the two are to be
+ * regrouped (math/poly.ts, regroup) is formed again on its own (sampleLoss).
  */
 // @ts-ignore: decorator
 @inline
@@ -248,7 +248,7 @@ function polyPair(
   let ok = v128.and(fine, f64x2.ge(size, lanes(SMALLEST_NORMAL_LANES)));
   if (weighted) ok = v128.and(ok, f64x2.lt(size, lanes(INFINITY)));
   const dropped = weighted ? v128.or(none, f64x2.eq(w, lanes(ZERO))) : none;
-  const again = vagain(focal, term, sum, ok, dropped);
+  const again = vagain(focal, term, sum, ok, dropped, a, vector(frame, POLY1_LANES));
   let loss = sum;
   // Without sample weights the loops pass alpha for w, which the arithmetic above never read.
   if (v128.any_true(again)) loss = lanesAlone(loss, again, frame, p, a, weighted ? w : lanes(ONE));
@@ -447,7 +447,7 @@ function pairGradient(p: v128, a: v128, w: v128, none: v128, plan: i32, fullDoma
   const off = v128.or(v128.or(none, clipped), f64x2.eq(w, zero));
   const term = vscaled(m, w, p, q, factor, g0, off);
   let sum = f64x2.add(g, term);
-  const again = v128.andnot(vcancels(g, term, sum), off);
+  const again = v128.andnot(vregroup(g, term, sum, a, f64x2.splat(param(frame, POLY1))), off);
   if (i64x2.extract_lane(again, 0) != 0) {
     sum = f64x2.replace_lane(sum, 0, sampleGradient(frame, f64x2.extract_lane(p, 0), f64x2.extract_lane(a, 0), f64x2.extract_lane(w, 0)));
   }

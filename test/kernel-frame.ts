@@ -1,6 +1,6 @@
 import { selectInstance } from '../src/backend/loader.js';
 import { chunkRows } from '../src/backend/scratch.js';
-import type { KernelName } from '../src/kernels/frame.js';
+import { BINARY_ALPHA, GAMMA, type KernelName } from '../src/kernels/frame.js';
 import { makeFrame } from '../src/pipeline/frame.js';
 import { reduce, totalsOf } from '../src/pipeline/reduce.js';
 
@@ -25,7 +25,7 @@ export interface KernelRun {
   sampleWeight?: ArrayLike<number>;
   /** binaryFocalLoss's alpha, or -1. */
   binaryAlpha?: number;
-  /** Frame slot -> value, written after the settings. */
+  /** The loss's other frame slots (slot -> value). */
   slots?: Record<number, number>;
   /** Also compute the gradient, as f64 or f32. */
   grad?: 'f64' | 'f32';
@@ -49,12 +49,12 @@ export function runKernel(backend: 'wasm' | 'js', kind: Kind, r: KernelRun): Ker
   const weightSum = weights === null ? n * k : weights.reduce((s, w) => s + w * k, 0);
   // The gradient's scale, as the pipeline's reduction makes it.
   const scale = r.reduction === 'mean' ? 1 / samples : r.reduction === 'weightedMean' ? (weightSum === 0 ? 0 : 1 / weightSum) : 1;
-  const frame = makeFrame('runKernel', instance, k, {
-    gamma: r.gamma, epsilon: r.epsilon, smoothing: 0, fromLogits: r.fromLogits, alpha: undefined,
-    binaryAlpha: r.binaryAlpha ?? -1, poly1: 0, perClass: false, ignore: 0, hasIgnore: false, gradScale: scale,
-    sampleWeights: weights !== null, grad: r.grad !== undefined,
+  const slots: Array<[number, number]> = [[GAMMA, r.gamma], [BINARY_ALPHA, r.binaryAlpha ?? -1]];
+  for (const [slot, value] of Object.entries(r.slots ?? {})) slots.push([Number(slot), value]);
+  const frame = makeFrame(instance, k, { epsilon: r.epsilon, classWeights: undefined, slots }, {
+    fromLogits: r.fromLogits, ignore: 0, hasIgnore: false, gradScale: scale, sampleWeights: weights !== null, perClass: false,
+    grad: r.grad !== undefined,
   });
-  for (const [slot, value] of Object.entries(r.slots ?? {})) frame.params[Number(slot)] = value;
   if (weights !== null) frame.sampleWeights!.set(weights);
   const pred = scratch.f64('pred');
   const target = scratch.f64('target');
@@ -65,6 +65,6 @@ export function runKernel(backend: 'wasm' | 'js', kind: Kind, r: KernelRun): Ker
   const grad = r.grad === undefined ? null : r.grad === 'f32' ? scratch.f32('grad') : scratch.f64('grad');
   const name = `${kind}${grad === null ? 'Loss' : 'LossGrad'}` as KernelName;
   const bad = instance.call(name, frame, pred, target, n, k, grad);
-  const loss = losses !== null ? losses.slice(0, samples) : reduce(totalsOf(frame), r.reduction, undefined);
+  const loss = losses !== null ? losses.slice(0, samples) : reduce(totalsOf(frame.params), r.reduction, undefined);
   return { loss, grad: grad === null ? null : Float64Array.from(grad.subarray(0, samples)), bad };
 }

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { binaryFocalLoss, binaryFocalLossGrad, focalLoss, focalLossGrad } from '../src/index.js';
+import {
+  binaryFocalLoss, binaryFocalLossGrad, createBinaryFocalLossAccumulator, createFocalLossAccumulator, createWorkspace, focalLoss,
+  focalLossGrad,
+} from '../src/index.js';
 import { BACKENDS } from './helpers.js';
 
 // Poly-1's laws, beside its mpmath values (test/fixtures/generate-family.py, checked in
@@ -200,6 +203,39 @@ describe('Poly-1 at the extremes', () => {
             expect(Array.from(b.grad).every(Number.isFinite), where).toBe(true);
           }
         }
+      }
+    });
+  }
+});
+
+describe('poly1 on every surface the schema gives it', () => {
+  const rows: Rows = [[0.7, 0.2, 0.1], [0.1, 0.6, 0.3], [0.3, 0.3, 0.4], [0.999, 0.0005, 0.0005], [0.5, 0.25, 0.25]];
+  const labels = [0, 1, 2, 0, 1];
+  for (const backend of BACKENDS) {
+    it(`${backend}: an accumulator fed in two chunks gives focalLoss's and binaryFocalLoss's value`, () => {
+      for (const poly1 of [2, -1]) {
+        const o = { gamma: 2, poly1, backend };
+        const acc = createFocalLossAccumulator(o).update(labels.slice(0, 2), rows.slice(0, 2)).update(labels.slice(2), rows.slice(2));
+        expect(Math.abs(acc.result('sum') - (focal(labels, rows, { ...o, reduction: 'sum' }) as number))).toBeLessThanOrEqual(1e-15);
+        const targets = rows.map((r) => r.map((v) => Number(v > 0.35)));
+        const binaryAcc = createBinaryFocalLossAccumulator(o).update(targets.slice(0, 3), rows.slice(0, 3)).update(targets.slice(3), rows.slice(3));
+        expect(Math.abs(binaryAcc.result('sum') - (binary(targets, rows, { ...o, reduction: 'sum' }) as number))).toBeLessThanOrEqual(1e-15);
+      }
+    });
+
+    it(`${backend}: a workspace gives focalLoss's value and gradient`, () => {
+      const ws = createWorkspace({ rows: rows.length, classes: 3, backend });
+      try {
+        ws.predictions.set(rows.flat());
+        ws.labels.set(labels);
+        const o = { gamma: 1.5, poly1: -0.5, reduction: 'sum' as const };
+        const want = focalGrad(labels, rows, { ...o, backend });
+        expect(ws.loss(o)).toBe(want.loss);
+        const got = ws.lossAndGrad(o);
+        expect(got.loss).toBe(want.loss);
+        expect(Array.from(got.grad)).toEqual(Array.from(want.grad));
+      } finally {
+        ws.dispose();
       }
     });
   }

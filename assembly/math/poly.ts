@@ -37,11 +37,16 @@ export function polyTerm(eps: f64, w: f64, pt: f64, q: f64, factor: f64, gamma: 
   return inLogSpace(eps, 1, w, gamma + 1, logOneMinus(pt, q));
 }
 
-/** Whether sum = x + y lost more than 6 bits to cancellation. */
+/**
+ * Whether sum = x + y (the focal and the Poly-1 part of a term or of its derivative) lost more
+ * than 6 bits, and regrouping gets them back: a + eps cancels too, as the parts tend to a q and
+ * eps q when p_t -> 1. Elsewhere such a sum sits near a root of the loss, which no arrangement
+ * of the arithmetic computes better.
+ */
 // @ts-ignore: decorator
 @inline
-export function cancels(x: f64, y: f64, sum: f64): bool {
-  return abs(sum) * CANCELLATION < abs(x) + abs(y);
+export function regroup(x: f64, y: f64, sum: f64, a: f64, eps: f64): bool {
+  return abs(sum) * CANCELLATION < abs(x) + abs(y) && abs(a + eps) * CANCELLATION < a + abs(eps);
 }
 
 /** w q^gamma m, in log space where w q^gamma is not a normal number. */
@@ -79,7 +84,7 @@ export function slopeWithPoly(
   logits: bool,
 ): f64 {
   const sum = focal + poly;
-  if (!cancels(focal, poly, sum)) return sum;
+  if (!regroup(focal, poly, sum, a, eps)) return sum;
   return scaled(scale * polySlope(a, eps, gamma, pt, q, negLogP, logits), w, pt, q, factor, gamma);
 }
 
@@ -90,7 +95,7 @@ export function slopeWithPoly(
 export function withPoly(focal: f64, a: f64, w: f64, pt: f64, q: f64, negLogP: f64, factor: f64, gamma: f64, eps: f64): f64 {
   const term = polyTerm(eps, w, pt, q, factor, gamma);
   const sum = focal + term;
-  if (!cancels(focal, term, sum)) return sum;
+  if (!regroup(focal, term, sum, a, eps)) return sum;
   return scaled((a + eps) * q + a * logExcess(q, negLogP), w, pt, q, factor, gamma);
 }
 
@@ -100,21 +105,20 @@ const SMALLEST_NORMAL: f64 = 2.2250738585072014e-308;
 // normal number, a cancelling sum) is formed again by the scalar functions above. Inlined:
 // an exported function that takes v128 values draws AssemblyScript's warning AS112.
 
-/** cancels on two lanes: all ones where sum = x + y lost more than 6 bits. */
+/** regroup on two lanes. */
 // @ts-ignore: decorator
 @inline
-export function vcancels(x: v128, y: v128, sum: v128): v128 {
-  return f64x2.lt(f64x2.mul(f64x2.abs(sum), lanes(SIXTY_FOUR)), f64x2.add(f64x2.abs(x), f64x2.abs(y)));
+export function vregroup(x: v128, y: v128, sum: v128, a: v128, eps: v128): v128 {
+  const lost = f64x2.lt(f64x2.mul(f64x2.abs(sum), lanes(SIXTY_FOUR)), f64x2.add(f64x2.abs(x), f64x2.abs(y)));
+  const helps = f64x2.lt(f64x2.mul(f64x2.abs(f64x2.add(a, eps)), lanes(SIXTY_FOUR)), f64x2.add(a, f64x2.abs(eps)));
+  return v128.and(lost, helps);
 }
 
-/**
- * The lanes of focal + term to form again on their own: those not `ok`, and those whose two
- * terms cancel (eps < 0); never those of `off`.
- */
+/** The lanes of focal + term to form again on their own: those not `ok`, and those to regroup; never those of `off`. */
 // @ts-ignore: decorator
 @inline
-export function vagain(focal: v128, term: v128, sum: v128, ok: v128, off: v128): v128 {
-  return v128.andnot(v128.or(v128.not(ok), vcancels(focal, term, sum)), off);
+export function vagain(focal: v128, term: v128, sum: v128, ok: v128, off: v128, a: v128, eps: v128): v128 {
+  return v128.andnot(v128.or(v128.not(ok), vregroup(focal, term, sum, a, eps)), off);
 }
 
 /**
@@ -126,7 +130,8 @@ export function vagain(focal: v128, term: v128, sum: v128, ok: v128, off: v128):
 export function vwithPoly(
   focal: v128, eps: f64, a: v128, w: v128, pt: v128, q: v128, negLogP: v128, factor: v128, gamma: f64, off: v128,
 ): v128 {
-  const term = f64x2.mul(f64x2.splat(eps), f64x2.mul(w, f64x2.mul(factor, q)));
+  const epsLanes = f64x2.splat(eps);
+  const term = f64x2.mul(epsLanes, f64x2.mul(w, f64x2.mul(factor, q)));
   const sum = f64x2.add(focal, term);
   const size = f64x2.abs(term);
   const ok = v128.and(
@@ -134,7 +139,7 @@ export function vwithPoly(
     f64x2.lt(size, lanes(INFINITY)),
   );
   let value = sum;
-  const again = vagain(focal, term, sum, ok, off);
+  const again = vagain(focal, term, sum, ok, off, a, epsLanes);
   if (i64x2.extract_lane(again, 0) != 0) {
     value = f64x2.replace_lane(value, 0, withPoly(
       f64x2.extract_lane(focal, 0), f64x2.extract_lane(a, 0), f64x2.extract_lane(w, 0), f64x2.extract_lane(pt, 0),

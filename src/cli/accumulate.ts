@@ -1,11 +1,11 @@
-import {
-  createBinaryFocalLossAccumulator, createFocalLossAccumulator, type FocalLossAccumulator,
-} from '../accumulator.js';
-import type { LossFlags } from './arguments.js';
+import { createAccumulator, type FocalLossAccumulator } from '../accumulator/accumulator.js';
+import { LOSSES } from '../losses/registry.js';
 import { InputError } from './input-error.js';
 import type { Inputs } from './inputs.js';
 import { LabelConverter } from './labels.js';
 import { chunkError, optionError } from './library-errors.js';
+import type { LossFlags } from './loss-flags.js';
+import { count } from './words.js';
 
 export interface Accumulated {
   accumulator: FocalLossAccumulator;
@@ -14,18 +14,17 @@ export interface Accumulated {
 
 /** Checks the loss options against the library (and --alpha's length against C) before any data is read. */
 export function checkOptions(flags: LossFlags, classes: number): void {
-  if (Array.isArray(flags.alpha) && flags.alpha.length !== classes) {
-    throw new InputError(`--alpha has ${flags.alpha.length} weights but the predictions have ${classes} classes`);
+  const alpha = flags.options.alpha;
+  if (Array.isArray(alpha) && alpha.length !== classes) {
+    throw new InputError(`--alpha has ${count(alpha.length, 'weight')} but the predictions have ${count(classes, 'class')}`);
   }
   create(flags, classes);
 }
 
 function create(flags: LossFlags, classes: number | undefined): FocalLossAccumulator {
-  const { binary, ...options } = flags;
+  const spec = LOSSES[flags.loss];
   try {
-    return binary
-      ? createBinaryFocalLossAccumulator({ ...(options as object), alpha: flags.alpha as number | undefined, classes })
-      : createFocalLossAccumulator({ ...options, classes });
+    return createAccumulator(spec, `${spec.name}Accumulator`, { ...flags.options, classes });
   } catch (error) {
     throw optionError(error);
   }
@@ -44,7 +43,7 @@ export function accumulate(inputs: Inputs, flags: LossFlags, onChunk: (bytesRead
   let rows = 0;
   for (let chunk = inputs.next(); chunk !== null; chunk = inputs.next()) {
     accumulator ??= create(flags, inputs.classes);
-    const yTrue = flags.binary ? chunk.labels : labels.convert(chunk.labels);
+    const yTrue = LOSSES[flags.loss].reduces === 'elements' ? chunk.labels : labels.convert(chunk.labels);
     try {
       accumulator.update(yTrue, chunk.preds);
     } catch (error) {

@@ -1,16 +1,17 @@
-import { InputError } from './input-error.js';
+import { parseDelimiter } from './csv-dialect.js';
+import { clip, InputError, quote } from './input-error.js';
+import { LOSS_SWITCHES_ALL, LOSS_VALUED, lossFlags, type LossFlags } from './loss-flags.js';
 import type { RowRange } from './source.js';
 
-/** The loss options given on the command line, as the accumulators take them. */
-export interface LossFlags {
-  binary: boolean;
-  fromLogits: boolean;
-  gamma?: number;
-  alpha?: number | number[];
-  ignoreIndex?: number;
-  epsilon?: number | 'auto';
-  labelSmoothing?: number;
-  backend?: 'auto' | 'wasm' | 'js';
+
+/** How the input files are read: the layout of a CSV file. */
+export interface InputFlags {
+  csv: {
+    /** --header / --no-header: whether a CSV file's first line is a header; null to tell from the line. */
+    header: boolean | null;
+    /** --delimiter, or null to tell from the first line. */
+    delimiter: string | null;
+  };
 }
 
 export interface OutputFlags {
@@ -34,25 +35,21 @@ export type Command =
     loss: LossFlags;
     progress: 'auto' | 'on' | 'off';
     chunkBytes: number;
-  } & OutputFlags)
+  } & InputFlags & OutputFlags)
   | ({ kind: 'merge'; files: string[] } & OutputFlags);
 
 export const DEFAULT_CHUNK_BYTES = 8 << 20;
 
 /** Flags that take a value, and those that do not. */
-const VALUED = new Set([
-  '--labels', '--pred', '--label-column', '--rows', '--shard', '--gamma', '--alpha', '--ignore-index', '--epsilon',
-  '--label-smoothing', '--backend', '--state-out', '--chunk-size',
-]);
-const SWITCHES = new Set(['--binary', '--from-logits', '--per-class', '--json', '--progress', '--no-progress', '--help', '--version', '--merge']);
+const INPUT_VALUED = ['--labels', '--pred', '--label-column', '--rows', '--shard', '--chunk-size', '--delimiter'];
+const INPUT_SWITCHES = ['--progress', '--no-progress', '--header', '--no-header'];
+const VALUED = new Set([...INPUT_VALUED, ...LOSS_VALUED, '--state-out']);
+const SWITCHES = new Set([...INPUT_SWITCHES, ...LOSS_SWITCHES_ALL, '--per-class', '--json', '--help', '--version', '--merge']);
 const ALIASES: Record<string, string> = {
   '-h': '--help', '-v': '--version', '--preds': '--pred', '--predictions': '--pred', '--label': '--labels', '--targets': '--labels',
 };
 /** Loss and input flags that make no sense with --merge: the states carry their options. */
-const NOT_WITH_MERGE = [
-  '--labels', '--pred', '--label-column', '--rows', '--shard', '--gamma', '--alpha', '--ignore-index', '--epsilon',
-  '--label-smoothing', '--binary', '--from-logits', '--chunk-size', '--progress', '--no-progress',
-];
+const NOT_WITH_MERGE = [...INPUT_VALUED, ...LOSS_VALUED, ...INPUT_SWITCHES, ...LOSS_SWITCHES_ALL];
 
 /** Reads the command line (without node and the script); throws InputError for anything wrong. */
 export function parseArguments(argv: readonly string[]): Command {
@@ -66,7 +63,7 @@ export function parseArguments(argv: readonly string[]): Command {
         mergeFiles.push(arg);
         continue;
       }
-      throw new InputError(`unexpected argument ${JSON.stringify(arg)}: every input is given with a flag (--labels, --pred)`);
+      throw new InputError(`unexpected argument ${quote(arg)}: every input is given with a flag (--labels, --pred)`);
     }
     const eq = arg.indexOf('=');
     const given = eq > 0 && arg.startsWith('--') ? arg.slice(0, eq) : arg;
@@ -79,7 +76,7 @@ export function parseArguments(argv: readonly string[]): Command {
     }
     if (!VALUED.has(flag)) {
       const close = [...VALUED, ...SWITCHES].find((f) => distance(f, given) <= 2);
-      throw new InputError(`unknown option ${given}${close === undefined ? '' : ` (did you mean ${close}?)`}; see --help`);
+      throw new InputError(`unknown option ${clip(given)}${close === undefined ? '' : ` (did you mean ${close}?)`}; see --help`);
     }
     let value: string;
     if (eq > 0 && arg.startsWith('--')) {
@@ -121,34 +118,7 @@ export function parseArguments(argv: readonly string[]): Command {
   if (values.has('--rows') && values.has('--shard')) throw new InputError('--rows and --shard cannot be used together');
   if (switches.has('--progress') && switches.has('--no-progress')) throw new InputError('--progress and --no-progress contradict each other');
 
-  const binary = switches.has('--binary');
-  const loss: LossFlags = { binary, fromLogits: switches.has('--from-logits') };
-  const gamma = values.get('--gamma');
-  if (gamma !== undefined) loss.gamma = number('--gamma', gamma);
-  const alpha = values.get('--alpha');
-  if (alpha !== undefined) {
-    const parts = alpha.split(',');
-    loss.alpha = parts.length === 1 ? number('--alpha', alpha) : parts.map((p) => number('--alpha', p.trim()));
-    if (binary && Array.isArray(loss.alpha)) {
-      throw new InputError('--alpha with --binary is one number in [0, 1] (the weight of positives), not a list');
-    }
-  }
-  const ignore = values.get('--ignore-index');
-  if (ignore !== undefined) {
-    if (binary) throw new InputError('--ignore-index applies to class indices; it cannot be used with --binary');
-    loss.ignoreIndex = integer('--ignore-index', ignore);
-  }
-  const epsilon = values.get('--epsilon');
-  if (epsilon !== undefined) loss.epsilon = epsilon === 'auto' ? 'auto' : number('--epsilon', epsilon);
-  const smoothing = values.get('--label-smoothing');
-  if (smoothing !== undefined) loss.labelSmoothing = number('--label-smoothing', smoothing);
-  const backend = values.get('--backend');
-  if (backend !== undefined) {
-    if (backend !== 'auto' && backend !== 'wasm' && backend !== 'js') {
-      throw new InputError(`--backend must be auto, wasm or js, got ${JSON.stringify(backend)}`);
-    }
-    loss.backend = backend;
-  }
+  const loss = lossFlags(values, switches);
 
   const rows = values.get('--rows');
   const shard = values.get('--shard');
@@ -163,33 +133,32 @@ export function parseArguments(argv: readonly string[]): Command {
     loss,
     progress: switches.has('--progress') ? 'on' : switches.has('--no-progress') ? 'off' : 'auto',
     chunkBytes: chunk === undefined ? DEFAULT_CHUNK_BYTES : bytes('--chunk-size', chunk),
+    ...inputFlags(values, switches),
     ...output,
   };
 }
 
-const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
-
-function number(flag: string, text: string): number {
-  if (!NUMBER.test(text.trim())) throw new InputError(`${flag} expects a number, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
-
-function integer(flag: string, text: string): number {
-  if (!/^[-+]?\d+$/.test(text.trim()) || !Number.isSafeInteger(Number(text))) {
-    throw new InputError(`${flag} expects an integer, got ${JSON.stringify(text)}`);
-  }
-  return Number(text);
+/** The flags that say how to read the input files. */
+function inputFlags(values: ReadonlyMap<string, string>, switches: ReadonlySet<string>): InputFlags {
+  if (switches.has('--header') && switches.has('--no-header')) throw new InputError('--header and --no-header contradict each other');
+  const delimiter = values.get('--delimiter');
+  return {
+    csv: {
+      header: switches.has('--header') ? true : switches.has('--no-header') ? false : null,
+      delimiter: delimiter === undefined ? null : parseDelimiter(delimiter),
+    },
+  };
 }
 
 function rowRange(text: string): RowRange {
   const m = /^(\d*):(\d*)$/.exec(text.trim());
   if (m === null || (m[1] === '' && m[2] === '' && text.trim() !== ':')) {
-    throw new InputError(`--rows expects START:END (row indices, either may be left out), got ${JSON.stringify(text)}`);
+    throw new InputError(`--rows expects START:END (row indices, either may be left out), got ${quote(text)}`);
   }
   const start = m[1] === '' ? 0 : Number(m[1]);
   const end = m[2] === '' ? null : Number(m[2]);
   if (!Number.isSafeInteger(start) || (end !== null && !Number.isSafeInteger(end))) {
-    throw new InputError(`--rows: ${JSON.stringify(text)} is out of range`);
+    throw new InputError(`--rows: ${quote(text)} is out of range`);
   }
   if (end !== null && end < start) throw new InputError(`--rows ${text}: END is before START`);
   return { start, end };
@@ -197,7 +166,7 @@ function rowRange(text: string): RowRange {
 
 function shardOf(text: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  if (m === null) throw new InputError(`--shard expects I/N (shard I of N, I from 0), got ${JSON.stringify(text)}`);
+  if (m === null) throw new InputError(`--shard expects I/N (shard I of N, I from 0), got ${quote(text)}`);
   const index = Number(m[1]);
   const count = Number(m[2]);
   if (!(count >= 1) || !Number.isSafeInteger(count) || index >= count) {
@@ -208,10 +177,10 @@ function shardOf(text: string): { index: number; count: number } {
 
 function bytes(flag: string, text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([kKmMgG]?)(?:i?[bB])?$/.exec(text.trim());
-  if (m === null) throw new InputError(`${flag} expects a size in bytes such as 8M, 512K or 1000000, got ${JSON.stringify(text)}`);
+  if (m === null) throw new InputError(`${flag} expects a size in bytes such as 8M, 512K or 1000000, got ${quote(text)}`);
   const scale = { '': 1, k: 1 << 10, m: 1 << 20, g: 1 << 30 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
   const value = Math.floor(Number(m[1]) * scale);
-  if (value < 1 || value > 2 ** 31 - 1) throw new InputError(`${flag} must be between 1 byte and 2 GiB, got ${JSON.stringify(text)}`);
+  if (value < 1 || value > 2 ** 31 - 1) throw new InputError(`${flag} must be between 1 byte and 2 GiB, got ${quote(text)}`);
   return value;
 }
 

@@ -1,8 +1,10 @@
 import { shardRange } from './arguments.js';
-import { CsvSource } from './csv.js';
-import { InputError } from './input-error.js';
+import { delimiterName } from './csv-dialect.js';
+import { CsvSource, type CsvOptions } from './csv.js';
+import { InputError, quote } from './input-error.js';
 import { NpySource } from './npy.js';
 import type { RowRange, RowSource, Values } from './source.js';
+import { count } from './words.js';
 
 /** One chunk of rows: labels (or binary targets) and predictions, row-major. */
 export interface Chunk {
@@ -43,23 +45,25 @@ export interface InputRequest {
   shard: { index: number; count: number } | null;
   binary: boolean;
   chunkBytes: number;
+  /** How to read CSV files. */
+  csv: CsvOptions;
 }
 
 type Format = 'npy' | 'csv';
 
-function formatOf(path: string): Format {
+function formatOf(path: string, flag = '--pred'): Format {
   if (/\.npy$/i.test(path)) return 'npy';
   if (/\.(csv|tsv)$/i.test(path)) return 'csv';
-  throw new InputError(`${path}: unknown file type; expected a NumPy .npy file or a .csv / .tsv file`);
+  throw new InputError(`${flag} ${path}: unknown file type; expected a NumPy .npy file or a .csv / .tsv file`);
 }
 
-function open(path: string, range: RowRange | null): RowSource {
-  return formatOf(path) === 'npy' ? NpySource.open(path, range) : CsvSource.open(path, range);
+function open(path: string, range: RowRange | null, csv: CsvOptions): RowSource {
+  return formatOf(path) === 'npy' ? NpySource.open(path, range) : CsvSource.open(path, range, csv);
 }
 
 /** Rows in a file, for --shard: the .npy header's, or a count of a CSV file's lines. */
-function rowsIn(path: string): number {
-  if (formatOf(path) === 'csv') return CsvSource.countRows(path);
+function rowsIn(path: string, csv: CsvOptions): number {
+  if (formatOf(path) === 'csv') return CsvSource.countRows(path, csv);
   const source = NpySource.open(path);
   source.close();
   return source.fileRows;
@@ -67,16 +71,17 @@ function rowsIn(path: string): number {
 
 /** Opens the inputs of a run and checks that their shapes and dtypes fit the loss. */
 export function openInputs(request: InputRequest): Inputs {
-  for (const path of [request.labels, request.pred]) if (path !== null) formatOf(path);
+  if (request.labels !== null) formatOf(request.labels, '--labels');
+  formatOf(request.pred);
   const range = request.shard === null
     ? request.range
-    : shardRange(request.shard.index, request.shard.count, rowsIn(request.pred));
+    : shardRange(request.shard.index, request.shard.count, rowsIn(request.pred, request.csv));
   if (request.labels === null) return singleFile(request, range);
   const opened: RowSource[] = [];
   try {
-    const labels = open(request.labels, range);
+    const labels = open(request.labels, range, request.csv);
     opened.push(labels);
-    const preds = open(request.pred, range);
+    const preds = open(request.pred, range, request.csv);
     opened.push(preds);
     return pair(request, labels, preds, range?.start ?? 0);
   } catch (error) {
@@ -99,13 +104,18 @@ function checkPredictions(preds: RowSource, binary: boolean): void {
   }
 }
 
+/** Rows per chunk: what --chunk-size holds, at least one, at most what the file can hold. */
+function rowsPerChunk(rows: number, source: RowSource): number {
+  return Math.max(1, Math.min(Math.floor(rows), source.maxRows));
+}
+
 function pair(request: InputRequest, labels: RowSource, preds: RowSource, firstRow: number): Inputs {
   const { binary } = request;
   checkPredictions(preds, binary);
   if (labels instanceof NpySource && preds instanceof NpySource && labels.fileRows !== preds.fileRows) {
     throw new InputError(
-      `shape mismatch: ${labels.path} is ${labels.description} (${labels.fileRows} rows) but ${preds.path} is ` +
-      `${preds.description} (${preds.fileRows} rows)`,
+      `shape mismatch: ${labels.path} is ${labels.description} (${count(labels.fileRows, 'row')}) but ${preds.path} is ` +
+      `${preds.description} (${count(preds.fileRows, 'row')})`,
     );
   }
   if (binary) {
@@ -129,14 +139,15 @@ function pair(request: InputRequest, labels: RowSource, preds: RowSource, firstR
       );
     }
   }
-  const chunkRows = Math.max(1, Math.floor(request.chunkBytes / preds.rowBytes));
+  const chunkRows = rowsPerChunk(request.chunkBytes / preds.rowBytes, preds);
   const classes = preds.width;
   let done = 0;
-  const csvName = (source: RowSource, row: number, column: number | null) =>
-    `${source.path} row ${row}${column === null || source.width === 1 ? '' : `, column ${column}`}`;
+  const csvName = (source: CsvSource, row: number, column: number | null) =>
+    `${source.name(row)}${column === null || source.width === 1 ? '' : `, column ${column}`}`;
   const npyName = (source: RowSource, row: number, column: number | null) =>
     `${source.path}[${row}${column === null || source.flat ? '' : `, ${column}`}]`;
-  const name = (source: RowSource) => (source instanceof NpySource ? npyName : csvName).bind(null, source);
+  const name = (source: RowSource) => (row: number, column: number | null) =>
+    (source instanceof CsvSource ? csvName(source, row, column) : npyName(source, row, column));
   return {
     classes,
     firstRow,
@@ -153,9 +164,12 @@ function pair(request: InputRequest, labels: RowSource, preds: RowSource, firstR
       const pr = p === null ? 0 : p.length / preds.width;
       if (lr !== pr) {
         const [short, long] = lr < pr ? [labels, preds] : [preds, labels];
+        const hint = long instanceof CsvSource && long.headerLike
+          ? `; if the first line of ${long.path} (0, 1, …) is a header of unnamed columns, pass --header`
+          : '';
         throw new InputError(
           `${short.path} and ${long.path} have different numbers of rows: ${short.path} ends after ` +
-          `${done + Math.min(lr, pr)} rows, ${long.path} goes on`,
+          `${count(done + Math.min(lr, pr), 'row')}, ${long.path} goes on${hint}`,
         );
       }
       if (l === null || p === null) return null;
@@ -178,11 +192,14 @@ function singleFile(request: InputRequest, range: RowRange | null): Inputs {
   if (formatOf(request.pred) !== 'csv') {
     throw new InputError(`--labels is required with ${request.pred}: only a CSV file can hold the labels beside the predictions`);
   }
-  const table = CsvSource.open(request.pred, range);
+  const table = CsvSource.open(request.pred, range, request.csv);
   try {
     const width = table.width;
     if (width < 2) {
-      throw new InputError(`${table.path} has ${width} column; with no --labels file it needs a label column and prediction columns`);
+      throw new InputError(
+        `${table.path} has ${count(width, 'column')} (fields split by ${delimiterName(table.delimiter)}); with no --labels file it needs ` +
+        'a label column and prediction columns; if another character splits the fields, pass --delimiter',
+      );
     }
     const column = labelColumnOf(request.labelColumn, table);
     if (binary && width !== 2) {
@@ -192,7 +209,7 @@ function singleFile(request: InputRequest, range: RowRange | null): Inputs {
       );
     }
     const classes = width - 1;
-    const chunkRows = Math.max(1, Math.floor(request.chunkBytes / (8 * classes)));
+    const chunkRows = rowsPerChunk(request.chunkBytes / (8 * classes), table);
     const labels = new Float64Array(chunkRows);
     const preds = new Float64Array(chunkRows * classes);
     let done = 0;
@@ -204,7 +221,7 @@ function singleFile(request: InputRequest, range: RowRange | null): Inputs {
       chunkRows,
       totalBytes: table.totalBytes,
       bytesRead: () => table.bytesRead,
-      describe: { labels: `${table.path} column ${column}`, pred: `${table.path} (${classes} other column${classes === 1 ? '' : 's'})` },
+      describe: { labels: `${table.path} column ${column}`, pred: `${table.path} (${count(classes, 'other column')} of ${table.description})` },
       next() {
         const rows = table.next(chunkRows);
         if (rows === null) return null;
@@ -218,8 +235,8 @@ function singleFile(request: InputRequest, range: RowRange | null): Inputs {
         done += m;
         return chunk;
       },
-      labelName: (row) => `${table.path} row ${row}, column ${column}`,
-      predName: (row, c) => `${table.path} row ${row}${c === null ? '' : `, column ${fileColumn(c)}`}`,
+      labelName: (row) => `${table.name(row)}, column ${column}`,
+      predName: (row, c) => `${table.name(row)}${c === null ? '' : `, column ${fileColumn(c)}`}`,
       close: () => table.close(),
     };
   } catch (error) {
@@ -237,8 +254,14 @@ function labelColumnOf(given: string | null, table: CsvSource): number {
   }
   const k = table.header?.indexOf(given) ?? -1;
   if (k < 0) {
-    const names = table.header === null ? 'it has no header line' : `its columns are ${table.header.map((h) => JSON.stringify(h)).join(', ')}`;
-    throw new InputError(`--label-column ${JSON.stringify(given)} names no column of ${table.path}: ${names}`);
+    const names = table.header === null ? 'it has no header line' : `its columns are ${listed(table.header)}`;
+    throw new InputError(`--label-column ${quote(given)} names no column of ${table.path}: ${names}`);
   }
   return k;
+}
+
+/** Column names for a message: the first few, quoted, and how many more. */
+function listed(names: readonly string[]): string {
+  const shown = names.slice(0, 8).map(quote).join(', ');
+  return names.length > 8 ? `${shown}, … (${names.length} in all)` : shown;
 }

@@ -1,7 +1,6 @@
 /// <reference types="node" />
-import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { AccumulatorState } from '../accumulator.js';
+import type { AccumulatorState } from '../accumulator/accumulator.js';
 import { accumulate } from './accumulate.js';
 import { parseArguments, type Command, type OutputFlags } from './arguments.js';
 import { EXIT_FAILURE, EXIT_INPUT, InputError } from './input-error.js';
@@ -9,8 +8,10 @@ import { openInputs } from './inputs.js';
 import { mergeStates } from './merge.js';
 import { Progress, PROGRESS_MIN_BYTES } from './progress.js';
 import { jsonReport, textReport, type Report } from './report.js';
+import { checkStateOutTarget, writeStateFile, type ReadFile } from './state-file.js';
 import { USAGE } from './usage.js';
 import { version } from './version.js';
+import { LOSSES } from '../losses/registry.js';
 
 /** Where the CLI writes, and what it knows of the terminal. */
 export interface Io {
@@ -39,7 +40,7 @@ export function main(argv: readonly string[], io: Io): number {
     }
   } catch (error) {
     if (error instanceof InputError) {
-      io.stderr(`focal-loss-wasm: ${error.message}\n`);
+      io.stderr(`focal-loss-wasm: ${oneLine(error.message)}\n`);
       return EXIT_INPUT;
     }
     io.stderr(`focal-loss-wasm: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
@@ -47,9 +48,19 @@ export function main(argv: readonly string[], io: Io): number {
   }
 }
 
+/** Longest message printed: messages quote input cut short (quote()), and this bounds what quotes paths and flags too. */
+const MAX_MESSAGE = 2000;
+
+function oneLine(message: string): string {
+  const line = message.replace(/[\r\n]+/g, ' ');
+  return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE)}…` : line;
+}
+
 function loss(command: Extract<Command, { kind: 'loss' }>, io: Io): number {
-  checkStateOut(command);
-  const inputs = openInputs({ ...command, binary: command.loss.binary });
+  const read: ReadFile[] = [{ flag: '--pred', path: command.pred }];
+  if (command.labels !== null) read.push({ flag: '--labels', path: command.labels });
+  checkStateOut(command, read);
+  const inputs = openInputs({ ...command, binary: LOSSES[command.loss.loss].reduces === 'elements' });
   try {
     const show = command.progress === 'on' || (command.progress === 'auto' && io.stderrIsTTY && inputs.totalBytes >= PROGRESS_MIN_BYTES);
     const progress = show ? new Progress(io.stderr, basename(command.pred), inputs.totalBytes, io.columns) : null;
@@ -60,9 +71,13 @@ function loss(command: Extract<Command, { kind: 'loss' }>, io: Io): number {
       progress?.finish();
     }
     const { accumulator, rows } = accumulated;
+    // An empty row range is a legitimate shard (its state merges as a no-op); an empty file is not a batch.
+    if (rows === 0 && command.range === null && command.shard === null) {
+      throw new InputError(`${command.pred} holds no rows of data: there is no loss to compute`);
+    }
     const state = accumulator.state();
     const report: Report = {
-      loss: command.loss.binary ? 'binaryFocalLoss' : 'focalLoss',
+      loss: command.loss.loss,
       summary: accumulator.summary(),
       state,
       classes: inputs.classes,
@@ -77,7 +92,7 @@ function loss(command: Extract<Command, { kind: 'loss' }>, io: Io): number {
 }
 
 function merge(command: Extract<Command, { kind: 'merge' }>, io: Io): number {
-  checkStateOut(command);
+  checkStateOut(command, command.files.map((path) => ({ flag: '--merge', path })));
   const accumulator = mergeStates(command.files);
   const state = accumulator.state();
   const report: Report = {
@@ -90,10 +105,12 @@ function merge(command: Extract<Command, { kind: 'merge' }>, io: Io): number {
   return output(command, report, state, io);
 }
 
-function checkStateOut(command: OutputFlags): void {
+/** Checks --state-out before anything is read: no use of "-" that hides the report, and none of the run's inputs. */
+function checkStateOut(command: OutputFlags, inputs: readonly ReadFile[]): void {
   if (command.stateOut === '-' && (command.json || command.perClass)) {
     throw new InputError('--state-out - prints the state on stdout instead of the summary; it cannot be combined with --json or --per-class');
   }
+  if (command.stateOut !== null && command.stateOut !== '-') checkStateOutTarget(command.stateOut, inputs);
 }
 
 function output(command: OutputFlags, report: Report, state: AccumulatorState, io: Io): number {
@@ -102,13 +119,7 @@ function output(command: OutputFlags, report: Report, state: AccumulatorState, i
     io.stdout(stateJson);
     return 0;
   }
-  if (command.stateOut !== null) {
-    try {
-      writeFileSync(command.stateOut, stateJson);
-    } catch (error) {
-      throw new InputError(`cannot write the state to ${command.stateOut}: ${(error as Error).message}`);
-    }
-  }
+  if (command.stateOut !== null) writeStateFile(command.stateOut, stateJson);
   io.stdout(command.json ? jsonReport(report, command.perClass) : textReport(report, command.perClass));
   return 0;
 }

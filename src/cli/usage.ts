@@ -1,3 +1,5 @@
+import { lossUsage } from './loss-flags.js';
+
 /** What --help prints. */
 export const USAGE = `Usage:
   focal-loss-wasm --labels labels.npy --pred preds.npy [options]
@@ -12,31 +14,33 @@ Inputs:
                          with --binary, targets in [0, 1] of the predictions' shape (also float)
   --pred FILE            predictions, shape (N, C) (or (N,) with --binary): float32 or float64
                          probabilities (logits with --from-logits)
-                         Files are NumPy .npy (format 1.0, 2.0, 3.0; C order, little-endian) or
+                         Files are NumPy .npy (format 1.0, 2.0, 3.0; C order, either byte order) or
                          .csv/.tsv (one row per sample, optional header line).
   --label-column K       with --pred data.csv alone: the column holding the label (0-based index,
                          or a header name; default 0); every other column is a prediction
+  --header, --no-header  a CSV file's first line is (is not) a header; by default it is one when
+                         a field is not a number, or when it reads 0,1,…,k-1 (pandas' names of
+                         unnamed columns) above a line with fractions
+  --delimiter D          the CSV field delimiter: comma, semicolon, tab, space or pipe (default:
+                         told from the first line: the most frequent of tab, semicolon, comma,
+                         else a space)
+                         CSV numbers: decimal or scientific notation, nan, inf, -inf; messages
+                         name "line N (row i), column j": the file's line from 1, the data row
+                         and the field from 0
   --rows START:END       only rows [START, END) (either end may be left out)
   --shard I/N            only the I-th of N equal row ranges (I from 0): the map step of a
                          sharded run; merge the shards' --state-out files with --merge
 
 Loss:
-  --binary               sigmoid (binary / multi-label) focal loss: targets and predictions of
-                         one shape, (N,) or (N, K)
-  --from-logits          predictions are logits (softmax, or sigmoid with --binary)
-  --gamma G              focusing parameter, >= 0 (default 2)
-  --alpha A | A1,A2,...  class weight: one number, or one per class (--binary: one number in [0, 1])
-  --ignore-index I       samples with this label are skipped (e.g. -100)
-  --epsilon E | auto     probabilities are clipped to [E, 1 - E] (default 1e-7)
-  --label-smoothing S    smooth the targets by S in [0, 1]
-  --backend auto|wasm|js kernel to use (default auto: wasm where it loads)
+${lossUsage()}
 
 Output:
   (default)              a readable summary on stdout: mean loss, sum, count
   --per-class            also a table per class (--binary: per label column): count, loss sum, mean
   --json                 one JSON object instead: loss, sum, count, … (perClass with --per-class)
   --state-out FILE       also write the accumulator state (JSON) to FILE, for --merge;
-                         "-" prints the state to stdout instead of the summary
+                         "-" prints the state to stdout instead of the summary; never one
+                         of the run's input files
   --merge FILE...        merge accumulator states (the reduce step) and print the result
   --progress             always show a progress bar on stderr; --no-progress never
                          (default: when stderr is a terminal and the input is over 64 MiB)

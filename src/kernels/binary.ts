@@ -4,7 +4,7 @@ import {
 } from './frame.js';
 import { isClipped } from './math/clip.js';
 import { focus, inLogSpace, isFine, logOneMinus, powerPlan } from './math/focus.js';
-import { cancels, logExcess, polyTerm, scaled } from './math/poly.js';
+import { logExcess, polyTerm, regroup, scaled } from './math/poly.js';
 
 // Sigmoid focal loss over n rows of K elements (assembly/binary.ts; the loop is elements.ts'): per element
 //   alpha_t * w * (1 - p_t)^gamma * BCE  [+ eps w (1 - p_t)^(gamma + 1), Poly-1],  p_t = p y + (1 - p)(1 - y),
@@ -57,7 +57,7 @@ function binary(
       const pt = p * y + q * (1 - y);
       const term = polyTerm(poly, w, pt, big, factor, gamma);
       const sum = loss + term;
-      loss = cancels(loss, term, sum) ? scaled((a + poly) * big + a * excess(y, p, q, logP, logQ), w, pt, big, factor, gamma) : sum;
+      loss = regroup(loss, term, sum, a, poly) ? scaled((a + poly) * big + a * excess(y, p, q, logP, logQ), w, pt, big, factor, gamma) : sum;
     }
     if (grad === null) return loss;
     let g = 0;
@@ -76,7 +76,7 @@ function binary(
       const pt = p * y + q * (1 - y);
       const term = scaled(scale * poly * (gamma + 1) * (1 - 2 * y) * (fromLogits ? p * q : 1), w, pt, big, factor, gamma);
       const sum = g + term;
-      g = cancels(g, term, sum) ? scaled(scale * polySlope(a, poly, gamma, y, p, q, logP, logQ, big, fromLogits), w, pt, big, factor, gamma) : sum;
+      g = regroup(g, term, sum, a, poly) ? scaled(scale * polySlope(a, poly, gamma, y, p, q, logP, logQ, big, fromLogits), w, pt, big, factor, gamma) : sum;
     }
     grad[e] = g;
     return loss;

@@ -20,9 +20,14 @@ export function polyTerm(eps: number, w: number, pt: number, q: number, factor: 
   return inLogSpace(eps, 1, w, gamma + 1, logOneMinus(pt, q));
 }
 
-/** Whether sum = x + y lost more than 6 bits to cancellation. */
-export function cancels(x: number, y: number, sum: number): boolean {
-  return Math.abs(sum) * CANCELLATION < Math.abs(x) + Math.abs(y);
+/**
+ * Whether sum = x + y (the focal and the Poly-1 part of a term or of its derivative) lost more
+ * than 6 bits, and regrouping gets them back: a + eps cancels too, as the parts tend to a q and
+ * eps q when p_t -> 1. Elsewhere such a sum sits near a root of the loss, which no arrangement
+ * of the arithmetic computes better.
+ */
+export function regroup(x: number, y: number, sum: number, a: number, eps: number): boolean {
+  return Math.abs(sum) * CANCELLATION < Math.abs(x) + Math.abs(y) && Math.abs(a + eps) * CANCELLATION < a + Math.abs(eps);
 }
 
 /** w q^gamma m, in log space where w q^gamma is not a normal number. */
@@ -57,7 +62,7 @@ export function slopeWithPoly(
   factor: number, gamma: number, logits: boolean,
 ): number {
   const sum = focal + poly;
-  if (!cancels(focal, poly, sum)) return sum;
+  if (!regroup(focal, poly, sum, a, eps)) return sum;
   return scaled(scale * polySlope(a, eps, gamma, pt, q, negLogP, logits), w, pt, q, factor, gamma);
 }
 
@@ -67,6 +72,6 @@ export function withPoly(
 ): number {
   const term = polyTerm(eps, w, pt, q, factor, gamma);
   const sum = focal + term;
-  if (!cancels(focal, term, sum)) return sum;
+  if (!regroup(focal, term, sum, a, eps)) return sum;
   return scaled((a + eps) * q + a * logExcess(q, negLogP), w, pt, q, factor, gamma);
 }
