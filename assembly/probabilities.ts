@@ -8,10 +8,10 @@ import {
 import { clippedLog, clippedLogOneMinus, clippedOneMinus, clippedProbability, vclippedLogOneMinus } from './math/clip';
 import { focus, inLogSpace, isFine, vIsFine, Pow15, Pow2, powerPlan, PowRuntime } from './math/focus';
 import {
-  INFINITY, lanes, MINUS_INFINITY, MINUS_ONE, ONE, SMALLEST_NORMAL as SMALLEST_NORMAL_LANES, ZERO,
+  INFINITY, lanes, MINUS_INFINITY, MINUS_ONE, ONE, SIXTY_FOUR, SMALLEST_NORMAL as SMALLEST_NORMAL_LANES, ZERO,
 } from './math/lanes';
 import { vlog, vlogNormal } from './math/log';
-import { Plain, Poly1, scaled, slopeWithPoly, vagain, vregroup, vscaled, withPoly } from './math/poly';
+import { Plain, Poly1, scaled, slopeWithPoly, vregroup, vregroups, vscaled, withPoly } from './math/poly';
 
 // Class-index targets with probabilities: sample i's loss reads one entry, p_t = pred[i][t],
 //   loss = alpha_t * w_i * (1 - p_t)^gamma * -ln p_t  [+ eps w_i (1 - p_t)^(gamma + 1), Poly-1],
@@ -248,15 +248,19 @@ function polyPair(
   let ok = v128.and(fine, f64x2.ge(size, lanes(SMALLEST_NORMAL_LANES)));
   if (weighted) ok = v128.and(ok, f64x2.lt(size, lanes(INFINITY)));
   const dropped = weighted ? v128.or(none, f64x2.eq(w, lanes(ZERO))) : none;
-  const again = vagain(focal, term, sum, ok, dropped, a, vector(frame, POLY1_LANES));
+  // Suspects: a product that is not normal, or a sum that lost bits (the focal loss is >= 0);
+  // lanesAlone picks those that regrouping helps out of the latter, off the common path.
+  const lost = f64x2.lt(f64x2.mul(f64x2.abs(sum), lanes(SIXTY_FOUR)), f64x2.add(focal, size));
+  const suspect = v128.andnot(v128.or(v128.not(ok), lost), dropped);
   let loss = sum;
   // Without sample weights the loops pass alpha for w, which the arithmetic above never read.
-  if (v128.any_true(again)) loss = lanesAlone(loss, again, frame, p, a, weighted ? w : lanes(ONE));
+  if (v128.any_true(suspect)) loss = lanesAlone(loss, suspect, ok, frame, p, a, weighted ? w : lanes(ONE));
   return v128.andnot(loss, dropped);
 }
 
-/** The lanes of `again` formed one at a time by sampleLoss. */
-function lanesAlone(value: v128, again: v128, frame: usize, p: v128, a: v128, w: v128): v128 {
+/** The lanes of `suspect` that are not `ok` or that regrouping helps, formed one at a time by sampleLoss. */
+function lanesAlone(value: v128, suspect: v128, ok: v128, frame: usize, p: v128, a: v128, w: v128): v128 {
+  const again = v128.and(suspect, v128.or(v128.not(ok), vregroups(a, vector(frame, POLY1_LANES))));
   if (i64x2.extract_lane(again, 0) != 0) {
     value = f64x2.replace_lane(value, 0, sampleLoss(frame, f64x2.extract_lane(p, 0), f64x2.extract_lane(a, 0), f64x2.extract_lane(w, 0)));
   }

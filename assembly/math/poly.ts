@@ -110,8 +110,14 @@ const SMALLEST_NORMAL: f64 = 2.2250738585072014e-308;
 @inline
 export function vregroup(x: v128, y: v128, sum: v128, a: v128, eps: v128): v128 {
   const lost = f64x2.lt(f64x2.mul(f64x2.abs(sum), lanes(SIXTY_FOUR)), f64x2.add(f64x2.abs(x), f64x2.abs(y)));
-  const helps = f64x2.lt(f64x2.mul(f64x2.abs(f64x2.add(a, eps)), lanes(SIXTY_FOUR)), f64x2.add(a, f64x2.abs(eps)));
-  return v128.and(lost, helps);
+  return v128.and(lost, vregroups(a, eps));
+}
+
+/** The half of vregroup that a and eps decide: a + eps cancels too. */
+// @ts-ignore: decorator
+@inline
+export function vregroups(a: v128, eps: v128): v128 {
+  return f64x2.lt(f64x2.mul(f64x2.abs(f64x2.add(a, eps)), lanes(SIXTY_FOUR)), f64x2.add(a, f64x2.abs(eps)));
 }
 
 /** The lanes of focal + term to form again on their own: those not `ok`, and those to regroup; never those of `off`. */
