@@ -22,6 +22,10 @@ export interface InputFlags {
     /** --delimiter, or null to tell from the first line. */
     delimiter: string | null;
   };
+  /** --pred-columns: the prediction columns of a CSV or Parquet table (see columns.ts). */
+  predColumns: string | null;
+  /** --pred-column: a Parquet list column holding each row's predictions. */
+  predColumn: string | null;
 }
 
 export interface OutputFlags {
@@ -53,7 +57,7 @@ export const DEFAULT_CHUNK_BYTES = 8 << 20;
 /** Flags that take a value, and those that do not. */
 const VALUED = new Set([
   '--labels', '--pred', '--label-column', '--rows', '--shard', '--gamma', '--alpha', '--ignore-index', '--epsilon',
-  '--label-smoothing', '--backend', '--state-out', '--chunk-size', '--delimiter',
+  '--label-smoothing', '--backend', '--state-out', '--chunk-size', '--delimiter', '--pred-columns', '--pred-column',
 ]);
 const SWITCHES = new Set([
   '--binary', '--from-logits', '--per-class', '--json', '--progress', '--no-progress', '--help', '--version', '--merge',
@@ -66,7 +70,7 @@ const ALIASES: Record<string, string> = {
 const NOT_WITH_MERGE = [
   '--labels', '--pred', '--label-column', '--rows', '--shard', '--gamma', '--alpha', '--ignore-index', '--epsilon',
   '--label-smoothing', '--binary', '--from-logits', '--chunk-size', '--progress', '--no-progress', '--header', '--no-header',
-  '--delimiter',
+  '--delimiter', '--pred-columns', '--pred-column',
 ];
 
 /** Reads the command line (without node and the script); throws InputError for anything wrong. */
@@ -187,11 +191,19 @@ export function parseArguments(argv: readonly string[]): Command {
 function inputFlags(values: ReadonlyMap<string, string>, switches: ReadonlySet<string>): InputFlags {
   if (switches.has('--header') && switches.has('--no-header')) throw new InputError('--header and --no-header contradict each other');
   const delimiter = values.get('--delimiter');
+  const predColumns = values.get('--pred-columns') ?? null;
+  const predColumn = values.get('--pred-column') ?? null;
+  if (predColumns !== null && predColumn !== null) {
+    throw new InputError('--pred-columns (one column per class) and --pred-column (one list column) cannot be used together');
+  }
+  if (predColumn === '') throw new InputError('--pred-column needs the name of a list column');
   return {
     csv: {
       header: switches.has('--header') ? true : switches.has('--no-header') ? false : null,
       delimiter: delimiter === undefined ? null : parseDelimiter(delimiter),
     },
+    predColumns,
+    predColumn,
   };
 }
 

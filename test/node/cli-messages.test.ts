@@ -69,7 +69,7 @@ describe('counts in the right number', () => {
     expect(one.stdout).toMatch(/^focal loss +\S+ +\(mean over 1 sample\)$/m);
     const binary = run(['--pred', file('target,p\n1,0.5\n'), '--binary']);
     expect(binary.stdout).toMatch(/^binary focal loss +\S+ +\(mean over 1 element\)$/m);
-    expect(binary.stdout).toMatch(/^predictions +.* \(1 other column of 2 columns with a header line\)$/m);
+    expect(binary.stdout).toMatch(/^predictions +.* \(1 prediction column of 2 columns with a header line\)$/m);
   });
 });
 
