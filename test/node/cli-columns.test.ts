@@ -1,25 +1,17 @@
 // Issue 21: --pred-columns on CSV files (names, ranges of names as pandas' df.loc, ranges of
 // indices as df.iloc, patterns), and pandas' index column (to_csv's default: an empty header
 // name) recognised and skipped, never read as a class. Expected losses from the formula.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { relative, requireBuild, run, runJson } from './cli-helpers.js';
+import { relative, requireBuild, run, runJson, scratch } from './cli-helpers.js';
 
-let dir: string;
-let written = 0;
-function file(contents: string): string {
-  const path = join(dir, `c${written++}.csv`);
-  writeFileSync(path, contents);
-  return path;
-}
+let inputs: ReturnType<typeof scratch>;
+const file = (contents: string) => inputs.file(contents);
 
 beforeAll(() => {
   requireBuild();
-  dir = mkdtempSync(join(tmpdir(), 'focal-loss-cli-columns-'));
+  inputs = scratch('focal-loss-cli-columns-');
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => inputs.remove());
 
 const labels = [0, 2, 1];
 const probs = [[0.5, 0.25, 0.25], [0.125, 0.125, 0.75], [0.25, 0.625, 0.125]];
@@ -77,7 +69,7 @@ describe('pandas\' index column', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(relative(JSON.parse(r.stdout).loss, expected)).toBeLessThanOrEqual(1e-12);
     expect(JSON.parse(r.stdout).classes).toBe(3);
-    expect(r.stderr).toMatch(/^focal-loss-wasm: note: .*c\d+\.csv: column 0 is the row index pandas writes \(a column with no name\); it is skipped\n$/);
+    expect(r.stderr).toMatch(/^focal-loss-wasm: note: .*f\d+\.csv: column 0 is the row index pandas writes \(a column with no name\); it is skipped\n$/);
     // Saved again after read_csv, its name is "Unnamed: 0".
     const reread = run(['--pred', file(indexed.replace(/^,/, 'Unnamed: 0,')), '--json']);
     expect(relative(JSON.parse(reread.stdout).loss, expected)).toBeLessThanOrEqual(1e-12);
