@@ -3,8 +3,10 @@ import { sumError } from './math/sum';
 // A kernel call's frame: the parameters the host writes before each call and the running
 // totals the kernels add to, as f64 slots at one address. Keeping them in memory rather
 // than in arguments gives every kernel one signature, (frame, pred, target, n, classes
-// [, grad]), and lets totals run on across the chunks of a batch. src/frame.ts holds the
-// same slot numbers for the host.
+// [, grad]), and lets totals run on across the chunks of a batch. This file owns the slot
+// table: the build (scripts/frame-table.mjs) copies every integer constant declared here as
+// `@inline export const NAME = N` into src/generated/frame.ts for the host, and derives the
+// layout's version from them.
 
 // @ts-ignore: decorator
 @inline export const GAMMA = 0;
@@ -66,6 +68,11 @@ import { sumError } from './math/sum';
 /** Room for one row of f64 values, for kernels that keep a row's intermediate values; or 0. */
 // @ts-ignore: decorator
 @inline export const ROW_SCRATCH = 22;
+// @ts-ignore: decorator
+@inline export const FRAME_SLOTS = 23;
+/** Per class (binary: per column) at PER_CLASS: loss sum, its carry, count, weight sum. */
+// @ts-ignore: decorator
+@inline export const PER_CLASS_SLOTS = 4;
 
 /**
  * Byte offset of the frame's vector area: splats of a call's parameters that loops load where
@@ -94,6 +101,9 @@ import { sumError } from './math/sum';
 @inline export const WEIGHTS_WORD = 8;
 // @ts-ignore: decorator
 @inline export const WEIGHT_STRIDE_WORD = 9;
+/** Bytes of a frame: the slots, then the vector area's lanes up to the words. */
+// @ts-ignore: decorator
+@inline export const FRAME_BYTES = 336;
 
 /**
  * Writes the vector area. V8 11.3 sinks pure loop invariants (splats, even a checked double
@@ -126,10 +136,6 @@ export function word(frame: usize, index: i32): usize {
 export function vector(frame: usize, index: i32): v128 {
   return v128.load(frame + VECTORS + (<usize>index << 4));
 }
-
-/** The layout of these slots: the host refuses a kernel whose layout is not its own. */
-// @ts-ignore: decorator
-@inline export const FRAME_LAYOUT = 1;
 
 /** Rows summed plainly before their block is added to the totals with compensation. */
 // @ts-ignore: decorator
@@ -170,7 +176,7 @@ export function addTotals(frame: usize, sum: f64, count: f64, weightSum: f64): v
 
 /** Adds one counted sample's weighted loss and weight to its class's slots. */
 export function addToClass(perClass: usize, c: i32, loss: f64, weight: f64): void {
-  const at = perClass + (<usize>c << 5);
+  const at = perClass + ((<usize>c * PER_CLASS_SLOTS) << 3);
   addCompensated(at, loss);
   store<f64>(at, load<f64>(at, 16) + 1, 16);
   store<f64>(at, load<f64>(at, 24) + weight, 24);

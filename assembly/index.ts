@@ -6,9 +6,9 @@ export { logitLoss, logitLossGrad } from './logits';
 export { targetRowLoss, targetRowLossGrad } from './target-rows';
 export { binaryLoss, binaryLossGrad } from './binary';
 
-import { FRAME_LAYOUT } from './frame';
+import { FRAME_LAYOUT } from './generated/frame-layout';
 
-/** The frame layout this kernel reads (frame.ts); a host only uses a kernel that matches its own. */
+/** The version of the frame layout this kernel reads (derived from frame.ts by the build); a host only uses a kernel that matches its own. */
 export function frameLayout(): i32 {
   return FRAME_LAYOUT;
 }

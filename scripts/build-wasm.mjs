@@ -5,6 +5,9 @@
 // host's type of the kernel; only the declarations are used, instantiation stays synchronous.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFrameTable } from './frame-table.mjs';
+
+writeFrameTable();
 
 const asc = (target) =>
   execFileSync(process.execPath, ['node_modules/assemblyscript/bin/asc.js', '--config', 'asconfig.json', '--target', target], {

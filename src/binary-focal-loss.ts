@@ -1,11 +1,9 @@
-import type { Values } from './kernels/frame.js';
-import {
-  readBinaryFocalLossOptions, type BinaryFocalLossGradOptions, type BinaryFocalLossOptions, type BinaryFocalLossSettings,
-} from './options/binary-focal-loss-options.js';
+import { binaryFocal } from './losses/binary-focal.js';
+import type { BinaryFocalLossGradOptions, BinaryFocalLossOptions } from './options/binary-focal-loss-options.js';
 import type { PerSample } from './options/common.js';
-import { computeLoss } from './pipeline/compute.js';
-import { gradientOutput, type LossAndGradient } from './pipeline/evaluate.js';
-import { describeBatch, type Batch } from './shape.js';
+import { readSettings } from './pipeline/loss-spec.js';
+import { lossAndGradOf, lossOf } from './pipeline/compute.js';
+import type { LossAndGradient } from './pipeline/evaluate.js';
 
 /** Targets or predictions of binaryFocalLoss: N values, or N rows of K. */
 export type BinaryValues = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
@@ -24,8 +22,8 @@ export type BinaryValues = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 export function binaryFocalLoss(yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<BinaryFocalLossOptions>): Float64Array;
 export function binaryFocalLoss(yTrue: BinaryValues, yPred: BinaryValues, options?: BinaryFocalLossOptions): number;
 export function binaryFocalLoss(yTrue: unknown, yPred: unknown, options?: unknown): number | Float64Array {
-  const s = readBinaryFocalLossOptions('binaryFocalLoss', options);
-  return compute(s, describeBatch(s.fn, yTrue, yPred, s.classes, true), false).loss;
+  const fn = 'binaryFocalLoss';
+  return lossOf(binaryFocal, readSettings(binaryFocal, fn, 'call', options), yTrue, yPred);
 }
 
 /**
@@ -37,11 +35,6 @@ export function binaryFocalLossGrad(
 ): LossAndGradient<Float64Array>;
 export function binaryFocalLossGrad(yTrue: BinaryValues, yPred: BinaryValues, options?: BinaryFocalLossGradOptions): LossAndGradient;
 export function binaryFocalLossGrad(yTrue: unknown, yPred: unknown, options?: unknown): LossAndGradient<number | Float64Array> {
-  const s = readBinaryFocalLossOptions('binaryFocalLossGrad', options, true);
-  return compute(s, describeBatch(s.fn, yTrue, yPred, s.classes, true), true) as LossAndGradient<number | Float64Array>;
-}
-
-function compute(s: BinaryFocalLossSettings, batch: Batch, withGrad: boolean): { loss: number | Float64Array; grad: Values | null } {
-  const grad = withGrad ? gradientOutput(s.fn, s.gradOut, batch.n * batch.classes, batch.yPred) : null;
-  return { loss: computeLoss({ loss: 'binaryFocalLoss', settings: s }, batch, grad).loss, grad };
+  const fn = 'binaryFocalLossGrad';
+  return lossAndGradOf(binaryFocal, readSettings(binaryFocal, fn, 'grad', options), yTrue, yPred);
 }

@@ -1,11 +1,9 @@
-import type { Values } from './kernels/frame.js';
+import { focal, focalArguments } from './losses/focal.js';
 import type { PerSample } from './options/common.js';
-import {
-  readFocalLossArguments, readFocalLossOptions, type FocalLossGradOptions, type FocalLossOptions, type FocalLossSettings,
-} from './options/focal-loss-options.js';
-import { computeLoss } from './pipeline/compute.js';
-import { gradientOutput, type LossAndGradient } from './pipeline/evaluate.js';
-import { describeBatch, type Batch } from './shape.js';
+import type { FocalLossGradOptions, FocalLossOptions } from './options/focal-loss-options.js';
+import { readSettings } from './pipeline/loss-spec.js';
+import { lossAndGradOf, lossOf } from './pipeline/compute.js';
+import type { LossAndGradient } from './pipeline/evaluate.js';
 
 /** Class indices (N), or target rows (N rows of C values in [0, 1]: one-hot or soft). */
 export type Targets = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
@@ -30,8 +28,7 @@ export function focalLoss(yTrue: Targets, yPred: Predictions, options: PerSample
 export function focalLoss(yTrue: Targets, yPred: Predictions, options?: FocalLossOptions): number;
 export function focalLoss(yTrue: Targets, yPred: Predictions, gamma?: number, alpha?: number | ArrayLike<number>): number;
 export function focalLoss(yTrue: unknown, yPred: unknown, third?: unknown, fourth?: unknown): number | Float64Array {
-  const s = readFocalLossArguments('focalLoss', third, fourth);
-  return compute(s, describeBatch(s.fn, yTrue, yPred, s.classes, false), false).loss;
+  return lossOf(focal, focalArguments('focalLoss', third, fourth), yTrue, yPred);
 }
 
 /**
@@ -46,11 +43,6 @@ export function focalLossGrad(
 ): LossAndGradient<Float64Array>;
 export function focalLossGrad(yTrue: Targets, yPred: Predictions, options?: FocalLossGradOptions): LossAndGradient;
 export function focalLossGrad(yTrue: unknown, yPred: unknown, options?: unknown): LossAndGradient<number | Float64Array> {
-  const s = readFocalLossOptions('focalLossGrad', options, true);
-  return compute(s, describeBatch(s.fn, yTrue, yPred, s.classes, false), true) as LossAndGradient<number | Float64Array>;
-}
-
-function compute(s: FocalLossSettings, batch: Batch, withGrad: boolean): { loss: number | Float64Array; grad: Values | null } {
-  const grad = withGrad ? gradientOutput(s.fn, s.gradOut, batch.n * batch.classes, batch.yPred) : null;
-  return { loss: computeLoss({ loss: 'focalLoss', settings: s }, batch, grad).loss, grad };
+  const fn = 'focalLossGrad';
+  return lossAndGradOf(focal, readSettings(focal, fn, 'grad', options), yTrue, yPred);
 }

@@ -9,6 +9,6 @@ export { createWorkspace, type Dtype, type Workspace, type WorkspaceLossOptions,
 export {
   createBinaryFocalLossAccumulator, createFocalLossAccumulator, type AccumulatorState, type AccumulatorSummary,
   type BinaryFocalLossAccumulatorOptions, type ClassSummary, type FocalLossAccumulator, type FocalLossAccumulatorOptions,
-} from './accumulator.js';
+} from './accumulator/accumulator.js';
 export { createFocalLossPool, type FocalLossPool, type FocalLossPoolInfo, type FocalLossPoolOptions } from './pool/pool.js';
 export { readNpy, readNpyHeader, type NpyArray, type NpyDataTypes, type NpyDtype, type NpyHeader } from './io/npy.js';

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type Compressors, type FileMetaData, type SchemaTree } from 'hyparquet';
-import { describe, show } from './errors.js';
+import { describe, show } from './errors/show.js';
 
 export type { AsyncBuffer, Compressors } from 'hyparquet';
 

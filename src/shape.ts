@@ -1,5 +1,7 @@
-import { describe } from './errors.js';
+import { describe } from './errors/show.js';
+import { Layout } from './layout/layout.js';
 import { arrayLength } from './options/read.js';
+import { fail } from './errors/detail.js';
 
 /**
  * What a call's yTrue and yPred hold: N samples of C classes (binary: K labels), each side
@@ -8,8 +10,11 @@ import { arrayLength } from './options/read.js';
  */
 export interface Batch {
   readonly fn: string;
+  /** Samples (binary: rows) and classes (binary: labels per row): layout.samples and layout.classes. */
   readonly n: number;
   readonly classes: number;
+  /** Where a flat yPred (and flat target rows) keep each value. */
+  readonly layout: Layout;
   readonly yTrue: ArrayLike<unknown>;
   /** yTrue holds N rows (target rows, or binary targets of K labels) rather than N values. */
   readonly trueRows: boolean;
@@ -49,19 +54,19 @@ export function arrayArgument(
     const tensor = tensorValues(value);
     if (tensor !== null) {
       if (tensor.values instanceof BigInt64Array || tensor.values instanceof BigUint64Array) {
-        throw new TypeError(`${fn}: ${name} is an int64 tensor; convert it to int32 or float32 first`);
+        throw fail(TypeError, fn)`${name} is an int64 tensor; convert it to int32 or float32 first`;
       }
       const length = tensor.values.length;
       const shape = tensor.shape;
       if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0) || shape.reduce((a, b) => a * b, 1) !== length) {
-        throw new RangeError(`${fn}: ${name} is a tensor of shape [${shape.join(', ')}] but holds ${length} values`);
+        throw fail(RangeError, fn)`${name} is a tensor of shape [${shape.join(', ')}] but holds ${length} values`;
       }
       return { values: tensor.values, length, tensorShape: shape };
     }
   }
-  if (length === undefined) throw new TypeError(`${fn}: ${name} must be an array or typed array, got ${describe(value)}`);
+  if (length === undefined) throw fail(TypeError, fn)`${name} must be an array or typed array, got ${describe(value)}`;
   if (value instanceof BigInt64Array || value instanceof BigUint64Array) {
-    throw new TypeError(`${fn}: ${name} must hold numbers, got a ${value.constructor.name} (convert BigInts with Number())`);
+    throw fail(TypeError, fn)`${name} must hold numbers, got a ${value.constructor.name} (convert BigInts with Number())`;
   }
   return { values: value as ArrayLike<unknown>, length, tensorShape: null };
 }
@@ -78,7 +83,7 @@ function firstRow(fn: string, name: string, values: ArrayLike<unknown>, length: 
   const width = arrayLength(fn, `${name}[0]`, row);
   if (width === undefined) return undefined;
   if (row instanceof BigInt64Array || row instanceof BigUint64Array) {
-    throw new TypeError(`${fn}: ${name}[0] must hold numbers, got a ${row.constructor.name}`);
+    throw fail(TypeError, fn)`${name}[0] must hold numbers, got a ${row.constructor.name}`;
   }
   return { row, width };
 }
@@ -111,14 +116,14 @@ export function describeBatch(fn: string, yTrue: unknown, yPred: unknown, classe
   let n = trueLength;
   if (binary && !trueRows && !predRows && classes !== undefined && classes > 1) {
     if (trueLength % classes !== 0) {
-      throw new RangeError(`${fn}: flat yTrue has ${trueLength} values, which is not a multiple of classes = ${classes}`);
+      throw fail(RangeError, fn)`flat yTrue has ${trueLength} values, which is not a multiple of classes = ${classes}`;
     }
     n = trueLength / classes;
   }
-  if (n === 0) throw new RangeError(`${fn}: empty batch: yTrue has no ${binary ? 'elements' : 'samples'}`);
+  if (n === 0) throw fail(RangeError, fn)`empty batch: yTrue has no ${binary ? 'elements' : 'samples'}`;
 
   if (binary && trueRows !== predRows) {
-    throw new RangeError(`${fn}: yTrue and yPred must have the same shape: both flat, or both N × K rows`);
+    throw fail(RangeError, fn)`yTrue and yPred must have the same shape: both flat, or both N × K rows`;
   }
   if (predRows) {
     if (predLength !== n) {
@@ -126,21 +131,21 @@ export function describeBatch(fn: string, yTrue: unknown, yPred: unknown, classe
       const hint = !binary && !trueRows && n === predLength * first.width
         ? `; ${n} = ${predLength} × ${first.width}: one-hot or soft labels go as rows (yTrue[i] = [...])`
         : '';
-      throw new RangeError(`${fn}: yPred has ${predLength} rows but yTrue has ${n} ${binary ? 'rows' : 'labels'}${hint}`);
+      throw fail(RangeError, fn)`yPred has ${predLength} rows but yTrue has ${n} ${binary ? 'rows' : 'labels'}${hint}`;
     }
     if (classes !== undefined && first.width !== classes) {
-      throw new RangeError(`${fn}: yPred[0] has ${first.width} values, but classes is ${classes}`);
+      throw fail(RangeError, fn)`yPred[0] has ${first.width} values, but classes is ${classes}`;
     }
-    if (first.width === 0) throw new RangeError(`${fn}: yPred[0] is an empty row; need at least one ${binary ? 'label' : 'class'}`);
+    if (first.width === 0) throw fail(RangeError, fn)`yPred[0] is an empty row; need at least one ${binary ? 'label' : 'class'}`;
     return batch(fn, n, first.width, t, trueRows, p, true, first.row instanceof Float32Array, classes !== undefined, binary);
   }
   const c = classes ?? (binary ? 1 : predLength / n);
   if (predLength !== n * c || predLength === 0 || !Number.isInteger(c)) {
-    if (binary && classes === undefined) throw new RangeError(`${fn}: yPred has ${predLength} elements but yTrue has ${n}`);
+    if (binary && classes === undefined) throw fail(RangeError, fn)`yPred has ${predLength} elements but yTrue has ${n}`;
     const expected = classes !== undefined
       ? `expected ${n} ${binary ? 'rows' : 'samples'} × ${c} ${binary ? 'labels' : 'classes'} = ${n * c}`
       : `which is not a positive multiple of the ${n} labels in yTrue`;
-    throw new RangeError(`${fn}: flat yPred has length ${predLength}, ${expected}`);
+    throw fail(RangeError, fn)`flat yPred has length ${predLength}, ${expected}`;
   }
   return batch(fn, n, c, t, trueRows, p, false, p instanceof Float32Array, classes !== undefined, binary);
 }
@@ -151,5 +156,5 @@ function batch(
 ): Batch {
   const what = binary ? `${n} rows × ${classes} labels` : `${n} samples × ${classes} classes`;
   const shape = ` (the batch is ${what}${pinned ? '' : ', as inferred from the shapes; pass classes to pin C'})`;
-  return { fn, n, classes, yTrue, trueRows, yPred, predRows, f32, shape, trueName: 'yTrue', predName: 'yPred' };
+  return { fn, n, classes, layout: new Layout(n, classes), yTrue, trueRows, yPred, predRows, f32, shape, trueName: 'yTrue', predName: 'yPred' };
 }

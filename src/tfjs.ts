@@ -9,12 +9,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendChoice } from './backend/loader.js';
-import { binaryFocalLossGrad } from './binary-focal-loss.js';
-import { describe, show } from './errors.js';
-import { focalLossGrad } from './focal-loss.js';
-import { readBinaryFocalLossOptions } from './options/binary-focal-loss-options.js';
-import { readFocalLossOptions } from './options/focal-loss-options.js';
-import { ownOptions } from './options/read.js';
+import { describe, show } from './errors/show.js';
+import { binaryFocal } from './losses/binary-focal.js';
+import { focal } from './losses/focal.js';
+import { readSettings, type LossSettings, type LossSpec } from './pipeline/loss-spec.js';
+import { fail } from './errors/detail.js';
+import { lossAndGradOf } from './pipeline/compute.js';
 
 /** How a batch of per-sample losses becomes the scalar a loss function returns. */
 export type TfReduction = 'mean' | 'sum';
@@ -66,6 +66,8 @@ export interface TfBinaryFocalLossOptions {
   labelSmoothing?: number;
   /** 'mean' (default): over every element of yPred (Keras' BinaryFocalCrossentropy); 'sum'. */
   reduction?: TfReduction;
+  /** K, the labels per sample: yPred's last dimension must equal it. Default: not checked. */
+  classes?: number;
   /** Which kernel computes the loss: 'auto' (default), 'wasm' or 'js'. */
   backend?: BackendChoice;
 }
@@ -73,30 +75,13 @@ export interface TfBinaryFocalLossOptions {
 /** A loss (or metric) function for TensorFlow.js: the batch's focal loss as a scalar tensor. */
 export type TfLossFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
 
-const FOCAL_KEYS = ['gamma', 'alpha', 'fromLogits', 'epsilon', 'labelSmoothing', 'reduction', 'ignoreIndex', 'classes', 'backend'];
-const BINARY_KEYS = ['gamma', 'alpha', 'fromLogits', 'epsilon', 'labelSmoothing', 'reduction', 'backend'];
-
-/** Options of the array API that have no meaning for a loss function of two tensors. */
-const NOT_HERE: Record<string, string> = {
-  sampleWeight: 'weights change with every batch; use alpha for class weights',
-  normalizer: 'use reduction "sum" and scale the loss yourself',
-  gradOut: 'the adapter manages the gradient buffer',
-  checkRows: 'it is a debugging aid of focalLoss; call focalLoss on yPred.dataSync() instead',
-};
-
-/** The options object, with the array API's options that make no sense here rejected by name. */
-function readOptions(fn: string, value: unknown, keys: string[]): Record<string, unknown> {
-  if (typeof value === 'object' && value !== null) {
-    for (const key of Object.keys(value)) {
-      if (key in NOT_HERE) throw new TypeError(`${fn}: option ${show(key)} is not supported here: ${NOT_HERE[key]}`);
-    }
+/** The options, checked by the schema; reduction is one of the two a scalar loss has. */
+function readTfOptions<S extends LossSettings>(spec: LossSpec<S>, fn: string, value: unknown): S {
+  const s = readSettings(spec, fn, 'tfjs', value);
+  if (s.reduction !== 'mean' && s.reduction !== 'sum') {
+    throw fail(RangeError, fn)`reduction must be "mean" or "sum" (the loss is one scalar), got ${show(s.reduction)}`;
   }
-  const o = ownOptions(fn, value, keys);
-  if (o.reduction !== undefined && o.reduction !== 'mean' && o.reduction !== 'sum') {
-    if (typeof o.reduction !== 'string') throw new TypeError(`${fn}: reduction must be a string, got ${describe(o.reduction)}`);
-    throw new RangeError(`${fn}: reduction must be "mean" or "sum" (the loss is one scalar), got ${show(o.reduction)}`);
-  }
-  return o;
+  return s;
 }
 
 /**
@@ -134,26 +119,21 @@ function readOptions(fn: string, value: unknown, keys: string[]): Record<string,
  */
 export function tfFocalLoss(options?: TfFocalLossOptions): TfLossFunction {
   const fn = 'tfFocalLoss';
-  const o = readOptions(fn, options, FOCAL_KEYS);
-  const s = readFocalLossOptions(fn, o);
+  const s = readTfOptions(focal, fn, options);
   if (s.classes !== undefined && s.alpha instanceof Float64Array && s.alpha.length !== s.classes) {
-    throw new RangeError(`${fn}: alpha has ${s.alpha.length} weights but classes is ${s.classes}`);
+    throw fail(RangeError, fn)`alpha has ${s.alpha.length} weights but classes is ${s.classes}`;
   }
-  // The checked values, frozen here: later changes to the caller's options object change nothing.
-  const settings = {
-    gamma: s.gamma, alpha: s.alpha, fromLogits: s.fromLogits, epsilon: s.epsilon, labelSmoothing: s.labelSmoothing,
-    reduction: s.reduction as TfReduction, ignoreIndex: s.ignoreIndex, backend: s.backend,
-  };
+  // The checked settings are kept: later changes to the caller's options object change nothing.
 
   return lossFunction('focalLoss', fn, (yTrue, yPred) => {
     if (yPred.rank < 2) {
-      throw new RangeError(`${fn}: yPred must have shape [N, C] (or [..., C]), got ${shapeOf(yPred)}`);
+      throw fail(RangeError, fn)`yPred must have shape [N, C] (or [..., C]), got ${shapeOf(yPred)}`;
     }
     const shape = yPred.shape;
     const c = shape[shape.length - 1];
     const n = yPred.size / c;
     if (s.classes !== undefined && c !== s.classes) {
-      throw new RangeError(`${fn}: yPred has ${c} classes (last dimension of ${shapeOf(yPred)}) but classes is ${s.classes}`);
+      throw fail(RangeError, fn)`yPred has ${c} classes (last dimension of ${shapeOf(yPred)}) but classes is ${s.classes}`;
     }
     const lead = shape.slice(0, -1);
     let targets: ArrayLike<number> | Array<ArrayLike<number>>;
@@ -168,10 +148,9 @@ export function tfFocalLoss(options?: TfFocalLossOptions): TfLossFunction {
           `(one-hot or soft target rows), or ${show(lead)} or ${show([...lead, 1])} (class indices)`,
       );
     }
-    const pred = probabilities(values(fn, 'yPred', yPred, ['float32']), settings.fromLogits);
+    const pred = probabilities(values(fn, 'yPred', yPred, ['float32']), s.fromLogits);
     const grad = new Float32Array(n * c);
-    const loss = renamed('focalLossGrad', fn, () =>
-      focalLossGrad(targets, pred, { ...settings, classes: c, gradOut: grad }).loss as number);
+    const loss = lossAndGradOf(focal, { ...s, classes: c, gradOut: grad }, targets, pred).loss as number;
     return { loss, grad };
   });
 }
@@ -193,22 +172,21 @@ export function tfFocalLoss(options?: TfFocalLossOptions): TfLossFunction {
  */
 export function tfBinaryFocalLoss(options?: TfBinaryFocalLossOptions): TfLossFunction {
   const fn = 'tfBinaryFocalLoss';
-  const o = readOptions(fn, options, BINARY_KEYS);
-  const s = readBinaryFocalLossOptions(fn, o);
-  const settings = {
-    gamma: s.gamma, alpha: s.alpha < 0 ? undefined : s.alpha, fromLogits: s.fromLogits, epsilon: s.epsilon,
-    labelSmoothing: s.labelSmoothing, reduction: s.reduction as TfReduction, backend: s.backend,
-  };
+  const s = readTfOptions(binaryFocal, fn, options);
 
   return lossFunction('binaryFocalLoss', fn, (yTrue, yPred) => {
     if (yPred.size !== yTrue.size || !sameShape(squeezeLast(yTrue.shape), squeezeLast(yPred.shape))) {
-      throw new RangeError(`${fn}: yTrue and yPred must have the same shape, got ${shapeOf(yTrue)} and ${shapeOf(yPred)}`);
+      throw fail(RangeError, fn)`yTrue and yPred must have the same shape, got ${shapeOf(yTrue)} and ${shapeOf(yPred)}`;
+    }
+    const labels = yPred.rank === 0 ? 1 : yPred.shape[yPred.rank - 1];
+    if (s.classes !== undefined && labels !== s.classes) {
+      throw fail(RangeError, fn)`yPred has ${labels} labels (last dimension of ${shapeOf(yPred)}) but classes is ${s.classes}`;
     }
     const truth = values(fn, 'yTrue', yTrue, ['float32', 'int32', 'bool']);
-    const pred = probabilities(values(fn, 'yPred', yPred, ['float32']), settings.fromLogits);
+    const pred = probabilities(values(fn, 'yPred', yPred, ['float32']), s.fromLogits);
     const grad = new Float32Array(yPred.size);
-    const loss = renamed('binaryFocalLossGrad', fn, () =>
-      binaryFocalLossGrad(truth, pred, { ...settings, gradOut: grad }).loss as number);
+    // Every element is one term of the mean, whatever K: the values go flat.
+    const loss = lossAndGradOf(binaryFocal, { ...s, classes: undefined, gradOut: grad }, truth, pred).loss as number;
     return { loss, grad };
   });
 }
@@ -246,7 +224,7 @@ function checkTensor(fn: string, name: string, value: unknown): void {
     const hint = typeof value === 'object' && value !== null && typeof (value as tf.Tensor).dataSync === 'function'
       ? ' from another copy of @tensorflow/tfjs-core (install one copy, which focal-loss-wasm/tfjs shares)'
       : '';
-    throw new TypeError(`${fn}: ${name} must be a tf.Tensor${hint}, got ${describe(value)}`);
+    throw fail(TypeError, fn)`${name} must be a tf.Tensor${hint}, got ${describe(value)}`;
   }
 }
 
@@ -254,7 +232,7 @@ type TensorValues = Float32Array | Int32Array | Uint8Array;
 
 function values(fn: string, name: string, t: tf.Tensor, dtypes: string[]): TensorValues {
   if (!dtypes.includes(t.dtype)) {
-    throw new TypeError(`${fn}: ${name} must be a ${dtypes.join(' or ')} tensor, got ${t.dtype}`);
+    throw fail(TypeError, fn)`${name} must be a ${dtypes.join(' or ')} tensor, got ${t.dtype}`;
   }
   return t.dataSync() as TensorValues;
 }
@@ -274,16 +252,6 @@ function probabilities(p: TensorValues, fromLogits: boolean): TensorValues {
     }
   }
   return copy ?? p;
-}
-
-/** Errors of the array API carry its name; here they carry the adapter's. */
-function renamed<T>(from: string, to: string, run: () => T): T {
-  try {
-    return run();
-  } catch (e) {
-    if (e instanceof Error && e.message.startsWith(`${from}:`)) e.message = `${to}:${e.message.slice(from.length + 1)}`;
-    throw e;
-  }
 }
 
 const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);

@@ -1,14 +1,15 @@
 import type { Region } from './backend/instance.js';
 import { selectInstance, type BackendChoice } from './backend/loader.js';
-import { chunkRows } from './backend/scratch.js';
+import { fail } from './errors/detail.js';
+import type { Values } from './kernels/frame.js';
+import { Layout } from './layout/layout.js';
+import { focal } from './losses/focal.js';
+import { readSettings } from './pipeline/loss-spec.js';
 import type { PerSample } from './options/common.js';
-import { readFocalLossOptions, type FocalLossOptions } from './options/focal-loss-options.js';
+import type { FocalLossOptions } from './options/focal-loss-options.js';
 import { booleanOr, numberIn, oneOf, ownOptions } from './options/read.js';
-import { evaluate, type LossAndGradient } from './pipeline/evaluate.js';
-import { explainLogit, explainProbability } from './pipeline/explain.js';
-import { focalLossFrame } from './pipeline/frame.js';
-import { int32Ignore } from './pipeline/labels.js';
-import type { Plan } from './pipeline/run.js';
+import { evaluate, prepare, type LossAndGradient } from './pipeline/evaluate.js';
+import { reserve } from './pipeline/plan.js';
 import type { Batch } from './shape.js';
 
 /** Element type of a workspace's predictions (and gradients). */
@@ -63,19 +64,10 @@ export interface Workspace {
 
 const FN = 'createWorkspace';
 const KEYS = ['rows', 'classes', 'dtype', 'fromLogits', 'gradients', 'backend'];
-const FIXED = new Map([
-  ['backend', 'the backend is fixed when the workspace is created'],
-  ['labelSmoothing', 'labelSmoothing needs target rows; use focalLoss for it'],
-  ['classes', 'classes is fixed when the workspace is created'],
-]);
-const LOSS_KEYS = [
-  'gamma', 'alpha', 'reduction', 'fromLogits', 'epsilon', 'sampleWeight', 'normalizer', 'ignoreIndex', 'checkRows', ...FIXED.keys(),
-];
-
 /** Allocates a workspace of `rows` × `classes` predictions and `rows` labels. */
 export function createWorkspace(options: WorkspaceOptions): Workspace {
   const o = ownOptions(FN, options, KEYS);
-  if (options === undefined) throw new TypeError(`${FN}: expected an options object with rows and classes, got undefined`);
+  if (options === undefined) throw fail(TypeError, FN)`expected an options object with rows and classes, got undefined`;
   const rows = numberIn(FN, 'rows', o.rows, (v) => Number.isSafeInteger(v) && v >= 1, 'a positive integer');
   const classes = numberIn(FN, 'classes', o.classes, (v) => Number.isSafeInteger(v) && v >= 1, 'a positive integer');
   const dtype = oneOf<Dtype>(FN, 'dtype', o.dtype, ['f64', 'f32'], 'f64');
@@ -87,16 +79,18 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
   return instance.exclusive(FN, () => {
     // The chunk buffers and class tables exist before the batch, so that loss() never allocates
     // and never detaches the caller's views.
-    instance.scratch.reserve(FN, 'classes', classes, { losses: 8, row: 16 * classes }, classes, false);
+    reserve(FN, instance, classes, { losses: true, grad: true, perClass: false }, 4, 8, classes);
     const regions: Region[] = [];
     const take = (what: string, bytes: number): Region => {
       try {
         const region = instance.alloc(bytes);
         regions.push(region);
+        // Memory a disposed workspace held comes back with its values: a new workspace starts at zero, on either backend.
+        instance.i32(region, bytes >>> 2).fill(0);
         return region;
       } catch (error) {
         for (const r of regions) instance.free(r);
-        throw new RangeError(`${FN}: ${what} (${bytes} bytes): ${(error as Error).message}`);
+        throw fail(RangeError, FN)`${what} (${bytes} bytes): ${(error as Error).message}`;
       }
     };
     const predictions = take(`${rows} × ${classes} ${dtype} predictions`, elements * size);
@@ -104,24 +98,22 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     let gradients = withGradients ? take(`${rows} × ${classes} ${dtype} gradients`, elements * size) : null;
     let live = true;
     const check = (fn: string) => {
-      if (!live) throw new Error(`${fn}: the workspace was disposed`);
+      if (!live) throw fail(Error, fn)`the workspace was disposed`;
     };
     const values = (r: Region) => (dtype === 'f32' ? instance.f32(r, elements) : instance.f64(r, elements));
     const gradientRegion = (fn: string): Region =>
       (gradients ??= instance.exclusive(fn, () => take(`${rows} × ${classes} ${dtype} gradients`, elements * size)));
 
-    const run = (fn: string, lossOptions: unknown, withGrad: boolean) => {
+    const run = (fn: string, lossOptions: unknown, withGrad: boolean): LossAndGradient<number | Float64Array, Values> => {
       check(fn);
-      const read = ownOptions(fn, lossOptions, LOSS_KEYS);
-      for (const key of Object.keys(read)) if (FIXED.has(key)) throw new TypeError(`${fn}: ${FIXED.get(key)}`);
-      const s = readFocalLossOptions(fn, read, false, { fromLogits: defaultFromLogits });
+      const s = readSettings(focal, fn, 'workspace', lossOptions, { fromLogits: defaultFromLogits });
       const gradRegion = withGrad ? gradientRegion(fn) : null;
       return instance.exclusive(fn, () => {
-        instance.scratch.reserve(fn, 'classes', classes, { losses: 8, row: 16 * classes }, classes, false);
         const batch: Batch = {
           fn,
           n: rows,
           classes,
+          layout: new Layout(rows, classes),
           yTrue: instance.i32(labels, rows),
           trueRows: false,
           yPred: values(predictions),
@@ -132,7 +124,8 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
           predName: 'predictions',
         };
         const grad = gradRegion === null ? null : values(gradRegion);
-        return evaluate(instance, workspacePlan(batch, s.fromLogits, s.ignoreIndex), s, focalLossFrame(batch, s, false), grad);
+        const needs = { losses: s.reduction === 'none', grad: withGrad, perClass: false };
+        return { loss: evaluate(prepare(focal, s, batch, instance, needs), grad).loss, grad: grad! };
       });
     };
 
@@ -153,10 +146,7 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
         return values(gradientRegion('workspace.gradients'));
       },
       loss: (lossOptions?: unknown) => run('workspace.loss', lossOptions, false).loss,
-      lossAndGrad: (lossOptions?: unknown) => {
-        const { loss, grad } = run('workspace.lossAndGrad', lossOptions, true);
-        return { loss, grad };
-      },
+      lossAndGrad: (lossOptions?: unknown) => run('workspace.lossAndGrad', lossOptions, true),
       dispose() {
         if (!live) return;
         live = false;
@@ -165,21 +155,3 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     } as Workspace;
   });
 }
-
-/** The workspace's buffers read in place by the class-index kernels. */
-function workspacePlan(batch: Batch, fromLogits: boolean, ignoreIndex: number | undefined): Plan {
-  const { n, classes } = batch;
-  const predictions = batch.yPred as Float64Array | Float32Array;
-  const labels = batch.yTrue as Int32Array;
-  return {
-    kind: fromLogits ? 'logit' : 'probability',
-    n,
-    classes,
-    step: chunkRows(classes),
-    ...int32Ignore(ignoreIndex),
-    chunkLabels: null,
-    fill: (start, m) => [predictions.subarray(start * classes, (start + m) * classes), labels.subarray(start, start + m)],
-    explain: (i) => (fromLogits ? explainLogit(batch, i, ignoreIndex) : explainProbability(batch, i, ignoreIndex)),
-  };
-}
-

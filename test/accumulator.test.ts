@@ -167,6 +167,6 @@ describe('accumulator state', () => {
     expect(acc.result()).toBe(0);
     expect(() => acc.result('none' as never)).toThrow(/^focalLossAccumulator.result: reduction must be/);
     expect(() => acc.update('abc' as never, [[0.5, 0.5]])).toThrow(TypeError);
-    expect(() => createFocalLossAccumulator({ reduction: 'sum' } as never)).toThrow(/unknown option "reduction"/);
+    expect(() => createFocalLossAccumulator({ reduction: 'sum' } as never)).toThrow(/option "reduction" is not supported here: an accumulator keeps sums; pass the reduction to result\(\)/);
   });
 });

@@ -1,8 +1,9 @@
 import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from '../generated/kernel-base64.js';
-import { FRAME_LAYOUT } from '../kernels/frame.js';
 import { JsInstance } from './js-instance.js';
 import type { KernelInstance } from './instance.js';
-import { WasmInstance, type Exports } from './wasm-instance.js';
+import { instantiate } from './kernel-module.js';
+import type { WasmInstance } from './wasm-instance.js';
+import { fail } from '../errors/detail.js';
 
 /** Which path `backend: 'auto'` uses, and why wasm is not used if it is not. */
 export interface BackendInfo {
@@ -16,11 +17,6 @@ export interface BackendInfo {
 /** Which implementation computes the loss; 'auto' is wasm when it instantiated, else JS. */
 export type BackendChoice = 'auto' | 'wasm' | 'js';
 
-const EXPORTS = [
-  'memory', 'heapBase', 'usesSimd', 'frameLayout', 'probabilityLoss', 'probabilityLossGrad', 'gatheredLoss', 'gatheredLossGrad',
-  'logitLoss', 'logitLossGrad', 'targetRowLoss', 'targetRowLossGrad', 'binaryLoss', 'binaryLossGrad',
-] as const satisfies ReadonlyArray<keyof Exports>;
-
 function decode(base64: string): Uint8Array<ArrayBuffer> {
   const text = atob(base64);
   const bytes = new Uint8Array(text.length);
@@ -28,29 +24,31 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** Instantiates a compiled kernel module as a fresh instance (its own memory); throws if it is not the kernel. */
-export function instantiate(module: WebAssembly.Module, fn = 'init'): WasmInstance {
-  const notTheKernel = (why: string) => new TypeError(`${fn}: the module is not the focal-loss-wasm kernel (${why})`);
-  let exports: Record<string, unknown>;
-  try {
-    exports = new WebAssembly.Instance(module, {}).exports as Record<string, unknown>;
-  } catch (error) {
-    throw notTheKernel(`it does not instantiate on its own: ${(error as Error).message}`);
-  }
-  const missing = EXPORTS.filter((name) => exports[name] === undefined);
-  if (missing.length > 0) throw notTheKernel(`it lacks ${missing.join(', ')}`);
-  const layout = (exports.frameLayout as () => number)();
-  if (layout !== FRAME_LAYOUT) throw notTheKernel(`its frame layout is ${layout}, this version of the library uses ${FRAME_LAYOUT}`);
-  return new WasmInstance(exports as unknown as Exports);
-}
-
 /** The inlined kernel's module: the SIMD build where the engine validates it, else the scalar one. */
 export function inlinedModule(): WebAssembly.Module {
+  const bytes = inlinedBytes();
+  return new WebAssembly.Module(bytes);
+}
+
+let compiled: Promise<WebAssembly.Module | string> | null = null;
+
+/** The inlined kernel compiled once, asynchronously (for pools: off the main thread's critical path); a string says why it did not compile. */
+export function compileInlinedModule(): Promise<WebAssembly.Module | string> {
+  return (compiled ??= (async () => {
+    try {
+      return await WebAssembly.compile(inlinedBytes());
+    } catch (error) {
+      return `wasm kernel failed to compile: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  })());
+}
+
+function inlinedBytes(): Uint8Array<ArrayBuffer> {
   if (typeof WebAssembly !== 'object' || WebAssembly === null) {
     throw new Error('WebAssembly is not available in this environment');
   }
   const simd = decode(SIMD_WASM_BASE64);
-  return new WebAssembly.Module(WebAssembly.validate(simd) ? simd : decode(SCALAR_WASM_BASE64));
+  return WebAssembly.validate(simd) ? simd : decode(SCALAR_WASM_BASE64);
 }
 
 /**
@@ -80,7 +78,7 @@ class Runtime {
     if (choice === 'js') return this.js;
     const wasm = this.wasmOrNull();
     if (wasm !== null) return wasm;
-    if (choice === 'wasm') throw new Error(`${fn}: backend "wasm" requested but ${this.reason}`);
+    if (choice === 'wasm') throw fail(Error, fn)`backend "wasm" requested but ${this.reason}`;
     return this.js;
   }
 

@@ -1,4 +1,5 @@
 import { FRAME_BYTES, FRAME_SLOTS, PER_CLASS_SLOTS } from '../kernels/frame.js';
+import { fail } from '../errors/detail.js';
 
 /** At most this many rows go through the kernel per call: their rows stay in L2 meanwhile. */
 export const CHUNK_ROWS = 4096;
@@ -10,7 +11,7 @@ export function chunkRows(classes: number): number {
   return Math.max(1, Math.min(CHUNK_ROWS, Math.floor(ROW_BYTES / (8 * classes))));
 }
 
-type Buffer = 'pred' | 'target' | 'losses' | 'grad' | 'row';
+type ChunkBuffer = 'pred' | 'target' | 'losses' | 'grad' | 'row';
 
 /** A block of an instance's memory. Views over wasm memory must be re-taken after anything that allocates. */
 export interface Region {
@@ -34,7 +35,7 @@ export interface Memory {
  * makes it grow, once.
  */
 export class Scratch {
-  private readonly regions = new Map<Buffer, Region>();
+  private readonly regions = new Map<ChunkBuffer, Region>();
   private frameRegion: Region | null = null;
   private classRegion: Region | null = null;
   private perClassRegion: Region | null = null;
@@ -50,10 +51,10 @@ export class Scratch {
    * call ends, so views taken next stay valid.
    */
   reserve(
-    fn: string, argument: string, classes: number, rowBytes: Partial<Record<Buffer, number>>, weights: number, perClass: boolean,
+    fn: string, argument: string, classes: number, rowBytes: Partial<Record<ChunkBuffer, number>>, weights: number, perClass: boolean,
   ): void {
     try {
-      for (const [name, bytes] of Object.entries(rowBytes) as Array<[Buffer, number]>) {
+      for (const [name, bytes] of Object.entries(rowBytes) as Array<[ChunkBuffer, number]>) {
         // Chunk buffers hold many rows; 'row' holds one.
         const size = name === 'row' ? bytes : Math.max(ROW_BYTES, bytes);
         this.regions.set(name, this.grown(this.regions.get(name) ?? null, size));
@@ -63,7 +64,7 @@ export class Scratch {
       this.classRegion = this.grown(this.classRegion, 8 * Math.max(weights, 64));
       if (perClass) this.perClassRegion = this.grown(this.perClassRegion, 8 * PER_CLASS_SLOTS * classes);
     } catch (error) {
-      throw new RangeError(`${fn}: ${argument} of ${classes} need chunk buffers that do not fit: ${(error as Error).message}`);
+      throw fail(RangeError, fn)`${argument} of ${classes} need chunk buffers that do not fit: ${(error as Error).message}`;
     }
   }
 
@@ -76,15 +77,15 @@ export class Scratch {
   }
 
   /** A view of a row buffer reserved for this call. */
-  f64(name: Buffer): Float64Array {
+  f64(name: ChunkBuffer): Float64Array {
     return this.instance.f64(this.region(name));
   }
 
-  f32(name: Buffer): Float32Array {
+  f32(name: ChunkBuffer): Float32Array {
     return this.instance.f32(this.region(name));
   }
 
-  i32(name: Buffer): Int32Array {
+  i32(name: ChunkBuffer): Int32Array {
     return this.instance.i32(this.region(name));
   }
 
@@ -104,7 +105,7 @@ export class Scratch {
     return this.instance.f64(this.perClassRegion!, PER_CLASS_SLOTS * classes);
   }
 
-  private region(name: Buffer): Region {
+  private region(name: ChunkBuffer): Region {
     const region = this.regions.get(name);
     if (region === undefined) throw new Error(`focal-loss-wasm: internal error: the ${name} buffer was not reserved`);
     return region;

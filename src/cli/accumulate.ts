@@ -1,11 +1,10 @@
-import {
-  createBinaryFocalLossAccumulator, createFocalLossAccumulator, type FocalLossAccumulator,
-} from '../accumulator.js';
-import type { LossFlags } from './arguments.js';
+import { createAccumulator, type FocalLossAccumulator } from '../accumulator/accumulator.js';
+import { LOSSES } from '../losses/registry.js';
 import { InputError } from './input-error.js';
 import type { Inputs } from './inputs.js';
 import { LabelConverter } from './labels.js';
 import { chunkError, optionError } from './library-errors.js';
+import type { LossFlags } from './loss-flags.js';
 import { count } from './words.js';
 
 export interface Accumulated {
@@ -15,18 +14,17 @@ export interface Accumulated {
 
 /** Checks the loss options against the library (and --alpha's length against C) before any data is read. */
 export function checkOptions(flags: LossFlags, classes: number): void {
-  if (Array.isArray(flags.alpha) && flags.alpha.length !== classes) {
-    throw new InputError(`--alpha has ${count(flags.alpha.length, 'weight')} but the predictions have ${count(classes, 'class')}`);
+  const alpha = flags.options.alpha;
+  if (Array.isArray(alpha) && alpha.length !== classes) {
+    throw new InputError(`--alpha has ${count(alpha.length, 'weight')} but the predictions have ${count(classes, 'class')}`);
   }
   create(flags, classes);
 }
 
 function create(flags: LossFlags, classes: number | undefined): FocalLossAccumulator {
-  const { binary, ...options } = flags;
+  const spec = LOSSES[flags.loss];
   try {
-    return binary
-      ? createBinaryFocalLossAccumulator({ ...(options as object), alpha: flags.alpha as number | undefined, classes })
-      : createFocalLossAccumulator({ ...options, classes });
+    return createAccumulator(spec, `${spec.name}Accumulator`, { ...flags.options, classes });
   } catch (error) {
     throw optionError(error);
   }
@@ -45,7 +43,7 @@ export async function accumulate(inputs: Inputs, flags: LossFlags, onChunk: (byt
   let rows = 0;
   for (let chunk = await inputs.next(); chunk !== null; chunk = await inputs.next()) {
     accumulator ??= create(flags, inputs.classes);
-    const yTrue = flags.binary ? chunk.labels : labels.convert(chunk.labels);
+    const yTrue = LOSSES[flags.loss].reduces === 'elements' ? chunk.labels : labels.convert(chunk.labels);
     try {
       accumulator.update(yTrue, chunk.preds);
     } catch (error) {

@@ -1,18 +1,8 @@
 import { parseDelimiter } from './csv-dialect.js';
 import { clip, InputError, quote } from './input-error.js';
+import { LOSS_SWITCHES_ALL, LOSS_VALUED, lossFlags, type LossFlags } from './loss-flags.js';
 import type { RowRange } from './source.js';
 
-/** The loss options given on the command line, as the accumulators take them. */
-export interface LossFlags {
-  binary: boolean;
-  fromLogits: boolean;
-  gamma?: number;
-  alpha?: number | number[];
-  ignoreIndex?: number;
-  epsilon?: number | 'auto';
-  labelSmoothing?: number;
-  backend?: 'auto' | 'wasm' | 'js';
-}
 
 /** How the input files are read: the layout of a CSV file. */
 export interface InputFlags {
@@ -55,23 +45,15 @@ export type Command =
 export const DEFAULT_CHUNK_BYTES = 8 << 20;
 
 /** Flags that take a value, and those that do not. */
-const VALUED = new Set([
-  '--labels', '--pred', '--label-column', '--rows', '--shard', '--gamma', '--alpha', '--ignore-index', '--epsilon',
-  '--label-smoothing', '--backend', '--state-out', '--chunk-size', '--delimiter', '--pred-columns', '--pred-column',
-]);
-const SWITCHES = new Set([
-  '--binary', '--from-logits', '--per-class', '--json', '--progress', '--no-progress', '--help', '--version', '--merge',
-  '--header', '--no-header',
-]);
+const INPUT_VALUED = ['--labels', '--pred', '--label-column', '--rows', '--shard', '--chunk-size', '--delimiter', '--pred-columns', '--pred-column'];
+const INPUT_SWITCHES = ['--progress', '--no-progress', '--header', '--no-header'];
+const VALUED = new Set([...INPUT_VALUED, ...LOSS_VALUED, '--state-out']);
+const SWITCHES = new Set([...INPUT_SWITCHES, ...LOSS_SWITCHES_ALL, '--per-class', '--json', '--help', '--version', '--merge']);
 const ALIASES: Record<string, string> = {
   '-h': '--help', '-v': '--version', '--preds': '--pred', '--predictions': '--pred', '--label': '--labels', '--targets': '--labels',
 };
 /** Loss and input flags that make no sense with --merge: the states carry their options. */
-const NOT_WITH_MERGE = [
-  '--labels', '--pred', '--label-column', '--rows', '--shard', '--gamma', '--alpha', '--ignore-index', '--epsilon',
-  '--label-smoothing', '--binary', '--from-logits', '--chunk-size', '--progress', '--no-progress', '--header', '--no-header',
-  '--delimiter', '--pred-columns', '--pred-column',
-];
+const NOT_WITH_MERGE = [...INPUT_VALUED, ...LOSS_VALUED, ...INPUT_SWITCHES, ...LOSS_SWITCHES_ALL];
 
 /** Reads the command line (without node and the script); throws InputError for anything wrong. */
 export function parseArguments(argv: readonly string[]): Command {
@@ -140,34 +122,7 @@ export function parseArguments(argv: readonly string[]): Command {
   if (values.has('--rows') && values.has('--shard')) throw new InputError('--rows and --shard cannot be used together');
   if (switches.has('--progress') && switches.has('--no-progress')) throw new InputError('--progress and --no-progress contradict each other');
 
-  const binary = switches.has('--binary');
-  const loss: LossFlags = { binary, fromLogits: switches.has('--from-logits') };
-  const gamma = values.get('--gamma');
-  if (gamma !== undefined) loss.gamma = number('--gamma', gamma);
-  const alpha = values.get('--alpha');
-  if (alpha !== undefined) {
-    const parts = alpha.split(',');
-    loss.alpha = parts.length === 1 ? number('--alpha', alpha) : parts.map((p) => number('--alpha', p.trim()));
-    if (binary && Array.isArray(loss.alpha)) {
-      throw new InputError('--alpha with --binary is one number in [0, 1] (the weight of positives), not a list');
-    }
-  }
-  const ignore = values.get('--ignore-index');
-  if (ignore !== undefined) {
-    if (binary) throw new InputError('--ignore-index applies to class indices; it cannot be used with --binary');
-    loss.ignoreIndex = integer('--ignore-index', ignore);
-  }
-  const epsilon = values.get('--epsilon');
-  if (epsilon !== undefined) loss.epsilon = epsilon === 'auto' ? 'auto' : number('--epsilon', epsilon);
-  const smoothing = values.get('--label-smoothing');
-  if (smoothing !== undefined) loss.labelSmoothing = number('--label-smoothing', smoothing);
-  const backend = values.get('--backend');
-  if (backend !== undefined) {
-    if (backend !== 'auto' && backend !== 'wasm' && backend !== 'js') {
-      throw new InputError(`--backend must be auto, wasm or js, got ${JSON.stringify(backend)}`);
-    }
-    loss.backend = backend;
-  }
+  const loss = lossFlags(values, switches);
 
   const rows = values.get('--rows');
   const shard = values.get('--shard');
@@ -205,20 +160,6 @@ function inputFlags(values: ReadonlyMap<string, string>, switches: ReadonlySet<s
     predColumns,
     predColumn,
   };
-}
-
-const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
-
-function number(flag: string, text: string): number {
-  if (!NUMBER.test(text.trim())) throw new InputError(`${flag} expects a number, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
-
-function integer(flag: string, text: string): number {
-  if (!/^[-+]?\d+$/.test(text.trim()) || !Number.isSafeInteger(Number(text))) {
-    throw new InputError(`${flag} expects an integer, got ${JSON.stringify(text)}`);
-  }
-  return Number(text);
 }
 
 function rowRange(text: string): RowRange {

@@ -1,6 +1,6 @@
 /// <reference types="node" />
 import { basename } from 'node:path';
-import type { AccumulatorState } from '../accumulator.js';
+import type { AccumulatorState } from '../accumulator/accumulator.js';
 import { accumulate } from './accumulate.js';
 import { parseArguments, type Command, type OutputFlags } from './arguments.js';
 import { EXIT_FAILURE, EXIT_INPUT, InputError } from './input-error.js';
@@ -11,6 +11,7 @@ import { jsonReport, textReport, type Report } from './report.js';
 import { checkStateOutTarget, writeStateFile, type ReadFile } from './state-file.js';
 import { USAGE } from './usage.js';
 import { version } from './version.js';
+import { LOSSES } from '../losses/registry.js';
 
 /** Where the CLI writes, and what it knows of the terminal. */
 export interface Io {
@@ -59,7 +60,7 @@ async function loss(command: Extract<Command, { kind: 'loss' }>, io: Io): Promis
   const read: ReadFile[] = [{ flag: '--pred', path: command.pred }];
   if (command.labels !== null) read.push({ flag: '--labels', path: command.labels });
   checkStateOut(command, read);
-  const inputs = await openInputs({ ...command, binary: command.loss.binary });
+  const inputs = await openInputs({ ...command, binary: LOSSES[command.loss.loss].reduces === 'elements' });
   try {
     const show = command.progress === 'on' || (command.progress === 'auto' && io.stderrIsTTY && inputs.totalBytes >= PROGRESS_MIN_BYTES);
     const progress = show ? new Progress(io.stderr, basename(command.pred), inputs.totalBytes, io.columns) : null;
@@ -78,7 +79,7 @@ async function loss(command: Extract<Command, { kind: 'loss' }>, io: Io): Promis
     for (const note of inputs.notes) io.stderr(`focal-loss-wasm: note: ${note}\n`);
     const state = accumulator.state();
     const report: Report = {
-      loss: command.loss.binary ? 'binaryFocalLoss' : 'focalLoss',
+      loss: command.loss.loss,
       summary: accumulator.summary(),
       state,
       classes: inputs.classes,

@@ -1,8 +1,6 @@
 /// <reference types="node" />
 import { readFileSync } from 'node:fs';
-import {
-  createBinaryFocalLossAccumulator, createFocalLossAccumulator, type AccumulatorState, type FocalLossAccumulator,
-} from '../accumulator.js';
+import { accumulatorFromState, type AccumulatorState, type FocalLossAccumulator } from '../accumulator/accumulator.js';
 import { InputError } from './input-error.js';
 import { optionError } from './library-errors.js';
 
@@ -32,8 +30,7 @@ export function mergeStates(paths: readonly string[]): FocalLossAccumulator {
     const state = readState(path);
     try {
       if (merged === null) {
-        const factory = state?.loss === 'binaryFocalLoss' ? createBinaryFocalLossAccumulator : createFocalLossAccumulator;
-        merged = factory.fromState(state);
+        merged = accumulatorFromState('fromState', state);
       } else {
         merged.merge(state);
       }

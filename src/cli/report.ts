@@ -1,9 +1,11 @@
-import type { AccumulatorState, AccumulatorSummary } from '../accumulator.js';
+import type { LossName } from '../options/loss-names.js';
+import { LOSSES } from '../losses/registry.js';
+import type { AccumulatorState, AccumulatorSummary } from '../accumulator/accumulator.js';
 import { grouped } from './words.js';
 
 /** What a run (or a merge) found, for the text and JSON reports. */
 export interface Report {
-  loss: 'focalLoss' | 'binaryFocalLoss';
+  loss: LossName;
   summary: AccumulatorSummary;
   state: AccumulatorState;
   /** C (binary: K), when known. */
@@ -32,7 +34,7 @@ export function jsonReport(report: Report, perClass: boolean): string {
   };
   if (report.rows !== undefined) {
     out.rows = report.rows;
-    if (report.loss === 'focalLoss') out.ignored = report.rows - summary.count;
+    if (LOSSES[report.loss].reduces === 'classes') out.ignored = report.rows - summary.count;
   }
   out.options = { ...state.options, epsilon: state.epsilon ?? state.options.epsilon };
   if (report.inputs !== undefined) out.inputs = report.inputs;
@@ -44,10 +46,10 @@ export function jsonReport(report: Report, perClass: boolean): string {
 /** A readable summary; with perClass, a table of count, loss sum and mean per class. */
 export function textReport(report: Report, perClass: boolean): string {
   const { summary, state } = report;
-  const binary = report.loss === 'binaryFocalLoss';
+  const binary = LOSSES[report.loss].reduces === 'elements';
   const what = binary ? 'element' : 'sample';
   const lines: Array<[string, string]> = [
-    [binary ? 'binary focal loss' : 'focal loss', `${number(summary.mean)}  (mean over ${grouped(summary.count, what)})`],
+    [LOSSES[report.loss].title, `${number(summary.mean)}  (mean over ${grouped(summary.count, what)})`],
     ['sum', number(summary.sum)],
     ['count', `${summary.count}`],
   ];

@@ -1,3 +1,5 @@
+import { lossUsage } from './loss-flags.js';
+
 /** What --help prints. */
 export const USAGE = `Usage:
   focal-loss-wasm --labels labels.npy --pred preds.npy [options]
@@ -38,15 +40,7 @@ Inputs:
                          sharded run; merge the shards' --state-out files with --merge
 
 Loss:
-  --binary               sigmoid (binary / multi-label) focal loss: targets and predictions of
-                         one shape, (N,) or (N, K)
-  --from-logits          predictions are logits (softmax, or sigmoid with --binary)
-  --gamma G              focusing parameter, >= 0 (default 2)
-  --alpha A | A1,A2,...  class weight: one number, or one per class (--binary: one number in [0, 1])
-  --ignore-index I       samples with this label are skipped (e.g. -100)
-  --epsilon E | auto     probabilities are clipped to [E, 1 - E] (default 1e-7)
-  --label-smoothing S    smooth the targets by S in [0, 1]
-  --backend auto|wasm|js kernel to use (default auto: wasm where it loads)
+${lossUsage()}
 
 Output:
   (default)              a readable summary on stdout: mean loss, sum, count

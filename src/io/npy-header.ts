@@ -5,7 +5,7 @@
 // padded with spaces and a newline, then the raw data. Shared by readNpy and the CLI, which
 // reads files in chunks: errors are RangeErrors whose message starts with `subject` (the
 // entry and argument, or the file's path).
-import { show } from '../errors.js';
+import { show } from '../errors/show.js';
 
 /** NumPy's names of the data types an .npy file of numbers holds. */
 export type NpyDtype =

@@ -1,4 +1,4 @@
-import { describe } from '../errors.js';
+import { describe } from '../errors/show.js';
 import { npyPreamble, parseNpyHeader, type NpyDtype, type NpyHeader } from './npy-header.js';
 
 export type { NpyDtype, NpyHeader } from './npy-header.js';

@@ -1,45 +1,12 @@
 import type { KernelExports } from '../generated/kernel-exports.js';
+import { COUNT, PER_CLASS_SLOTS, SUM, WEIGHT_SUM } from '../generated/frame.js';
 import { sumError } from './math/sum.js';
 
-// The host's side of a kernel call's frame (assembly/frame.ts holds the same slot numbers):
-// the parameters written before a call and the running totals the kernels add to. The wasm
-// kernels find the buffers through the pointer slots; the JS kernels get them as views.
-
-/** The slot layout below; a kernel reporting another one (frameLayout()) is not used. */
-export const FRAME_LAYOUT = 1;
-
-export const GAMMA = 0;
-export const EPSILON = 1;
-export const LOG_EPSILON = 2;
-export const LOG_ONE_MINUS_EPSILON = 3;
-export const BINARY_ALPHA = 4;
-export const SMOOTHING = 5;
-export const GRAD_SCALE = 6;
-export const IGNORE_INDEX = 7;
-export const HAS_IGNORE = 8;
-export const PRED_F32 = 9;
-export const GRAD_F32 = 10;
-export const FROM_LOGITS = 11;
-export const CLASS_WEIGHTS = 12;
-export const CLASS_WEIGHT_STRIDE = 13;
-export const SAMPLE_WEIGHTS = 14;
-export const LOSSES = 15;
-export const PER_CLASS = 16;
-export const SUM = 17;
-export const SUM_CARRY = 18;
-export const COUNT = 19;
-export const WEIGHT_SUM = 20;
-export const WEIGHT_CARRY = 21;
-export const ROW_SCRATCH = 22;
-export const FRAME_SLOTS = 23;
-/** Bytes of a frame in wasm memory: the slots and the kernels' vector area (assembly/frame.ts). */
-export const FRAME_BYTES = 336;
-
-/** Rows summed plainly before their block is added to the totals with compensation. */
-export const BLOCK = 1024;
-
-/** Per class (binary: per column): loss sum, its carry, count, weight sum. */
-export const PER_CLASS_SLOTS = 4;
+// The host's side of a kernel call's frame: the parameters written before a call and the
+// running totals the kernels add to. The slot numbers come from assembly/frame.ts, copied by
+// the build into src/generated/frame.ts. The wasm kernels find the buffers through the
+// pointer slots; the JS kernels get them as views.
+export * from '../generated/frame.js';
 
 export type Values = Float64Array | Float32Array;
 

@@ -1,5 +1,4 @@
-import { COMMON_KEYS, readClasses, readCommon, readGradOut, type CommonOptions, type CommonSettings } from './common.js';
-import { numberIn, ownOptions } from './read.js';
+import type { CommonOptions } from './common.js';
 
 /** Options of {@link binaryFocalLoss}. */
 export interface BinaryFocalLossOptions extends CommonOptions {
@@ -13,24 +12,4 @@ export interface BinaryFocalLossOptions extends CommonOptions {
 export interface BinaryFocalLossGradOptions extends BinaryFocalLossOptions {
   /** As many values as yPred to write the gradient into (and return). */
   gradOut?: Float64Array | Float32Array;
-}
-
-export interface BinaryFocalLossSettings extends CommonSettings {
-  /** α, or -1 for no class balancing (what the kernels take). */
-  alpha: number;
-  classes: number | undefined;
-  gradOut: Float64Array | Float32Array | undefined;
-}
-
-const KEYS = [...COMMON_KEYS, 'classes'];
-const GRAD_KEYS = [...KEYS, 'gradOut'];
-
-export function readBinaryFocalLossOptions(fn: string, value: unknown, grad = false): BinaryFocalLossSettings {
-  const o = ownOptions(fn, value, grad ? GRAD_KEYS : KEYS);
-  return {
-    ...readCommon(fn, o),
-    alpha: o.alpha === undefined ? -1 : numberIn(fn, 'alpha', o.alpha, (v) => v >= 0 && v <= 1, 'in [0, 1]'),
-    classes: readClasses(fn, o.classes),
-    gradOut: readGradOut(fn, o.gradOut),
-  };
 }

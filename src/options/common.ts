@@ -1,6 +1,7 @@
 import type { BackendChoice } from '../backend/loader.js';
-import { describe, show } from '../errors.js';
-import { arrayOption, finiteNonNegative, numberIn, oneOf, type ArrayOption } from './read.js';
+import { show } from '../errors/show.js';
+import type { ArrayOption } from './read.js';
+import { fail } from '../errors/detail.js';
 
 /** How per-sample losses combine into one number. */
 export type Reduction = 'mean' | 'sum' | 'weightedMean';
@@ -34,59 +35,34 @@ export interface CommonOptions {
   backend?: BackendChoice;
 }
 
-export const COMMON_KEYS = [
-  'gamma', 'alpha', 'reduction', 'fromLogits', 'epsilon', 'labelSmoothing', 'sampleWeight', 'normalizer', 'backend',
-] as const;
-
-/** The checked common options. */
+/** The checked options every loss takes (see schema.ts). */
 export interface CommonSettings {
   fn: string;
-  gamma: number;
   reduction: Reduction | 'none';
   fromLogits: boolean;
   epsilon: number | 'auto';
-  labelSmoothing: number;
   sampleWeight: ArrayOption | undefined;
   normalizer: number | undefined;
   backend: BackendChoice;
+  gradOut: Float64Array | Float32Array | undefined;
 }
 
-const REDUCTIONS = ['mean', 'sum', 'none', 'weightedMean'] as const;
-const BACKENDS = ['auto', 'wasm', 'js'] as const;
-
-export function readCommon(fn: string, o: Record<string, unknown>): CommonSettings {
-  const gamma = o.gamma === undefined ? 2 : numberIn(fn, 'gamma', o.gamma, finiteNonNegative, 'finite and >= 0');
-  if (o.fromLogits !== undefined && typeof o.fromLogits !== 'boolean') {
-    throw new TypeError(`${fn}: fromLogits must be a boolean, got ${describe(o.fromLogits)}`);
-  }
-  let epsilon: number | 'auto' = 1e-7;
-  if (o.epsilon === 'auto') epsilon = 'auto';
-  else if (typeof o.epsilon === 'string') {
-    throw new RangeError(`${fn}: epsilon must be a number in [0, 0.5) or "auto", got ${show(o.epsilon)}`);
-  } else if (o.epsilon !== undefined) {
-    epsilon = numberIn(fn, 'epsilon', o.epsilon, (v) => v >= 0 && v < 0.5, 'in [0, 0.5) or "auto"');
-  }
-  const labelSmoothing =
-    o.labelSmoothing === undefined ? 0 : numberIn(fn, 'labelSmoothing', o.labelSmoothing, (v) => v >= 0 && v <= 1, 'in [0, 1]');
-  // A subnormal normalizer would make 1 / normalizer, the gradient's scale, infinite.
-  const normalizer = o.normalizer === undefined
-    ? undefined
-    : numberIn(fn, 'normalizer', o.normalizer, (v) => v >= 2 ** -1022 && v < Infinity, 'finite and at least 2^-1022');
-  const reduction = oneOf(fn, 'reduction', o.reduction, REDUCTIONS, 'mean');
-  if (normalizer !== undefined && reduction !== 'mean') {
-    throw new RangeError(`${fn}: normalizer applies to reduction "mean" only, got reduction ${show(reduction)}`);
-  }
-  return {
+/** The options every loss takes, from what readOptions() checked, with the checks between options. */
+export function commonSettings(fn: string, o: Record<string, unknown>): CommonSettings {
+  const s = {
     fn,
-    gamma,
-    reduction,
-    fromLogits: o.fromLogits === true,
-    epsilon,
-    labelSmoothing,
-    sampleWeight: arrayOption(fn, 'sampleWeight', o.sampleWeight, 'an array of per-sample weights'),
-    normalizer,
-    backend: oneOf(fn, 'backend', o.backend, BACKENDS, 'auto'),
+    reduction: o.reduction as CommonSettings['reduction'],
+    fromLogits: o.fromLogits as boolean,
+    epsilon: o.epsilon as number | 'auto',
+    sampleWeight: o.sampleWeight as ArrayOption | undefined,
+    normalizer: o.normalizer as number | undefined,
+    backend: o.backend as BackendChoice,
+    gradOut: o.gradOut as Float64Array | Float32Array | undefined,
   };
+  if (s.normalizer !== undefined && s.reduction !== 'mean') {
+    throw fail(RangeError, fn)`normalizer applies to reduction "mean" only, got reduction ${show(s.reduction)}`;
+  }
+  return s;
 }
 
 /** The clipping epsilon for an input: 'auto' is its machine epsilon. */
@@ -94,17 +70,3 @@ export function epsilonFor(epsilon: number | 'auto', f32: boolean): number {
   if (epsilon !== 'auto') return epsilon;
   return f32 ? 2 ** -23 : 2 ** -52;
 }
-
-/** `classes` pins C (binary: K) instead of inferring it from the shapes. */
-export function readClasses(fn: string, value: unknown, name = 'classes'): number | undefined {
-  if (value === undefined) return undefined;
-  return numberIn(fn, name, value, (v) => Number.isSafeInteger(v) && v >= 1, 'a positive integer');
-}
-
-/** A gradient output buffer: a Float64Array or Float32Array (its length is checked against the batch). */
-export function readGradOut(fn: string, value: unknown): Float64Array | Float32Array | undefined {
-  if (value === undefined) return undefined;
-  if (value instanceof Float64Array || value instanceof Float32Array) return value;
-  throw new TypeError(`${fn}: gradOut must be a Float64Array or Float32Array, got ${describe(value)}`);
-}
-

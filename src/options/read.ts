@@ -1,4 +1,6 @@
-import { describe, notANumber, show } from '../errors.js';
+import { notANumber } from '../errors/input.js';
+import { describe, show } from '../errors/show.js';
+import { entry, fail, option } from '../errors/detail.js';
 
 // Reading user options: own enumerable properties only (an inherited Object.prototype.reduction
 // changes nothing), each read exactly once (a getter cannot hand the check one value and the
@@ -8,11 +10,11 @@ import { describe, notANumber, show } from '../errors.js';
 export function ownOptions(fn: string, value: unknown, known: readonly string[], what = 'options'): Record<string, unknown> {
   const read: Record<string, unknown> = Object.create(null);
   if (value === undefined) return read;
-  if (!isOptionsObject(value)) throw new TypeError(`${fn}: ${what} must be an object, got ${describe(value)}`);
+  if (!isOptionsObject(value)) throw fail(TypeError, fn)`${what} must be an object, got ${describe(value)}`;
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) {
       const near = known.find((k) => editDistance(k, key) <= 2);
-      throw new TypeError(`${fn}: unknown option ${show(key)}${near ? ` (did you mean ${show(near)}?)` : ''}`);
+      throw fail(TypeError, fn)`unknown option ${show(key)}${near ? ` (did you mean ${show(near)}?)` : ''}`;
     }
     const v = (value as Record<string, unknown>)[key];
     if (v !== undefined) read[key] = v;
@@ -21,23 +23,23 @@ export function ownOptions(fn: string, value: unknown, known: readonly string[],
 }
 
 export function numberIn(fn: string, name: string, value: unknown, ok: (v: number) => boolean, what: string): number {
-  if (typeof value !== 'number') throw new TypeError(`${fn}: ${name} must be a number, got ${describe(value)}`);
-  if (!ok(value)) throw new RangeError(`${fn}: ${name} must be ${what}, got ${show(value)}`);
+  if (typeof value !== 'number') throw fail(TypeError, fn)`${option(name)} must be a number, got ${describe(value)}`;
+  if (!ok(value)) throw fail(RangeError, fn)`${option(name)} must be ${what}, got ${show(value)}`;
   return value;
 }
 
 export function oneOf<T extends string>(fn: string, name: string, value: unknown, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
-  if (typeof value !== 'string') throw new TypeError(`${fn}: ${name} must be a string, got ${describe(value)}`);
+  if (typeof value !== 'string') throw fail(TypeError, fn)`${option(name)} must be a string, got ${describe(value)}`;
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new RangeError(`${fn}: ${name} must be one of ${allowed.map((a) => show(a)).join(', ')}, got ${show(value)}`);
+    throw fail(RangeError, fn)`${option(name)} must be one of ${allowed.map((a) => show(a)).join(', ')}, got ${show(value)}`;
   }
   return value as T;
 }
 
 export function booleanOr(fn: string, name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new TypeError(`${fn}: ${name} must be a boolean, got ${describe(value)}`);
+  if (typeof value !== 'boolean') throw fail(TypeError, fn)`${option(name)} must be a boolean, got ${describe(value)}`;
   return value;
 }
 
@@ -52,7 +54,7 @@ export function arrayLength(fn: string, name: string, value: unknown): number | 
   const n = (value as { length?: unknown }).length;
   if (typeof n !== 'number') return undefined;
   if (!Number.isSafeInteger(n) || n < 0) {
-    throw new RangeError(`${fn}: ${name}.length = ${show(n)} is not a valid length (a safe integer >= 0)`);
+    throw fail(RangeError, fn)`${name}.length = ${show(n)} is not a valid length (a safe integer >= 0)`;
   }
   return n;
 }
@@ -67,15 +69,15 @@ const MAX_CLASSES = 2 ** 31 - 1;
 export function numbers(fn: string, name: string, value: unknown, ok: (v: number) => boolean, what: string): Float64Array {
   const n = arrayLength(fn, name, value);
   if (n === undefined || isBigIntArray(value)) {
-    throw new TypeError(`${fn}: ${name} must be a number or an array of numbers, got ${describe(value)}`);
+    throw fail(TypeError, fn)`${option(name)} must be a number or an array of numbers, got ${describe(value)}`;
   }
-  if (n > MAX_CLASSES) throw new RangeError(`${fn}: ${name} has ${n} weights; a batch has at most ${MAX_CLASSES} classes`);
+  if (n > MAX_CLASSES) throw fail(RangeError, fn)`${option(name)} has ${n} weights; a batch has at most ${MAX_CLASSES} classes`;
   const copy = new Float64Array(n);
   const array = value as ArrayLike<unknown>;
   for (let i = 0; i < n; i++) {
     const v = array[i];
-    if (typeof v !== 'number') throw notANumber(fn, `${name}[${i}]`, v);
-    if (!ok(v)) throw new RangeError(`${fn}: ${name}[${i}] = ${show(v)} must be ${what}`);
+    if (typeof v !== 'number') throw notANumber(fn, entry(name, { index: i }), v);
+    if (!ok(v)) throw fail(RangeError, fn)`${entry(name, { index: i })} = ${show(v)} must be ${what}`;
     copy[i] = v;
   }
   return copy;
@@ -90,7 +92,7 @@ export interface ArrayOption {
 export function arrayOption(fn: string, name: string, value: unknown, what: string): ArrayOption | undefined {
   if (value === undefined) return undefined;
   const length = arrayLength(fn, name, value);
-  if (length === undefined || isBigIntArray(value)) throw new TypeError(`${fn}: ${name} must be ${what}, got ${describe(value)}`);
+  if (length === undefined || isBigIntArray(value)) throw fail(TypeError, fn)`${option(name)} must be ${what}, got ${describe(value)}`;
   return { values: value as ArrayLike<unknown>, length };
 }
 
@@ -104,7 +106,7 @@ export function allocate(fn: string, what: string, length: number): Float64Array
   try {
     return new Float64Array(length);
   } catch {
-    throw new RangeError(`${fn}: cannot allocate the ${what}: ${length} values are more than this engine holds in one array`);
+    throw fail(RangeError, fn)`cannot allocate the ${what}: ${length} values are more than this engine holds in one array`;
   }
 }
 

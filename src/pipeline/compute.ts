@@ -1,33 +1,32 @@
 import { selectInstance } from '../backend/loader.js';
 import type { Values } from '../kernels/frame.js';
-import type { BinaryFocalLossSettings } from '../options/binary-focal-loss-options.js';
-import type { FocalLossSettings } from '../options/focal-loss-options.js';
-import type { Batch } from '../shape.js';
-import { evaluate, type Evaluation } from './evaluate.js';
-import { binaryFocalLossFrame, focalLossFrame } from './frame.js';
-import { binaryFocalLossPlan, focalLossPlan } from './plan.js';
-
-/** What a loss call computes: its options, and the extras beside the loss. */
-export type LossRequest =
-  | { loss: 'focalLoss'; settings: FocalLossSettings }
-  | { loss: 'binaryFocalLoss'; settings: BinaryFocalLossSettings };
+import type { LossSettings, LossSpec } from './loss-spec.js';
+import { describeBatch, type Batch } from '../shape.js';
+import { evaluate, prepare, type Evaluation, type LossAndGradient } from './evaluate.js';
+import { gradientOutput } from './gradient-output.js';
 
 /**
- * A loss over a batch, start to end: the kernel instance the options choose, held for this
- * call alone; the plan; the frame; the chunks; the reduction. `perClass` adds per-class sums;
- * `epsilon` overrides the options' (an accumulator keeps the one its first chunk settled).
+ * A loss over a batch, start to end, on this thread: the kernel instance the options choose,
+ * held for this call alone; the job; the reduction. `perClass` adds per-class sums; `epsilon`
+ * overrides the options' (an accumulator keeps the one its first chunk settled).
  */
 export function computeLoss(
-  request: LossRequest, batch: Batch, grad: Values | null, perClass = false, epsilon?: number,
+  spec: LossSpec, s: LossSettings, batch: Batch, grad: Values | null, perClass = false, epsilon?: number, weightExponent?: number,
 ): Evaluation {
-  const s = request.settings;
   const instance = selectInstance(s.backend, s.fn);
   return instance.exclusive(s.fn, () => {
     const needs = { losses: s.reduction === 'none', grad: grad !== null, perClass };
-    const [plan, frame] = request.loss === 'focalLoss'
-      ? [focalLossPlan(batch, request.settings, instance, needs), focalLossFrame(batch, request.settings, perClass)]
-      : [binaryFocalLossPlan(batch, request.settings, instance, needs), binaryFocalLossFrame(batch, request.settings, perClass)];
-    if (epsilon !== undefined) frame.epsilon = epsilon;
-    return evaluate(instance, plan, s, frame, grad);
+    return evaluate(prepare(spec, s, batch, instance, needs, epsilon, weightExponent), grad);
   });
+}
+
+/** What a one-shot call returns: the loss, and the gradient when asked for. */
+export function lossOf(spec: LossSpec, s: LossSettings, yTrue: unknown, yPred: unknown): number | Float64Array {
+  return computeLoss(spec, s, describeBatch(s.fn, yTrue, yPred, s.classes, spec.reduces === 'elements'), null).loss;
+}
+
+export function lossAndGradOf(spec: LossSpec, s: LossSettings, yTrue: unknown, yPred: unknown): LossAndGradient<number | Float64Array> {
+  const batch = describeBatch(s.fn, yTrue, yPred, s.classes, spec.reduces === 'elements');
+  const grad = gradientOutput(s.fn, s.gradOut, batch.n * batch.classes, batch.yPred);
+  return { loss: computeLoss(spec, s, batch, grad).loss, grad };
 }

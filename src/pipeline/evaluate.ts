@@ -1,78 +1,107 @@
 import type { KernelInstance } from '../backend/instance.js';
+import { entry, fail } from '../errors/detail.js';
 import type { Values } from '../kernels/frame.js';
-import type { CommonSettings } from '../options/common.js';
+import type { LossFrame, LossSettings, LossSpec } from './loss-spec.js';
 import { allocate } from '../options/read.js';
-import { makeFrame, type LossFrameSettings } from './frame.js';
-import { gradientCorrection, provisionalScale, reduce, totalsOf, type Totals } from './reduce.js';
-import { runPlan, type Plan } from './run.js';
-import { checkWeightCount } from './sample-weights.js';
+import type { Batch } from '../shape.js';
+import { makeFrame } from './frame.js';
+import { finishGradient, gradientScale, type GradientScale } from './gradient-scale.js';
+import type { Needs } from './plan.js';
+import { reduce, totalsOf, type Totals } from './reduce.js';
+import { runPlan, type Job, type Outputs } from './run.js';
+import { checkWeightCount, weightExponent as exponentOf } from './sample-weights.js';
 
-/** A loss with its gradient with respect to yPred (row-major, yPred's size). */
+/** A loss with its gradient with respect to yPred (in yPred's layout). */
 export interface LossAndGradient<L extends number | Float64Array = number, G extends Values = Values> {
   loss: L;
   grad: G;
 }
 
-export interface Evaluation {
-  /** The reduced loss, or each sample's (binary: element's) loss for reduction 'none'. */
-  loss: number | Float64Array;
-  grad: Values | null;
+/** A job with what its frame needs: the loss's parameters and the call's. */
+export interface PreparedJob extends Job {
+  readonly settings: LossSettings;
+  readonly frame: LossFrame;
+  readonly needs: Needs;
+  /** What 'mean' divides by when nothing is ignored: the samples (elements, for element-wise losses). */
+  readonly samples: number;
+}
+
+/**
+ * Everything a call checks and settles before it reads a row, in the one-shot call's order:
+ * the plan (and its chunk buffers), the weights' count and scale, the class weights against C.
+ * `epsilon` overrides the options' (an accumulator keeps the one its first chunk settled);
+ * `weightExponent` the power of two the weights are scaled by (a pool part uses the whole
+ * call's; by default 'weightedMean' reads it from the weights, other reductions use 0).
+ */
+export function prepare(
+  spec: LossSpec, s: LossSettings, batch: Batch, instance: KernelInstance, needs: Needs, epsilon?: number,
+  weightExponent?: number,
+): PreparedJob {
+  const plan = spec.plan(batch, s, instance, needs);
+  checkWeightCount(s.fn, s.sampleWeight, batch.n);
+  const frame = spec.frame(batch, s);
+  if (epsilon !== undefined) frame.epsilon = epsilon;
+  const alpha = frame.classWeights;
+  if (alpha instanceof Float64Array && alpha.length !== batch.classes) {
+    throw fail(RangeError, s.fn)`${entry('alpha')} has ${alpha.length} weights but the batch has ${batch.classes} classes`;
+  }
+  const weights = s.sampleWeight;
+  const elements = spec.reduces === 'elements';
+  return {
+    instance,
+    plan,
+    layout: batch.layout,
+    settings: s,
+    frame,
+    needs,
+    elements,
+    samples: batch.n * (elements ? batch.classes : 1),
+    sampleWeights: weights === undefined
+      ? null
+      : { fn: s.fn, values: weights.values, exponent: weightExponent ?? (s.reduction === 'weightedMean' ? exponentOf(s.fn, weights) : 0) },
+  };
+}
+
+/** What rows of a job added up to, and per class (binary: per column) sums if the job keeps them. */
+export interface RangeResult {
   totals: Totals;
-  /** Per class (binary: per column) loss sums with their carries, counts and weight sums, if asked for. */
   perClass: Float64Array | null;
 }
 
-/** Runs a plan to its result: frame, chunks, reduction, and the gradient's final scale. */
-export function evaluate(
-  instance: KernelInstance, plan: Plan, s: CommonSettings, frame: LossFrameSettings,
-  grad: Values | null,
-): Evaluation {
-  const { fn, reduction, normalizer, sampleWeight } = s;
-  checkWeightCount(fn, sampleWeight, plan.n);
-  const samples = plan.n * (plan.kind === 'binary' ? plan.classes : 1);
-  const losses = reduction === 'none' ? allocate(fn, 'per-sample losses (one per sample of yTrue)', samples) : null;
-  const pass = (gradScale: number) => {
-    const callFrame = makeFrame(fn, instance, plan.classes, {
-      ...frame,
-      ignore: plan.ignore,
-      hasIgnore: plan.hasIgnore,
-      gradScale,
-      sampleWeights: sampleWeight !== undefined,
-      grad: grad !== null,
-    });
-    runPlan(instance, plan, callFrame, sampleWeight === undefined ? null : { fn, values: sampleWeight.values }, { losses, grad });
-    return callFrame;
-  };
-  const provisional = provisionalScale(reduction, normalizer, samples);
-  let callFrame = pass(provisional);
-  const totals = totalsOf(callFrame);
-  const correction = grad === null ? null : gradientCorrection(totals, reduction, normalizer, samples);
-  if (correction !== null) {
-    const [numerator, denominator] = correction;
-    const exact = (provisional * numerator) / denominator;
-    // A float32 gradient rescaled after rounding would be rounded twice: compute it again
-    // with the scale now known instead (only 'weightedMean', or 'mean' with ignored samples).
-    if (denominator === 0) grad!.fill(0);
-    else if (grad instanceof Float32Array && Number.isFinite(exact)) callFrame = pass(exact);
-    else for (let k = 0; k < grad!.length; k++) grad![k] = (grad![k] * numerator) / denominator;
-  }
-  return {
-    loss: losses ?? reduce(totals, reduction as Exclude<typeof reduction, 'none'>, normalizer),
-    grad,
-    totals,
-    perClass: callFrame.perClass === null ? null : callFrame.perClass.slice(),
-  };
+/**
+ * Runs rows [from, to) of a prepared job with the given gradient scale: the one range
+ * evaluator behind one-shot calls, workspaces, accumulators and the pool's workers. `out`
+ * receives those rows' per-sample losses and gradient, indexed from `from`.
+ */
+export function evaluateRange(job: PreparedJob, from: number, to: number, out: Outputs, gradScale: number): RangeResult {
+  const { plan, instance } = job;
+  const frame = makeFrame(instance, plan.classes, job.frame, {
+    fromLogits: job.settings.fromLogits,
+    ignore: plan.ignore,
+    hasIgnore: plan.hasIgnore,
+    gradScale,
+    sampleWeights: job.sampleWeights !== null,
+    perClass: job.needs.perClass,
+    grad: out.grad !== null,
+  });
+  runPlan(job, frame, out, from, to);
+  return { totals: totalsOf(frame.params), perClass: frame.perClass === null ? null : frame.perClass.slice() };
 }
 
-/** The caller's gradOut, checked, or a fresh Float64Array. */
-export function gradientOutput(fn: string, gradOut: Values | undefined, length: number, yPred: unknown): Values {
-  if (gradOut === undefined) return allocate(fn, 'gradient (one value per entry of yPred)', length);
-  if (gradOut.length !== length) {
-    throw new RangeError(`${fn}: gradOut has ${gradOut.length} values but yPred has ${length}`);
-  }
-  if (ArrayBuffer.isView(yPred) && yPred.buffer === gradOut.buffer &&
-    gradOut.byteOffset < yPred.byteOffset + yPred.byteLength && yPred.byteOffset < gradOut.byteOffset + gradOut.byteLength) {
-    throw new RangeError(`${fn}: gradOut must not share memory with yPred`);
-  }
-  return gradOut;
+export interface Evaluation extends RangeResult {
+  /** The reduced loss, or each sample's (element's) loss for reduction 'none'. */
+  loss: number | Float64Array;
+}
+
+/** A whole batch on one thread: its rows, the reduction, and the gradient's exact scale. */
+export function evaluate(job: PreparedJob, grad: Values | null): Evaluation {
+  const { fn, reduction, normalizer } = job.settings;
+  const losses = reduction === 'none' ? allocate(fn, 'per-sample losses (one per sample of yTrue)', job.samples) : null;
+  const scale: GradientScale = gradientScale(reduction, normalizer, job.samples);
+  const n = job.plan.n;
+  let result = evaluateRange(job, 0, n, { losses, grad }, scale.provisional);
+  const correction = grad === null ? null : scale.correction(result.totals);
+  const exact = correction === null ? null : finishGradient(grad!, correction, scale.provisional);
+  if (exact !== null) result = evaluateRange(job, 0, n, { losses, grad }, exact);
+  return { ...result, loss: losses ?? reduce(result.totals, reduction as Exclude<typeof reduction, 'none'>, normalizer) };
 }

@@ -1,4 +1,5 @@
-import { labelError, notANumber, rowError, flatName } from '../errors.js';
+import { entry } from '../errors/detail.js';
+import { labelError, notANumber, rowError } from '../errors/input.js';
 import type { Batch } from '../shape.js';
 
 /** p_t and the label of each sample, gathered on the host into the chunk buffers. */
@@ -15,10 +16,10 @@ export interface GatherSource {
  * p_t are read once; labels, rows and types are checked here, p_t's range by the kernel.
  */
 export function gatherSource(batch: Batch, p: Float64Array, labels: Int32Array, ignoreIndex: number | undefined): GatherSource {
-  const { fn, classes, shape } = batch;
+  const { fn, classes, shape, layout } = batch;
   const y = batch.yTrue;
   const hasIgnore = ignoreIndex !== undefined;
-  const badLabel = (i: number, t: unknown) => labelError(fn, `yTrue[${i}]`, t, classes, ignoreIndex, shape);
+  const badLabel = (i: number, t: unknown) => labelError(fn, entry('yTrue', { sample: i }), t, classes, ignoreIndex, shape);
   if (batch.predRows) {
     const rows = batch.yPred as ArrayLike<ArrayLike<unknown>>;
     return {
@@ -42,7 +43,7 @@ export function gatherSource(batch: Batch, p: Float64Array, labels: Int32Array, 
           }
           if (typeof t !== 'number' || t >>> 0 !== t || t >= C) throw badLabel(i, t);
           const x = row[t];
-          if (typeof x !== 'number') throw notANumber(fn, `yPred[${i}][${t}]`, x);
+          if (typeof x !== 'number') throw notANumber(fn, entry('yPred', { sample: i, class: t }), x);
           P[j] = x;
           L[j] = t;
         }
@@ -59,6 +60,7 @@ export function gatherSource(batch: Batch, p: Float64Array, labels: Int32Array, 
       const P = p;
       const L = labels;
       const C = classes;
+      const rowMajor = layout.rowMajor;
       for (let j = 0, i = start; j < m; j++, i++) {
         const t = Y[i];
         if (hasIgnore && t === ignoreIndex) {
@@ -67,8 +69,8 @@ export function gatherSource(batch: Batch, p: Float64Array, labels: Int32Array, 
           continue;
         }
         if (typeof t !== 'number' || t >>> 0 !== t || t >= C) throw badLabel(i, t);
-        const x = F[i * C + t];
-        if (typeof x !== 'number') throw notANumber(fn, flatName('yPred', i, C, t), x);
+        const x = F[rowMajor ? i * C + t : layout.index(i, t)];
+        if (typeof x !== 'number') throw notANumber(fn, layout.entry('yPred', i, t), x);
         P[j] = x;
         L[j] = t;
       }

@@ -1,5 +1,6 @@
 import type { KernelInstance } from '../backend/instance.js';
-import { labelError } from '../errors.js';
+import { entry } from '../errors/detail.js';
+import { labelError } from '../errors/input.js';
 import type { Batch } from '../shape.js';
 
 /** Class indices as the kernels read them, with the ignore rule that applies to them. */
@@ -49,7 +50,7 @@ export function labelSource(batch: Batch, instance: KernelInstance, view: Int32A
         const t = y[start + j];
         if (hasIgnore && t === ignoreIndex) view[j] = -1;
         else if (typeof t === 'number' && t >>> 0 === t && t < classes) view[j] = t;
-        else throw labelError(fn, `yTrue[${start + j}]`, t, classes, ignoreIndex, shape);
+        else throw labelError(fn, entry('yTrue', { sample: start + j }), t, classes, ignoreIndex, shape);
       }
       return view;
     },

@@ -1,48 +1,32 @@
-import { COUNT, SUM, SUM_CARRY, WEIGHT_CARRY, WEIGHT_SUM, type Frame } from '../kernels/frame.js';
+import { COUNT, SUM, SUM_CARRY, WEIGHT_CARRY, WEIGHT_SUM } from '../kernels/frame.js';
+import { addTo, valueOf, type Compensated } from '../math/compensated.js';
 import type { Reduction } from '../options/common.js';
 
-/** What a call's kernels added up: the weighted loss sum, counted samples and their weight sum. */
+/** What rows added up to: Σ w·loss and Σ w (compensated), and the samples counted. Plain data: it crosses threads as it is. */
 export interface Totals {
-  sum: number;
+  sum: Compensated;
   count: number;
-  weightSum: number;
+  weightSum: Compensated;
 }
 
-// Once a term is infinite the carry is Inf - Inf = NaN; the sum itself is then the answer.
-const compensated = (sum: number, carry: number): number => (Number.isFinite(sum) ? sum + carry : sum);
+export const noTotals = (): Totals => ({ sum: [0, 0], count: 0, weightSum: [0, 0] });
 
-export function totalsOf(frame: Frame): Totals {
-  const p = frame.params;
-  return { sum: compensated(p[SUM], p[SUM_CARRY]), count: p[COUNT], weightSum: compensated(p[WEIGHT_SUM], p[WEIGHT_CARRY]) };
+/** The totals a frame's kernels added up. */
+export function totalsOf(params: Float64Array): Totals {
+  return { sum: [params[SUM], params[SUM_CARRY]], count: params[COUNT], weightSum: [params[WEIGHT_SUM], params[WEIGHT_CARRY]] };
+}
+
+/** Adds another part's totals (merging is exact: the carries add too). */
+export function addTotals(into: Totals, from: Totals): void {
+  addTo(into.sum, from.sum[0], from.sum[1]);
+  into.count += from.count;
+  addTo(into.weightSum, from.weightSum[0], from.weightSum[1]);
 }
 
 /** The reduced loss: 'mean' divides by the counted samples (or the normalizer); a mean over nothing is 0. */
 export function reduce(t: Totals, reduction: Reduction, normalizer: number | undefined): number {
-  if (reduction === 'sum') return t.sum;
-  const divisor = reduction === 'weightedMean' ? t.weightSum : (normalizer ?? t.count);
-  return divisor === 0 ? 0 : t.sum / divisor;
-}
-
-/**
- * The gradient scale the kernels apply as they go. The divisor of 'mean' (without a
- * normalizer) is only known once every label has been read, so they assume every sample
- * counts (`samples`), and finishGradient corrects that afterwards if some did not;
- * 'weightedMean' divides by the weight sum afterwards.
- */
-export function provisionalScale(reduction: Reduction | 'none', normalizer: number | undefined, samples: number): number {
-  if (reduction !== 'mean') return 1;
-  return 1 / (normalizer ?? samples);
-}
-
-/**
- * What the provisional gradient scale is off by, once the totals are known, as a fraction
- * (dividing rather than multiplying by a reciprocal, which a subnormal weight sum would make
- * infinite); null when it is right.
- */
-export function gradientCorrection(
-  t: Totals, reduction: Reduction | 'none', normalizer: number | undefined, samples: number,
-): [number, number] | null {
-  if (reduction === 'weightedMean') return [1, t.weightSum];
-  if (reduction === 'mean' && normalizer === undefined && t.count !== samples) return [samples, t.count];
-  return null;
+  const sum = valueOf(t.sum);
+  if (reduction === 'sum') return sum;
+  const divisor = reduction === 'weightedMean' ? valueOf(t.weightSum) : (normalizer ?? t.count);
+  return divisor === 0 ? 0 : sum / divisor;
 }

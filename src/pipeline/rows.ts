@@ -1,5 +1,6 @@
 import type { KernelInstance } from '../backend/instance.js';
-import { flatName, notANumber, rowError } from '../errors.js';
+import { entry, fail } from '../errors/detail.js';
+import { notANumber, rowError } from '../errors/input.js';
 import type { Batch } from '../shape.js';
 
 /** Rows of values (predictions, or binary targets) as the kernels read them. */
@@ -9,25 +10,36 @@ export interface RowSource {
 }
 
 /**
- * Copies whole rows of `values` (N rows, or flat N·C) into the chunk buffer, or lets the
- * kernel read a typed array where it is. Values are only type-checked here (a typed array's
- * set() would turn "0.5" into 0.5); their ranges are the kernel's to check. f32 receives
- * rows that are all Float32Array, so they are copied as they are; null makes them f64.
+ * Copies whole rows of `values` (N rows, or a flat buffer in the batch's layout) into the
+ * chunk buffer, or lets the kernel read a typed array where it is. Values are only
+ * type-checked here (a typed array's set() would turn "0.5" into 0.5); their ranges are the
+ * kernel's to check. f32 receives rows that are all Float32Array, so they are copied as they
+ * are; null makes them f64.
  */
 export function rowSource(
   batch: Batch, argument: string, values: ArrayLike<unknown>, rows: boolean, instance: KernelInstance, f64: Float64Array,
   f32: Float32Array | null,
 ): RowSource {
-  const { fn, classes, shape } = batch;
+  const { fn, classes, shape, layout } = batch;
   if (!rows) {
     if (ArrayBuffer.isView(values)) {
-      const typed = values as unknown as Float64Array;
-      if (instance.reads(typed)) return { fill: (start, m) => typed.subarray(start * classes, (start + m) * classes) };
+      const typed = values as unknown as Float64Array | Float32Array;
+      const inPlace = layout.rowMajor && instance.reads(typed);
       const into = f32 !== null && values instanceof Float32Array ? f32 : f64;
+      return { fill: (start, m) => layout.rows(typed, start, m, into, inPlace) };
+    }
+    const bad = (i: number, c: number, v: unknown) => notANumber(fn, layout.entry(argument, i, c), v);
+    if (!layout.rowMajor) {
       return {
         fill(start, m) {
-          into.set(typed.subarray(start * classes, (start + m) * classes));
-          return into;
+          for (let j = 0; j < m; j++) {
+            for (let c = 0; c < classes; c++) {
+              const v = values[layout.index(start + j, c)];
+              if (typeof v !== 'number') throw bad(start + j, c, v);
+              f64[j * classes + c] = v;
+            }
+          }
+          return f64;
         },
       };
     }
@@ -36,10 +48,7 @@ export function rowSource(
         const from = start * classes;
         for (let k = 0; k < m * classes; k++) {
           const v = values[from + k];
-          if (typeof v !== 'number') {
-            const i = start + Math.floor(k / classes);
-            throw notANumber(fn, flatName(argument, i, classes, k - (i - start) * classes), v);
-          }
+          if (typeof v !== 'number') throw bad(start + Math.floor(k / classes), k % classes, v);
           f64[k] = v;
         }
         return f64;
@@ -57,7 +66,7 @@ export function rowSource(
           throw rowError(fn, argument, start + j, row, classes, shape);
         }
         if (row instanceof BigInt64Array || row instanceof BigUint64Array) {
-          throw new TypeError(`${fn}: ${argument}[${start + j}] must hold numbers, got a ${row.constructor.name}`);
+          throw fail(TypeError, fn)`${entry(argument, { sample: start + j })} must hold numbers, got a ${row.constructor.name}`;
         }
         allF32 &&= row instanceof Float32Array;
       }
@@ -70,7 +79,7 @@ export function rowSource(
         }
         for (let c = 0; c < classes; c++) {
           const v = row[c];
-          if (typeof v !== 'number') throw notANumber(fn, `${argument}[${start + j}][${c}]`, v);
+          if (typeof v !== 'number') throw notANumber(fn, entry(argument, { sample: start + j, class: c }), v);
           into[j * classes + c] = v;
         }
       }

@@ -1,6 +1,8 @@
 import type { KernelInstance } from '../backend/instance.js';
+import { chunkRows } from '../backend/scratch.js';
 import type { Frame, KernelName, Targets, Values } from '../kernels/frame.js';
-import { copySampleWeights } from './sample-weights.js';
+import type { Layout } from '../layout/layout.js';
+import { copySampleWeights, type SampleWeights } from './sample-weights.js';
 
 /** The kernel families: each has a loss kernel and its gradient twin (`${kind}Loss`, `${kind}LossGrad`). */
 export type KernelKind = 'probability' | 'gathered' | 'logit' | 'targetRow' | 'binary';
@@ -11,8 +13,6 @@ export interface Plan {
   /** Rows (samples) and values per row. */
   readonly n: number;
   readonly classes: number;
-  /** Rows per chunk. */
-  readonly step: number;
   /** The ignore rule that applies to the labels fill() hands the kernel. */
   readonly ignore: number;
   readonly hasIgnore: boolean;
@@ -24,53 +24,75 @@ export interface Plan {
   readonly chunkLabels: Int32Array | null;
 }
 
-/** Outputs of the rows run, or null: per-sample (binary: per-element) losses and the gradient. */
+/** A call's work on one kernel instance, prepared once (evaluate.ts) and run over any range of its rows. */
+export interface Job {
+  readonly instance: KernelInstance;
+  readonly plan: Plan;
+  readonly layout: Layout;
+  readonly sampleWeights: SampleWeights | null;
+  /** One loss per element (K per row, laid out as yPred) rather than one per sample. */
+  readonly elements: boolean;
+}
+
+/**
+ * Outputs of rows [from, to), each indexed from `from`: per-sample (elements: per-element,
+ * in yPred's layout) losses, and the gradient in yPred's layout, or null.
+ */
 export interface Outputs {
   losses: Float64Array | null;
   grad: Values | null;
+}
+
+const failedChunks = new WeakMap<object, number>();
+
+/** The first row of the chunk an error thrown by runPlan came from (a pool names rows by it), or -1. */
+export function failedChunk(error: unknown): number {
+  return typeof error === 'object' && error !== null ? (failedChunks.get(error) ?? -1) : -1;
 }
 
 /**
  * The one chunk loop every API runs: fill the chunk (the plan copies and checks what it
  * reads), run the kernel (which adds to the frame's totals), and move per-sample losses and
  * gradients out where the kernel could not write them in place. Rows [from, to) run (a pool
- * part; `from` on a chunk boundary), and `out` holds theirs: row `from` is its first.
+ * part: `from` on a chunk boundary, and on an image boundary for channels-first maps).
  */
-export function runPlan(
-  instance: KernelInstance, plan: Plan, frame: Frame, sampleWeights: { fn: string; values: ArrayLike<unknown> } | null,
-  out: Outputs, from = 0, to = plan.n,
-): void {
-  const { classes, step } = plan;
+export function runPlan(job: Job, frame: Frame, out: Outputs, from = 0, to = job.plan.n): void {
+  const { instance, plan, layout, sampleWeights } = job;
+  const { classes } = plan;
+  const step = chunkRows(classes);
   const kernel = `${plan.kind}${out.grad === null ? 'Loss' : 'LossGrad'}` as KernelName;
-  const lossWidth = plan.kind === 'binary' ? classes : 1;
+  // Outputs are indexed from `from`: a part's own layout (a whole batch's, or none to write, needs no slice).
+  const here = from === 0 || (out.losses === null && out.grad === null) ? layout : layout.slice(from, to).layout;
   const gathered = plan.chunkLabels !== null;
-  const gradWidth = gathered ? 1 : classes;
   const losses = out.losses;
-  const lossBuffer = losses !== null && !instance.reads(losses) ? instance.scratch.f64('losses') : null;
+  const width = job.elements ? classes : 1;
+  const lossesInPlace = losses !== null && (!job.elements || here.rowMajor) && instance.reads(losses);
+  const lossBuffer = losses !== null && !lossesInPlace ? instance.scratch.f64('losses') : null;
   const grad = out.grad;
+  const gradInPlace = grad !== null && !gathered && here.rowMajor && instance.reads(grad);
   let gradBuffer: Values | null = null;
-  if (grad !== null && (gathered || !instance.reads(grad))) {
+  if (grad !== null && !gradInPlace) {
     gradBuffer = grad instanceof Float32Array ? instance.scratch.f32('grad') : instance.scratch.f64('grad');
   }
   for (let start = from; start < to; start += step) {
     const m = Math.min(step, to - start);
     const at = start - from;
-    const [pred, target] = plan.fill(start, m);
-    if (sampleWeights !== null) copySampleWeights(sampleWeights.fn, sampleWeights.values, start, m, frame.sampleWeights!);
-    if (losses !== null) frame.losses = lossBuffer ?? losses.subarray(at * lossWidth, (at + m) * lossWidth);
-    const gradChunk = grad === null ? null : (gradBuffer ?? grad.subarray(at * gradWidth, (at + m) * gradWidth));
-    const bad = instance.call(kernel, frame, pred, target, m, classes, gradChunk);
-    if (bad >= 0) throw plan.explain(start + bad);
-    if (lossBuffer !== null) losses!.set(lossBuffer.subarray(0, m * lossWidth), at * lossWidth);
-    if (gathered && grad !== null) scatter(gradBuffer!, plan.chunkLabels!, grad, at, m, classes);
-    else if (gradBuffer !== null) grad!.set(gradBuffer.subarray(0, m * gradWidth), at * gradWidth);
-  }
-}
-
-/** Gathered gradients: d loss / d p_t of each sample into its row, zeros elsewhere. */
-function scatter(g: Values, labels: Int32Array, grad: Values, start: number, m: number, classes: number): void {
-  grad.fill(0, start * classes, (start + m) * classes);
-  for (let j = 0; j < m; j++) {
-    if (labels[j] >= 0) grad[(start + j) * classes + labels[j]] = g[j];
+    try {
+      const [pred, target] = plan.fill(start, m);
+      if (sampleWeights !== null) copySampleWeights(sampleWeights, start, m, frame.sampleWeights!);
+      if (losses !== null) frame.losses = lossBuffer ?? losses.subarray(at * width, (at + m) * width);
+      const gradChunk = grad === null ? null : (gradBuffer ?? grad.subarray(at * classes, (at + m) * classes));
+      const bad = instance.call(kernel, frame, pred, target, m, classes, gradChunk);
+      if (bad >= 0) throw plan.explain(start + bad);
+    } catch (error) {
+      if (typeof error === 'object' && error !== null) failedChunks.set(error, start);
+      throw error;
+    }
+    if (lossBuffer !== null) {
+      if (job.elements) here.writeRows(lossBuffer, losses!, at, m);
+      else losses!.set(lossBuffer.subarray(0, m), at);
+    }
+    if (gathered && grad !== null) here.scatter(gradBuffer!, plan.chunkLabels!, grad, at, m);
+    else if (gradBuffer !== null) here.writeRows(gradBuffer, grad!, at, m);
   }
 }

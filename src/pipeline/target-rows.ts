@@ -1,4 +1,5 @@
-import { rowError, targetError } from '../errors.js';
+import { entry } from '../errors/detail.js';
+import { rowError, targetError } from '../errors/input.js';
 import type { Batch } from '../shape.js';
 
 /**
@@ -20,7 +21,7 @@ export function targetRowSource(batch: Batch, into: Float64Array, smoothing: num
         }
         for (let c = 0; c < classes; c++) {
           const y = row[c];
-          if (typeof y !== 'number' || !(y >= 0 && y <= 1)) throw targetError(fn, `yTrue[${i}][${c}]`, y);
+          if (typeof y !== 'number' || !(y >= 0 && y <= 1)) throw targetError(fn, entry('yTrue', { sample: i, class: c }), y);
           into[j * classes + c] = y * keep + spread;
         }
       }

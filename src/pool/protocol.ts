@@ -1,6 +1,8 @@
 // The messages between a pool and its workers (types only: nothing of this file reaches the bundle).
+import type { LossName } from '../options/loss-names.js';
+import type { LossSettings } from '../pipeline/loss-spec.js';
+import type { Totals } from '../pipeline/reduce.js';
 import type { Batch } from '../shape.js';
-import type { LossName, Partial, Settings } from './range.js';
 
 /** Main → worker, once, first: the compiled kernel (null: the worker runs the JS kernels). */
 export interface InitMessage {
@@ -8,17 +10,23 @@ export interface InitMessage {
   module: WebAssembly.Module | null;
 }
 
-/** Main → worker: one slice of a call's rows, with row numbers local to the slice. */
+/** Main → worker: one part of a call's rows, with row numbers local to the part. */
 export interface RunMessage {
   type: 'run';
   id: number;
+  /** The loss by name (its spec is the worker's own); settings without gradOut. */
   loss: LossName;
-  settings: Settings;
+  settings: LossSettings;
+  /** The part as a batch of its own; its layout arrives as plain data. */
   batch: Batch;
   /** focalLoss's target rows packed into one typed array: their width (the worker views them row by row), or 0. */
   targetRows: number;
-  /** Where to write each row's (binary: element's) loss, for reduction 'none'; returned with the result. */
+  /** The power of two the call's sample weights are scaled by ('weightedMean': from all the weights, so every part scales alike). */
+  weightExponent: number;
+  /** Where to write each row's (element's) loss, for reduction 'none'; returned with the result. */
   losses: ArrayBuffer | null;
+  /** Where to write the part's gradient (f32: as float32), with the scale the kernels apply; returned with the result. */
+  grad: { buffer: ArrayBuffer; f32: boolean; scale: number } | null;
 }
 
 /** Worker → main, after init: whether its wasm kernel instantiated. */
@@ -31,13 +39,14 @@ export interface ReadyMessage {
 export interface DoneMessage {
   type: 'done';
   id: number;
-  partial: Partial;
+  totals: Totals;
   losses: ArrayBuffer | null;
+  grad: ArrayBuffer | null;
   /** The buffers the part's copies came in, returned for the next part. */
   spare: ArrayBuffer[];
 }
 
-/** A slice failed: `chunk` is the (slice-local) first row of the chunk that failed, or -1 before any row. */
+/** A part failed: `chunk` is the (part-local) first row of the chunk that failed, or -1 before any row. */
 export interface FailedMessage {
   type: 'failed';
   id: number;
@@ -47,5 +56,15 @@ export interface FailedMessage {
   spare: ArrayBuffer[];
 }
 
-export type ToWorker = InitMessage | RunMessage;
+/**
+ * Test-only; the pool never sends it. A test posts it (through the workers' symbol) to hold the
+ * worker's next part: the part stores 1 in flag[0], wakes the test and waits until the test
+ * stores another value, so the test acts while a call is certainly in flight, with no timer.
+ */
+export interface HoldMessage {
+  type: 'hold';
+  flag: Int32Array;
+}
+
+export type ToWorker = InitMessage | RunMessage | HoldMessage;
 export type FromWorker = ReadyMessage | DoneMessage | FailedMessage;

@@ -1,12 +1,17 @@
 // A pool worker (Node worker_threads or a browser module Web Worker): instantiates the kernel
-// module the pool posts once, then computes the slices of rows it is sent, one at a time, and
-// returns their compensated totals (and per-sample losses for reduction 'none'). It never
+// module the pool posts once, then computes the parts of rows it is sent, one at a time, and
+// returns their compensated totals (and per-sample losses and gradients when asked). It never
 // imports the loader, so it does not carry the inlined kernel: the module comes by message.
 import type { KernelInstance } from '../backend/instance.js';
 import { JsInstance } from '../backend/js-instance.js';
-import { WasmInstance, type Exports } from '../backend/wasm-instance.js';
+import { instantiate } from '../backend/kernel-module.js';
+import type { WasmInstance } from '../backend/wasm-instance.js';
+import { fail } from '../errors/detail.js';
+import { Layout } from '../layout/layout.js';
+import { LOSSES } from '../losses/registry.js';
+import { evaluateRange, prepare } from '../pipeline/evaluate.js';
+import { failedChunk } from '../pipeline/run.js';
 import type { FromWorker, RunMessage, ToWorker } from './protocol.js';
-import { ChunkError, runRange } from './range.js';
 
 interface NodePort {
   on(event: 'message' | 'messageerror', listener: (data: ToWorker) => void): void;
@@ -26,20 +31,14 @@ const post = (data: FromWorker, transfer: Transferable[] = []): void =>
 const js = new JsInstance();
 let wasm: WasmInstance | null = null;
 let reason = 'the pool sent no wasm module';
-
-function instantiate(module: WebAssembly.Module): WasmInstance {
-  const exports = new WebAssembly.Instance(module, {}).exports as Record<string, unknown>;
-  for (const name of ['memory', 'heapBase', 'usesSimd', 'probabilityLoss', 'binaryLoss']) {
-    if (exports[name] === undefined) throw new TypeError(`the module is not the focal-loss-wasm kernel (it lacks ${name})`);
-  }
-  return new WasmInstance(exports as unknown as Exports);
-}
+/** Test-only (protocol.ts's HoldMessage): the flag the next part holds on. */
+let hold: Int32Array | null = null;
 
 function instanceFor(m: RunMessage): KernelInstance {
   const { backend, fn } = m.settings;
   if (backend === 'js') return js;
   if (wasm !== null) return wasm;
-  if (backend === 'wasm') throw new Error(`${fn}: backend "wasm" requested but wasm kernel failed to load: ${reason}`);
+  if (backend === 'wasm') throw fail(Error, fn)`backend "wasm" requested but wasm kernel failed to load: ${reason}`;
   return js;
 }
 
@@ -59,31 +58,56 @@ function spare(m: RunMessage): ArrayBuffer[] {
   return [...buffers];
 }
 
+/** Waits, if a test asked to hold this part, until the test releases it (released before: no wait). */
+function held(): void {
+  const flag = hold;
+  hold = null;
+  if (flag !== null && Atomics.compareExchange(flag, 0, 0, 1) === 0) {
+    Atomics.notify(flag, 0);
+    Atomics.wait(flag, 0, 1);
+  }
+}
+
 function run(m: RunMessage): void {
+  held();
+  const spec = LOSSES[m.loss];
   const { n, classes } = m.batch;
-  const losses = m.losses === null ? null : new Float64Array(m.losses, 0, n * (m.loss === 'binaryFocalLoss' ? classes : 1));
+  const losses = m.losses === null ? null : new Float64Array(m.losses, 0, n * (spec.reduces === 'elements' ? classes : 1));
+  const grad = m.grad === null ? null : new (m.grad.f32 ? Float32Array : Float64Array)(m.grad.buffer, 0, n * classes);
   const back = spare(m);
+  const returned = [m.losses, m.grad?.buffer].filter((b): b is ArrayBuffer => b !== null && b !== undefined);
   try {
     const instance = instanceFor(m);
-    const batch = m.targetRows === 0 ? m.batch : { ...m.batch, yTrue: unpack(m.batch.yTrue as Float64Array, m.targetRows, n) };
-    const partial = instance.exclusive(m.settings.fn, () => runRange(instance, m.loss, m.settings, batch, 0, n, losses));
-    post({ type: 'done', id: m.id, partial, losses: m.losses, spare: back }, m.losses === null ? back : [m.losses, ...back]);
-  } catch (thrown) {
-    const chunk = thrown instanceof ChunkError ? thrown.start : -1;
-    const error = thrown instanceof ChunkError ? thrown.error : thrown;
+    const { samples, classes: C, inner } = m.batch.layout;
+    const batch = {
+      ...m.batch,
+      layout: new Layout(samples, C, inner),
+      ...(m.targetRows === 0 ? {} : { yTrue: unpack(m.batch.yTrue as Float64Array, m.targetRows, n) }),
+    };
+    const needs = { losses: losses !== null, grad: grad !== null, perClass: false };
+    const { totals } = instance.exclusive(m.settings.fn, () => {
+      const job = prepare(spec, m.settings, batch, instance, needs, undefined, m.weightExponent);
+      return evaluateRange(job, 0, n, { losses, grad }, m.grad?.scale ?? 1);
+    });
+    post({ type: 'done', id: m.id, totals, losses: m.losses, grad: m.grad?.buffer ?? null, spare: back }, [...returned, ...back]);
+  } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
-    if (m.losses !== null) back.push(m.losses);
-    post({ type: 'failed', id: m.id, chunk, name: e.name, message: e.message, spare: back }, back);
+    back.push(...returned);
+    post({ type: 'failed', id: m.id, chunk: failedChunk(error), name: e.name, message: e.message, spare: back }, back);
   }
 }
 
 function receive(m: ToWorker): void {
   // A malformed message is a bug in the pool: it throws here, uncaught, and the pool replaces the worker.
   if (m.type === 'run') return run(m);
+  if (m.type === 'hold') {
+    hold = m.flag;
+    return;
+  }
   if (m.type !== 'init') throw new Error(`focal-loss-wasm pool worker: unknown message ${String((m as { type: unknown }).type)}`);
   if (m.module !== null) {
     try {
-      wasm = instantiate(m.module);
+      wasm = instantiate(m.module, 'createFocalLossPool');
     } catch (error) {
       reason = error instanceof Error ? error.message : String(error);
     }

@@ -486,7 +486,7 @@ describe('options are checked when the loss is created', () => {
     [{ alpha: [0.25] }, TypeError, /alpha/],
     [{ gamma: Infinity }, RangeError, /gamma/],
     [{ reduction: 'none' }, RangeError, /reduction/],
-    [{ classes: 2 }, TypeError, /unknown option "classes"/],
+    [{ classes: 0 }, RangeError, /classes must be a positive integer/],
     [{ ignoreIndex: 1 }, TypeError, /unknown option "ignoreIndex"/],
     [{ sampleWeight: [1] }, TypeError, /sampleWeight/],
   ];

@@ -1,0 +1,350 @@
+import type { BackendChoice } from '../backend/loader.js';
+import { fail } from '../errors/detail.js';
+import { show } from '../errors/show.js';
+import { PER_CLASS_SLOTS } from '../kernels/frame.js';
+import { binaryFocal } from '../losses/binary-focal.js';
+import { focal } from '../losses/focal.js';
+import { isLossName } from '../options/loss-names.js';
+import { LOSSES } from '../losses/registry.js';
+import type { LossSettings, LossSpec } from '../pipeline/loss-spec.js';
+import { addTo, valueOf, type Compensated } from '../math/compensated.js';
+import { epsilonFor, type Reduction } from '../options/common.js';
+import { arrayOption } from '../options/read.js';
+import { readOptions } from '../options/read-options.js';
+import { missing, overlap, showRanges, union, type Coverage, type RowRange } from './coverage.js';
+import { computeLoss } from '../pipeline/compute.js';
+import { scaleBy, weightExponent } from '../pipeline/sample-weights.js';
+import { describeBatch } from '../shape.js';
+import {
+  checkState, FORMAT, identityOptions, identityValue, json, number, type AccumulatorState,
+} from './state.js';
+
+export type { AccumulatorState } from './state.js';
+
+/** Options of {@link createFocalLossAccumulator}: fixed for every update. */
+export interface FocalLossAccumulatorOptions {
+  gamma?: number;
+  alpha?: number | ArrayLike<number>;
+  fromLogits?: boolean;
+  epsilon?: number | 'auto';
+  ignoreIndex?: number;
+  labelSmoothing?: number;
+  /** C; otherwise taken from the first update. */
+  classes?: number;
+  /** Check each row of every update, as focalLoss's checkRows does. */
+  checkRows?: boolean | number;
+  backend?: BackendChoice;
+  /** A name for the data set (e.g. a file's path and size): the state then records which of its rows it covers. */
+  source?: string;
+  /** The data set's row of the first update's first row (a shard's start). Default 0. */
+  firstRow?: number;
+  /** The data set's rows, if known: a merge of shards then says which rows are missing. */
+  totalRows?: number;
+}
+
+/** Options of {@link createBinaryFocalLossAccumulator}. */
+export interface BinaryFocalLossAccumulatorOptions {
+  gamma?: number;
+  alpha?: number;
+  fromLogits?: boolean;
+  epsilon?: number | 'auto';
+  labelSmoothing?: number;
+  /** K, the labels per sample; otherwise taken from the first update. */
+  classes?: number;
+  backend?: BackendChoice;
+  /** As for {@link FocalLossAccumulatorOptions.source}. */
+  source?: string;
+  firstRow?: number;
+  totalRows?: number;
+}
+
+/** Count, loss sum and mean of one class (binary: one label column). */
+export interface ClassSummary {
+  count: number;
+  sum: number;
+  mean: number;
+}
+
+export interface AccumulatorSummary {
+  /** Samples counted (binary: elements); ignored samples are not. */
+  count: number;
+  weightSum: number;
+  /** Σ w·loss. */
+  sum: number;
+  /** sum / count (0 when nothing was counted). */
+  mean: number;
+  /** Per true class of class-index targets (binary: per label column); zero counts for target rows. */
+  perClass: ClassSummary[];
+  /** Per data set (`source`): the rows seen, and with `totalRows` the rows still missing. */
+  coverage: CoverageSummary[];
+}
+
+export interface CoverageSummary extends Coverage {
+  /** The rows of [0, totalRows) no update or merged state covered (with totalRows). */
+  missing?: RowRange[];
+  /** Every row of [0, totalRows) is covered (with totalRows). */
+  complete?: boolean;
+}
+
+/**
+ * A running focal loss over data that arrives in pieces: `update()` takes chunks of any size
+ * (the same inputs and checks as focalLoss), `result()` equals the one-shot call on their
+ * concatenation. States merge associatively and commutatively (sums keep their Neumaier
+ * compensation terms), so shards computed anywhere combine exactly. Holds O(C) numbers.
+ */
+export interface FocalLossAccumulator<Y = unknown, P = unknown> {
+  /** Adds a chunk; a chunk that fails validation throws and leaves the accumulator as it was. */
+  update(yTrue: Y, yPred: P, sampleWeight?: ArrayLike<number>): this;
+  /** 'mean' (default), 'sum' or 'weightedMean' of everything seen. */
+  result(reduction?: Reduction): number;
+  summary(): AccumulatorSummary;
+  state(): AccumulatorState;
+  /** Adds another accumulator's (or state's) data; both must use the same options. */
+  merge(other: FocalLossAccumulator<Y, P> | AccumulatorState): this;
+}
+
+type Values = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+
+/** A streaming accumulator of focalLoss. */
+export function createFocalLossAccumulator(options?: FocalLossAccumulatorOptions): FocalLossAccumulator<Values, Values> {
+  return create(focal, 'createFocalLossAccumulator', options);
+}
+createFocalLossAccumulator.fromState = (state: AccumulatorState) => fromState(focal, 'createFocalLossAccumulator.fromState', state);
+
+/** A streaming accumulator of binaryFocalLoss, with statistics per label column. */
+export function createBinaryFocalLossAccumulator(options?: BinaryFocalLossAccumulatorOptions): FocalLossAccumulator<Values, Values> {
+  return create(binaryFocal, 'createBinaryFocalLossAccumulator', options);
+}
+createBinaryFocalLossAccumulator.fromState = (state: AccumulatorState) =>
+  fromState(binaryFocal, 'createBinaryFocalLossAccumulator.fromState', state);
+
+/** An accumulator of any loss (its public factories are per loss). */
+export function createAccumulator(spec: LossSpec, fn: string, options: unknown): FocalLossAccumulator {
+  return create(spec, fn, options);
+}
+
+/** An accumulator from any loss's state, the loss read from the state. */
+export function accumulatorFromState(fn: string, state: unknown): FocalLossAccumulator {
+  const loss = (state as { loss?: unknown } | null)?.loss;
+  return fromState(isLossName(loss) ? LOSSES[loss] : focal, fn, state);
+}
+
+function create(spec: LossSpec, fn: string, options: unknown): Accumulator {
+  const checked = readOptions(fn, spec.name, 'accumulator', options);
+  return new Accumulator(spec, checked, spec.settings(fn, checked));
+}
+
+class Accumulator {
+  private classes: number | null;
+  private epsilon: number | null = null;
+  private readonly sum: Compensated = [0, 0];
+  private count = 0;
+  private readonly weightSum: Compensated = [0, 0];
+  private perClass: Float64Array | null = null;
+  /** Sums are held times 2^exponent: sample weights are scaled so that Σw neither overflows nor loses subnormal products. */
+  private exponent = 0;
+  /** The data set's row of the next update's first row (set by fromState too). */
+  nextRow: number;
+  /** The rows seen, per data set (empty without a source). */
+  private coverage: Coverage[];
+
+  constructor(
+    private readonly spec: LossSpec,
+    /** The options as the schema checked them, for the state's identity. */
+    private readonly options: Record<string, unknown>,
+    private readonly settings: LossSettings,
+  ) {
+    this.classes = settings.classes ?? null;
+    if (settings.epsilon !== 'auto') this.epsilon = settings.epsilon;
+    this.nextRow = options.firstRow as number;
+    const source = options.source as string | undefined;
+    const totalRows = options.totalRows as number | undefined;
+    this.coverage = source === undefined ? [] : [{ source, ranges: [], ...(totalRows === undefined ? {} : { totalRows }) }];
+  }
+
+  private get fn(): string {
+    return `${this.spec.name}Accumulator`;
+  }
+
+  update(yTrue: unknown, yPred: unknown, sampleWeight?: unknown): this {
+    const fn = `${this.fn}.update`;
+    const weights = arrayOption(fn, 'sampleWeight', sampleWeight, 'an array of per-sample weights');
+    const s = { ...this.settings, fn, sampleWeight: weights, reduction: 'sum' as const };
+    const batch = describeBatch(fn, yTrue, yPred, this.classes ?? undefined, this.spec.reduces === 'elements');
+    // epsilon 'auto' follows the first chunk's dtype, so every chunk is clipped alike.
+    const epsilon = this.epsilon ?? epsilonFor('auto', batch.f32);
+    const exponent = weights === undefined ? 0 : weightExponent(fn, weights);
+    const rows: RowRange = [this.nextRow, this.nextRow + batch.n];
+    const own = this.coverage[0];
+    if (own?.totalRows !== undefined && rows[1] > own.totalRows) {
+      throw fail(RangeError, fn)`this update holds rows ${rows[0]}–${rows[1] - 1} of ${own.source}, which has ${own.totalRows} (totalRows)`;
+    }
+    const { totals, perClass } = computeLoss(this.spec, s, batch, null, true, epsilon, exponent);
+    this.add(batch.classes, epsilon, exponent, totals.sum, totals.count, totals.weightSum, perClass!);
+    if (own !== undefined) own.ranges = union(own.ranges, [rows]);
+    this.nextRow = rows[1];
+    return this;
+  }
+
+  /** Adds totals held times 2^exponent, both sides brought to the smaller exponent (the one safe from overflow). */
+  private add(
+    classes: number, epsilon: number, exponent: number, sum: Compensated, count: number, weightSum: Compensated, perClass: Float64Array,
+  ): void {
+    const common = this.classes === null || this.perClass === null ? exponent : Math.min(this.exponent, exponent);
+    rescale(this.sum, this.weightSum, this.perClass, common - this.exponent);
+    rescale(sum, weightSum, perClass, common - exponent);
+    this.exponent = common;
+    this.classes = classes;
+    this.epsilon = epsilon;
+    addTo(this.sum, sum[0], sum[1]);
+    this.count += count;
+    addTo(this.weightSum, weightSum[0], weightSum[1]);
+    this.perClass ??= new Float64Array(classes * PER_CLASS_SLOTS);
+    for (let c = 0; c < classes; c++) {
+      const at = c * PER_CLASS_SLOTS;
+      const pair: Compensated = [this.perClass[at], this.perClass[at + 1]];
+      addTo(pair, perClass[at], perClass[at + 1]);
+      this.perClass.set(pair, at);
+      this.perClass[at + 2] += perClass[at + 2];
+      this.perClass[at + 3] += perClass[at + 3];
+    }
+  }
+
+  result(reduction: Reduction = 'mean'): number {
+    const fn = `${this.fn}.result`;
+    if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'weightedMean') {
+      throw fail(RangeError, fn)`reduction must be "mean", "sum" or "weightedMean", got ${show(reduction)}`;
+    }
+    if (reduction === 'weightedMean') {
+      const weightSum = valueOf(this.weightSum);
+      return weightSum === 0 ? 0 : valueOf(this.sum) / weightSum;
+    }
+    const sum = scaleBy(valueOf(this.sum), -this.exponent);
+    if (reduction === 'sum') return sum;
+    return this.count === 0 ? 0 : sum / this.count;
+  }
+
+  summary(): AccumulatorSummary {
+    const perClass: ClassSummary[] = [];
+    for (let c = 0; c < (this.classes ?? 0); c++) {
+      const at = c * PER_CLASS_SLOTS;
+      const count = this.perClass === null ? 0 : this.perClass[at + 2];
+      const sum = this.perClass === null ? 0 : scaleBy(valueOf([this.perClass[at], this.perClass[at + 1]]), -this.exponent);
+      perClass.push({ count, sum, mean: count === 0 ? 0 : sum / count });
+    }
+    const weightSum = scaleBy(valueOf(this.weightSum), -this.exponent);
+    const coverage = this.coverage.map((c): CoverageSummary => {
+      if (c.totalRows === undefined) return copy(c);
+      const gaps = missing(c.ranges, c.totalRows);
+      return { ...copy(c), missing: gaps, complete: gaps.length === 0 };
+    });
+    return { count: this.count, weightSum, sum: this.result('sum'), mean: this.result('mean'), perClass, coverage };
+  }
+
+  state(): AccumulatorState {
+    const perClass: AccumulatorState['perClass'] = [];
+    // An accumulator that knows C but has seen nothing reports C empty classes.
+    const p = this.perClass ?? new Float64Array((this.classes ?? 0) * PER_CLASS_SLOTS);
+    for (let c = 0; c < (this.classes ?? 0); c++) {
+      const at = c * PER_CLASS_SLOTS;
+      perClass.push([json(p[at]), json(p[at + 1]), p[at + 2], json(p[at + 3])]);
+    }
+    return {
+      format: FORMAT,
+      loss: this.spec.name,
+      options: this.identity(),
+      classes: this.classes,
+      epsilon: this.epsilon,
+      sum: [json(this.sum[0]), json(this.sum[1])],
+      count: this.count,
+      weightSum: [json(this.weightSum[0]), json(this.weightSum[1])],
+      perClass,
+      ...(this.exponent === 0 ? {} : { exponent: this.exponent }),
+      ...(this.coverage.length === 0 ? {} : { coverage: this.coverage.map(copy), nextRow: this.nextRow }),
+    };
+  }
+
+  /** The options that decide the numbers, as JSON: two partials merge only if these agree. */
+  private identity(): AccumulatorState['options'] {
+    return Object.fromEntries(identityOptions(this.spec.name).map((o) => [o.name, identityValue(this.options[o.name])]));
+  }
+
+  merge(other: unknown): this {
+    const fn = `${this.fn}.merge`;
+    if (other === this) throw fail(RangeError, fn)`cannot merge an accumulator with itself: its rows would count twice`;
+    const state = other instanceof Accumulator ? other.state() : checkState(fn, other);
+    if (state.loss !== this.spec.name) {
+      throw fail(TypeError, fn)`cannot merge a ${state.loss} accumulator into a ${this.spec.name} one`;
+    }
+    const mine = this.identity();
+    for (const key of Object.keys(mine)) {
+      const a = JSON.stringify(mine[key]);
+      const b = JSON.stringify(state.options[key] ?? null);
+      if (a !== b) throw fail(RangeError, fn)`the partials were made with different options: ${key} is ${a} here and ${b} there`;
+    }
+    const coverage = mergedCoverage(fn, this.coverage, state.coverage ?? []);
+    if (state.classes === null || state.epsilon === null) {
+      this.coverage = coverage;
+      return this;
+    }
+    if (this.classes !== null && this.classes !== state.classes) {
+      throw fail(RangeError, fn)`the partials have ${this.classes} and ${state.classes} classes`;
+    }
+    if (this.epsilon !== null && this.epsilon !== state.epsilon) {
+      throw fail(RangeError, fn)`the partials clip with epsilon ${this.epsilon} and ${state.epsilon} (epsilon "auto" follows the first chunk's dtype)`;
+    }
+    const perClass = new Float64Array(state.classes * PER_CLASS_SLOTS);
+    state.perClass.forEach((entry, c) => perClass.set(entry.map(number), c * PER_CLASS_SLOTS));
+    this.add(
+      state.classes, state.epsilon, state.exponent ?? 0, [number(state.sum[0]), number(state.sum[1])], state.count,
+      [number(state.weightSum[0]), number(state.weightSum[1])], perClass,
+    );
+    this.coverage = coverage;
+    return this;
+  }
+}
+
+const copy = (c: Coverage): Coverage => ({ ...c, ranges: c.ranges.map(([a, b]): RowRange => [a, b]) });
+
+/** Both partials' coverage, per source; rows of one source seen by both are an error (a shard counted twice). */
+function mergedCoverage(fn: string, mine: readonly Coverage[], theirs: readonly Coverage[]): Coverage[] {
+  const out = mine.map(copy);
+  for (const c of theirs) {
+    const same = out.find((o) => o.source === c.source);
+    if (same === undefined) {
+      out.push(copy(c));
+      continue;
+    }
+    if (same.totalRows !== undefined && c.totalRows !== undefined && same.totalRows !== c.totalRows) {
+      throw fail(RangeError, fn)`the partials give ${c.source} ${same.totalRows} and ${c.totalRows} rows (totalRows)`;
+    }
+    const both = overlap(same.ranges, c.ranges);
+    if (both !== null) {
+      throw fail(RangeError, fn)`both partials hold ${showRanges([both])} of ${c.source}: a shard would count twice`;
+    }
+    same.ranges = union(same.ranges, c.ranges);
+    same.totalRows ??= c.totalRows;
+  }
+  return out;
+}
+
+/** Multiplies a part's sums (not its counts) by 2^e. */
+function rescale(sum: Compensated, weightSum: Compensated, perClass: Float64Array | null, e: number): void {
+  if (e === 0) return;
+  for (const pair of [sum, weightSum]) pair.splice(0, 2, scaleBy(pair[0], e), scaleBy(pair[1], e));
+  if (perClass === null) return;
+  for (let at = 0; at < perClass.length; at += PER_CLASS_SLOTS) {
+    for (const k of [0, 1, 3]) perClass[at + k] = scaleBy(perClass[at + k], e);
+  }
+}
+
+function fromState(spec: LossSpec, fn: string, state: unknown): Accumulator {
+  const s = checkState(fn, state);
+  if (s.loss !== spec.name) throw fail(TypeError, fn)`the state is of a ${s.loss} accumulator`;
+  const options: Record<string, unknown> = Object.create(null);
+  for (const [key, value] of Object.entries(s.options)) if (value !== null) options[key] = value;
+  if (s.classes !== null) options.classes = s.classes;
+  const restored = create(spec, fn, options).merge(s);
+  restored.nextRow = s.nextRow ?? 0;
+  return restored;
+}

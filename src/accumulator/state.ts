@@ -1,0 +1,170 @@
+import { fail } from '../errors/detail.js';
+import { describe, show } from '../errors/show.js';
+import { isLossName, type LossName } from '../options/loss-names.js';
+import { OPTIONS, type OptionSpec } from '../options/schema.js';
+import type { Coverage } from './coverage.js';
+
+/** A number in JSON: non-finite ones are written as the strings "Infinity", "-Infinity", "NaN". */
+export type JsonNumber = number | 'Infinity' | '-Infinity' | 'NaN';
+
+/**
+ * An accumulator's whole state as plain JSON: the options that decide the numbers, and every
+ * sum with its compensation term.
+ */
+export interface AccumulatorState {
+  format: 'focal-loss-wasm/accumulator@1';
+  loss: LossName;
+  /** The options that decide the numbers (the schema's identity options); partials merge only when these agree. */
+  options: Record<string, number | string | boolean | number[] | null>;
+  /** C (binary: K), or null before the first update. */
+  classes: number | null;
+  /** The clipping epsilon in use ('auto' is settled by the first chunk's dtype), or null before. */
+  epsilon: number | null;
+  /** [sum, carry]. */
+  sum: [JsonNumber, JsonNumber];
+  count: number;
+  weightSum: [JsonNumber, JsonNumber];
+  /** Per class (binary: per label column): [sum, carry, count, weight sum]. */
+  perClass: Array<[JsonNumber, JsonNumber, number, JsonNumber]>;
+  /**
+   * The sums (sum, weightSum and the per-class ones) are held times 2^exponent, so that
+   * extreme sample weights neither overflow Σw nor vanish; absent when 0.
+   */
+  exponent?: number;
+  /** Per data set (an accumulator's `source`): the rows seen, as sorted disjoint [from, to) ranges. */
+  coverage?: Coverage[];
+  /** With coverage: the data set's row of the next update's first row. */
+  nextRow?: number;
+}
+
+export const FORMAT = 'focal-loss-wasm/accumulator@1';
+
+/** Weights from 2^-1074 to 2^1024 are scaled into [1, 2) by at most this power of two. */
+const MAX_EXPONENT = 1074;
+
+export const json = (x: number): JsonNumber => (Number.isFinite(x) ? x : (String(x) as JsonNumber));
+export const number = (x: JsonNumber): number => (typeof x === 'number' ? x : Number(x));
+
+/** The schema's options that decide a loss's value: what a state records and what must agree to merge. */
+export function identityOptions(loss: LossName): OptionSpec[] {
+  return (OPTIONS as readonly OptionSpec[]).filter((o) => o.identity && o.losses.includes(loss));
+}
+
+/** An option's checked value as a state records it (absent: null; per-class weights: an array). */
+export function identityValue(value: unknown): number | string | boolean | number[] | null {
+  if (value === undefined) return null;
+  if (ArrayBuffer.isView(value)) return Array.from(value as Float64Array);
+  return value as number | string | boolean;
+}
+
+/**
+ * A state as state() writes it, every field checked: a forged or damaged state is a TypeError
+ * (wrong type) or RangeError (wrong value) naming the field, never NaN or a negative loss later.
+ */
+export function checkState(fn: string, value: unknown): AccumulatorState {
+  const bad = (Class: new (m: string) => Error, field: string, v: unknown, what: string) =>
+    fail(Class, fn)`state.${field} = ${show(v)} ${what}`;
+  if (typeof value !== 'object' || value === null || (value as AccumulatorState).format !== FORMAT) {
+    throw fail(TypeError, fn)`not an accumulator state (expected what state() returns, format "${FORMAT}"), got ${describe(value)}`;
+  }
+  const s = value as AccumulatorState;
+  if (!isLossName(s.loss)) throw bad(RangeError, 'loss', s.loss, 'is not a loss of this library');
+  checkOptions(fn, s.loss, s.options);
+  if (!(s.classes === null || (Number.isSafeInteger(s.classes) && s.classes > 0))) {
+    throw bad(RangeError, 'classes', s.classes, 'must be null or a positive integer');
+  }
+  if (!(s.epsilon === null || (typeof s.epsilon === 'number' && s.epsilon >= 0 && s.epsilon < 0.5))) {
+    throw bad(RangeError, 'epsilon', s.epsilon, 'must be null or a number in [0, 0.5)');
+  }
+  if (typeof s.options.epsilon === 'number' && s.epsilon !== null && s.epsilon !== s.options.epsilon) {
+    throw bad(RangeError, 'epsilon', s.epsilon, `differs from options.epsilon = ${s.options.epsilon}`);
+  }
+  if (!Number.isSafeInteger(s.count) || s.count < 0) throw bad(RangeError, 'count', s.count, 'must be an integer >= 0');
+  if (s.exponent !== undefined && !(Number.isSafeInteger(s.exponent) && Math.abs(s.exponent) <= MAX_EXPONENT)) {
+    throw bad(RangeError, 'exponent', s.exponent, `must be an integer in [-${MAX_EXPONENT}, ${MAX_EXPONENT}]`);
+  }
+  checkSum(fn, 'sum', s.sum);
+  checkSum(fn, 'weightSum', s.weightSum);
+  const seen = s.count > 0 || number(s.sum[0]) !== 0 || number(s.weightSum[0]) !== 0;
+  // A state without C or epsilon has seen nothing: one that says otherwise would be merged by dropping its data.
+  if (seen && s.classes === null) throw bad(RangeError, 'classes', null, `but the state counted ${s.count} samples`);
+  if (seen && s.epsilon === null) throw bad(RangeError, 'epsilon', null, `but the state counted ${s.count} samples`);
+  if (!Array.isArray(s.perClass)) throw bad(TypeError, 'perClass', s.perClass, 'must be an array');
+  const classes = s.classes ?? 0;
+  if (s.perClass.length !== classes) throw bad(RangeError, 'perClass', s.perClass, `must have ${classes} entries (classes)`);
+  let counted = 0;
+  s.perClass.forEach((entry, c) => {
+    const field = `perClass[${c}]`;
+    if (!Array.isArray(entry) || entry.length !== 4) throw bad(TypeError, field, entry, 'must be [sum, carry, count, weightSum]');
+    checkSum(fn, field, [entry[0], entry[1]]);
+    if (!Number.isSafeInteger(entry[2]) || entry[2] < 0) throw bad(RangeError, `${field}[2]`, entry[2], 'must be a count: an integer >= 0');
+    checkSum(fn, `${field}[3]`, [entry[3], 0]);
+    counted += entry[2];
+  });
+  if (s.coverage !== undefined) checkCoverage(fn, s.coverage);
+  if (s.nextRow !== undefined && !(Number.isSafeInteger(s.nextRow) && s.nextRow >= 0)) {
+    throw bad(RangeError, 'nextRow', s.nextRow, 'must be an integer >= 0');
+  }
+  // Target-row updates keep no per-class counts: the classes account for all samples, or none.
+  if (counted !== 0 && counted !== s.count) {
+    throw bad(RangeError, 'perClass', `counts summing to ${counted}`, `must add up to count = ${s.count}`);
+  }
+  return s;
+}
+
+/** Coverage: per source, sorted disjoint ranges of rows within totalRows. */
+function checkCoverage(fn: string, coverage: unknown): void {
+  if (!Array.isArray(coverage)) throw fail(TypeError, fn)`state.coverage = ${show(coverage)} must be an array`;
+  const sources = new Set<string>();
+  coverage.forEach((c: Coverage, k) => {
+    const field = `coverage[${k}]`;
+    if (typeof c !== 'object' || c === null || typeof c.source !== 'string' || !Array.isArray(c.ranges)) {
+      throw fail(TypeError, fn)`state.${field} = ${show(c)} must be { source, ranges, totalRows? }`;
+    }
+    if (sources.has(c.source)) throw fail(RangeError, fn)`state.${field}.source = ${show(c.source)} appears twice`;
+    sources.add(c.source);
+    if (c.totalRows !== undefined && !(Number.isSafeInteger(c.totalRows) && c.totalRows >= 0)) {
+      throw fail(RangeError, fn)`state.${field}.totalRows = ${show(c.totalRows)} must be an integer >= 0`;
+    }
+    let end = -1;
+    c.ranges.forEach((r, i) => {
+      const ok = Array.isArray(r) && r.length === 2 && Number.isSafeInteger(r[0]) && Number.isSafeInteger(r[1]) &&
+        r[0] > end && r[0] < r[1] && (c.totalRows === undefined || r[1] <= c.totalRows);
+      if (!ok) throw fail(RangeError, fn)`state.${field}.ranges[${i}] = ${show(r)} must be [from, to) after the previous range and within totalRows`;
+      end = r[1];
+    });
+  });
+}
+
+/** A compensated sum: a non-negative sum (losses and weights are >= 0), and a carry that is finite unless the sum is not. */
+function checkSum(fn: string, field: string, pair: unknown): void {
+  if (!Array.isArray(pair) || pair.length !== 2 || !pair.every(isJsonNumber)) {
+    throw fail(TypeError, fn)`state.${field} = ${show(pair)} must be a [sum, carry] pair of numbers`;
+  }
+  const [sum, carry] = pair.map(number);
+  if (!(sum >= 0)) throw fail(RangeError, fn)`state.${field} = ${show(pair[0])} must be a sum >= 0`;
+  if (Number.isFinite(sum) && !Number.isFinite(carry)) throw fail(RangeError, fn)`state.${field} carry = ${show(pair[1])} must be finite`;
+}
+
+/** The recorded options: exactly the loss's identity options, each a value its schema entry accepts. */
+function checkOptions(fn: string, loss: LossName, options: unknown): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw fail(TypeError, fn)`state.options = ${show(options)} must be an object`;
+  }
+  const expected = identityOptions(loss);
+  const given = options as Record<string, unknown>;
+  // null is an absent option: version 0.2 wrote ignoreIndex: null for binaryFocalLoss too.
+  for (const key of Object.keys(given)) {
+    if (!expected.some((o) => o.name === key) && given[key] !== null) throw fail(RangeError, fn)`state.options.${key} is not an option of ${loss}`;
+  }
+  for (const o of expected) {
+    const v = given[o.name];
+    if (v === undefined || (v === null && o.default !== undefined)) {
+      throw fail(RangeError, fn)`state.options.${o.name} = ${show(v)}: the state must record it`;
+    }
+    if (v !== null) o.read(`${fn}: state.options`, v);
+  }
+}
+
+const isJsonNumber = (v: unknown): v is JsonNumber =>
+  typeof v === 'number' || v === 'Infinity' || v === '-Infinity' || v === 'NaN';

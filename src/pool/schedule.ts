@@ -1,0 +1,202 @@
+// How one pool call runs: its rows cut into parts of whole chunks (each chunk is checked as
+// the one-shot call checks it), handed to the workers as they finish earlier ones, their
+// totals merged exactly, and the first error re-created with the batch's own row numbers.
+import { chunkRows } from '../backend/scratch.js';
+import { fail } from '../errors/detail.js';
+import type { Values } from '../kernels/frame.js';
+import type { LossSettings, LossSpec } from '../pipeline/loss-spec.js';
+import { evaluateRange, type PreparedJob } from '../pipeline/evaluate.js';
+import { addTotals, noTotals, type Totals } from '../pipeline/reduce.js';
+import { failedChunk } from '../pipeline/run.js';
+import type { Batch } from '../shape.js';
+import type { DoneMessage, FailedMessage } from './protocol.js';
+import type { Thread } from './threads.js';
+import { isShared, part, type Buffers, type Take } from './transfer.js';
+
+/** A call's part in a worker, waiting for its result. */
+export interface Task {
+  settle(data: DoneMessage | FailedMessage): void;
+  fail(why: string): void;
+}
+
+/** A worker's place in the pool: its thread (null while none runs) and the parts it has been given. */
+export class Slot {
+  ready = false;
+  readonly tasks = new Map<number, Task>();
+  constructor(public thread: Thread | null) {}
+}
+
+/** What the scheduler needs of a pool. */
+export interface Workers {
+  readonly slots: readonly Slot[];
+  /** Whether typed arrays on a SharedArrayBuffer go to workers as views. */
+  readonly share: boolean;
+  readonly buffers: Buffers;
+  nextId(): number;
+}
+
+/** One call, prepared on this thread (checks done, buffers reserved), with its whole outputs. */
+export interface PartCall {
+  readonly spec: LossSpec;
+  readonly settings: LossSettings;
+  readonly batch: Batch;
+  /** Runs parts that cannot be posted, and re-creates a worker's error with the batch's row numbers. */
+  readonly job: PreparedJob;
+  readonly losses: Float64Array | null;
+  readonly grad: Values | null;
+  /** The gradient scale every part's kernels apply. */
+  readonly gradScale: number;
+}
+
+/** A part's result: its totals, or the first error in it, at the first row of its chunk (-1: before any). */
+type Outcome = { ok: true; totals: Totals } | { ok: false; chunk: number; error: Error; fromWorker: boolean };
+
+/** Parts posted to a worker ahead of its results: one computing, one waiting. */
+const DEPTH = 2;
+/** Parts of copied input: about this many bytes of yPred (as float64) each. */
+const PART_BYTES = 1 << 21;
+/** Parts of shared input per worker: enough to balance uneven progress, few enough to cost nothing. */
+const PARTS_PER_WORKER = 4;
+
+function rebuilt(m: FailedMessage): Error {
+  const Class = m.name === 'TypeError' ? TypeError : m.name === 'RangeError' ? RangeError : Error;
+  return new Class(m.message);
+}
+
+/** Runs a call's rows as parts across the workers (or here, where a part cannot be posted) and merges their totals. */
+export function runParts(workers: Workers, call: PartCall): Promise<Totals> {
+  const { spec, settings: s, batch, job, losses, grad } = call;
+  const { fn } = s;
+  const n = batch.n;
+  const step = chunkRows(batch.classes);
+  const chunks = Math.ceil(n / step);
+  // The least busy workers first, so that concurrent small calls spread.
+  const slots = workers.slots.filter((slot) => slot.thread !== null).sort((a, b) => a.tasks.size - b.tasks.size);
+  const width = spec.reduces === 'elements' ? batch.classes : 1;
+  const inPlace = workers.share && [batch.yTrue, batch.yPred, s.sampleWeight?.values].every(
+    (v) => v === undefined || (ArrayBuffer.isView(v) && isShared(v)),
+  );
+  // Shared memory: a few parts per worker, for balance. Copies: parts of about PART_BYTES.
+  const perPart = inPlace
+    ? Math.ceil(chunks / (PARTS_PER_WORKER * Math.max(1, slots.length)))
+    : Math.max(1, Math.floor(PART_BYTES / (step * batch.classes * 8)));
+  const parts = Math.ceil(chunks / perPart);
+  const bound = (k: number) => Math.min(n, k * perPart * step);
+  const outcomes: Outcome[] = [];
+  const take: Take = (bytes) => workers.buffers.take(bytes);
+  const share = workers.share;
+  const { instance } = job;
+  const outputs = (from: number, to: number) => {
+    const { start, end } = batch.layout.slice(from, to);
+    return { losses: losses?.subarray(from * width, to * width) ?? null, grad: grad?.subarray(start, end) ?? null };
+  };
+
+  /** A part on this thread: one that could not be posted (a value the structured clone cannot copy). */
+  const here = (from: number, to: number): Outcome => {
+    try {
+      return { ok: true, totals: instance.exclusive(fn, () => evaluateRange(job, from, to, outputs(from, to), call.gradScale)).totals };
+    } catch (error) {
+      return { ok: false, chunk: failedChunk(error), error: error as Error, fromWorker: false };
+    }
+  };
+
+  const combine = (): Totals => {
+    let first: Extract<Outcome, { ok: false }> | null = null;
+    for (const o of outcomes) if (o !== undefined && !o.ok && (first === null || o.chunk < first.chunk)) first = o;
+    if (first !== null) {
+      // The worker named rows by their place in its part: the same chunk, checked here, names them as the batch does.
+      if (first.fromWorker && first.chunk >= 0) {
+        const to = Math.min(n, first.chunk + step);
+        instance.exclusive(fn, () => evaluateRange(job, first!.chunk, to, { losses: null, grad: null }, 1));
+      }
+      throw first.error;
+    }
+    const totals = noTotals();
+    for (const o of outcomes as Array<Extract<Outcome, { ok: true }>>) addTotals(totals, o.totals);
+    return totals;
+  };
+
+  return new Promise((resolve, reject) => {
+    let next = 0;
+    let running = 0;
+    let over = false;
+    // No part at or after the first failing chunk needs to run.
+    let stop = n;
+    const inFlight = new Map<Slot, number>();
+    const record = (k: number, outcome: Outcome) => {
+      outcomes[k] = outcome;
+      if (!outcome.ok) stop = Math.min(stop, Math.max(0, outcome.chunk));
+    };
+    const finish = () => {
+      if (over || running > 0 || (next < parts && bound(next) < stop)) return;
+      over = true;
+      try {
+        resolve(combine());
+      } catch (error) {
+        reject(error);
+      }
+    };
+    const feed = (slot: Slot) => {
+      while (!over && slot.thread !== null && (inFlight.get(slot) ?? 0) < DEPTH && next < parts && bound(next) < stop) {
+        const k = next++;
+        const from = bound(k);
+        const to = bound(k + 1);
+        try {
+          const transfer: Transferable[] = [];
+          const sampleWeight = s.sampleWeight === undefined
+            ? undefined
+            : { values: part(s.sampleWeight.values, false, 1, from, to, share, take, transfer)[0] as ArrayLike<unknown>, length: to - from };
+          const [yTrue, trueWidth] = part(batch.yTrue, batch.trueRows, width, from, to, share, take, transfer);
+          const [yPred, predWidth] = part(batch.yPred, batch.predRows, batch.classes, from, to, share, take, transfer);
+          // Packed rows go flat (the kernels read flat rows as they read rows, and making a view per row costs
+          // more than the loss), except target rows of a class-reduced loss, which only rows can be: the worker views those.
+          const targetRows = trueWidth > 0 && spec.reduces === 'classes';
+          const delivered = { trueRows: batch.trueRows && (trueWidth === 0 || targetRows), predRows: batch.predRows && predWidth === 0 };
+          const out = outputs(from, to);
+          const lossBuffer = out.losses === null ? null : take(out.losses.byteLength);
+          const gradBuffer = out.grad === null ? null : take(out.grad.byteLength);
+          for (const b of [lossBuffer, gradBuffer]) if (b !== null) transfer.push(b);
+          const id = workers.nextId();
+          const settings = { ...s, sampleWeight, gradOut: undefined };
+          const slice = { ...batch, ...delivered, n: to - from, layout: batch.layout.slice(from, to).layout, yTrue, yPred } as Batch;
+          slot.thread.post({
+            type: 'run', id, loss: spec.name, settings, batch: slice, targetRows: targetRows ? trueWidth : 0,
+            weightExponent: job.sampleWeights?.exponent ?? 0, losses: lossBuffer,
+            grad: gradBuffer === null ? null : { buffer: gradBuffer, f32: out.grad instanceof Float32Array, scale: call.gradScale },
+          }, transfer);
+          slot.tasks.set(id, {
+            settle: (m) => {
+              running--;
+              inFlight.set(slot, inFlight.get(slot)! - 1);
+              if (m.type === 'done') {
+                if (out.losses !== null) out.losses.set(new Float64Array(m.losses!, 0, out.losses.length));
+                if (out.grad !== null) out.grad.set(new (out.grad.constructor as Float64ArrayConstructor)(m.grad!, 0, out.grad.length));
+                record(k, { ok: true, totals: m.totals });
+                workers.buffers.give([m.losses, m.grad, ...m.spare].filter((b): b is ArrayBuffer => b !== null));
+              } else {
+                record(k, { ok: false, chunk: m.chunk < 0 ? -1 : from + m.chunk, error: rebuilt(m), fromWorker: true });
+                workers.buffers.give(m.spare);
+              }
+              feed(slot);
+              finish();
+            },
+            fail: (why) => {
+              if (over) return;
+              over = true;
+              reject(fail(Error, fn)`${why}`);
+            },
+          });
+          slot.thread.hold(true);
+          running++;
+          inFlight.set(slot, (inFlight.get(slot) ?? 0) + 1);
+        } catch {
+          record(k, here(from, to));
+        }
+      }
+    };
+    for (const slot of slots) feed(slot);
+    // Without a live worker (none should be missing), every part runs here.
+    while (slots.length === 0 && next < parts && bound(next) < stop) record(next, here(bound(next), bound(++next)));
+    finish();
+  });
+}
