@@ -35,7 +35,8 @@ function create(flags: LossFlags, classes: number | undefined): FocalLossAccumul
  * buffers whatever the files' sizes. `onChunk` is told the bytes read so far.
  */
 export async function accumulate(inputs: Inputs, flags: LossFlags, onChunk: (bytesRead: number) => void): Promise<Accumulated> {
-  checkOptions(flags, inputs.classes);
+  // C is unknown (0) only for an empty range of a Parquet list column: then nothing is checked against it.
+  if (inputs.classes > 0) checkOptions(flags, inputs.classes);
   const labels = new LabelConverter();
   // C is pinned on the first chunk: an accumulator that pins it but sees no rows (an empty
   // shard) writes a state that merge() rejects, so an empty input leaves it unpinned.

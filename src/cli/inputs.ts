@@ -84,7 +84,7 @@ export async function openInputs(request: InputRequest): Promise<Inputs> {
   if (request.labels !== null && formatOf(request.labels, '--labels') === 'parquet') {
     throw new InputError(`--labels ${request.labels}: Parquet labels are read as a column of a Parquet --pred file (--label-column)`);
   }
-  if (formatOf(request.pred) === 'parquet') return openParquet(request, request.range, request.shard);
+  if (formatOf(request.pred) === 'parquet') return openParquet(request);
   if (request.predColumn !== null) throw new InputError(`--pred-column names a list column of a Parquet file; ${request.pred} is not one`);
   const range = request.shard === null
     ? request.range

@@ -1,10 +1,11 @@
 /// <reference types="node" />
 import type { AsyncBuffer, Compressors, ParquetChunk, ParquetColumn } from '../parquet.js';
+import { shardRange } from './arguments.js';
 import { column, name, selectColumns, type Columns } from './columns.js';
-import { InputError } from './input-error.js';
+import { InputError, quote } from './input-error.js';
 import type { Chunk, InputRequest, Inputs } from './inputs.js';
 import { checkPredColumns } from './single-file.js';
-import { closeFile, openFile, readExact, resolveRange, type RowRange } from './source.js';
+import { closeFile, openFile, readExact, resolveRange } from './source.js';
 import { count } from './words.js';
 
 type ParquetModule = typeof import('../parquet.js');
@@ -40,7 +41,7 @@ function readError(error: unknown, path: string, compressors: Compressors | unde
  * A Parquet file holding the label (a column) and the predictions (one numeric column per
  * class, or one list column), read one row group at a time through the library's reader.
  */
-export async function openParquet(request: InputRequest, range: RowRange | null, shard: InputRequest['shard']): Promise<Inputs> {
+export async function openParquet(request: InputRequest): Promise<Inputs> {
   const path = request.pred;
   if (request.labels !== null) {
     throw new InputError(`--labels with a Parquet --pred: the labels are a column of ${path}; name it with --label-column`);
@@ -67,7 +68,9 @@ export async function openParquet(request: InputRequest, range: RowRange | null,
       path,
     };
     const chosen = choose(schema.columns, columns, request);
-    const rows = shard === null ? resolveRange(range, schema.rows, path) : resolveRange(shardOf(shard, schema.rows), schema.rows, path);
+    const { shard } = request;
+    const range = shard === null ? request.range : shardRange(shard.index, shard.count, schema.rows);
+    const rows = resolveRange(range, schema.rows, path);
     const label = schema.columns[chosen.label].name;
     const predictions = chosen.list === null ? chosen.preds.map((k) => schema.columns[k].name) : schema.columns[chosen.list].name;
     const chunks = parquet.readParquetColumns(buffer, { label, predictions, rows: { start: rows.start, end: rows.end }, compressors });
@@ -96,20 +99,16 @@ export async function openParquet(request: InputRequest, range: RowRange | null,
         first = null;
         return chunk === null ? null : { labels: chunk.labels, preds: chunk.predictions, rows: chunk.rows, firstRow: chunk.firstRow };
       },
-      labelName: (row) => `${path} row ${row}, column ${JSON.stringify(label)}`,
-      predName: (row, c) => (chosen.list === null
-        ? `${path} row ${row}, column ${JSON.stringify(predictions[c ?? 0])}`
-        : `${path} row ${row}, column ${JSON.stringify(predictions)}${c === null ? '' : ` entry ${c}`}`),
+      labelName: (row) => `${path} row ${row}, column ${quote(label)}`,
+      predName: (row, c) => (typeof predictions === 'string'
+        ? `${path} row ${row}, column ${quote(predictions)}${c === null ? '' : ` entry ${c}`}`
+        : `${path} row ${row}, column ${quote(predictions[c ?? 0])}`),
       close: () => closeFile(file),
     };
   } catch (error) {
     closeFile(file);
     throw error;
   }
-}
-
-function shardOf(shard: NonNullable<InputRequest['shard']>, n: number): RowRange {
-  return { start: Math.floor((shard.index * n) / shard.count), end: Math.floor(((shard.index + 1) * n) / shard.count) };
 }
 
 /**

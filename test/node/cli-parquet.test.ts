@@ -120,6 +120,10 @@ describe('focal-loss-wasm --pred data.parquet', () => {
     const want = focal(logits, true);
     expect(relative(runJson(['--pred', path, '--pred-column', 'logits', '--from-logits']).loss, want)).toBeLessThanOrEqual(1e-12);
     expect(relative(runJson(['--pred', path, '--from-logits']).loss, want)).toBeLessThanOrEqual(1e-12);
+    // An empty range is an empty shard, though no row tells the list's length.
+    const empty = run(['--pred', path, '--from-logits', '--rows', '10:10', '--state-out', '-']);
+    expect(empty.code, empty.stderr).toBe(0);
+    expect(JSON.parse(empty.stdout).count).toBe(0);
   });
 
   it('--rows and --shard read row ranges across row groups; the shards merge to the whole', async () => {
