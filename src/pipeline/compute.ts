@@ -27,6 +27,6 @@ export function lossOf(spec: LossSpec, s: LossSettings, yTrue: unknown, yPred: u
 
 export function lossAndGradOf(spec: LossSpec, s: LossSettings, yTrue: unknown, yPred: unknown): LossAndGradient<number | Float64Array> {
   const batch = describeBatch(s.fn, yTrue, yPred, s.classes, spec.reduces === 'elements');
-  const grad = gradientOutput(s.fn, s.gradOut, batch.n * batch.classes, batch.yPred);
+  const grad = gradientOutput(s, batch);
   return { loss: computeLoss(spec, s, batch, grad).loss, grad };
 }
