@@ -1,4 +1,5 @@
 import { entry, fail, type EntryRef } from '../errors/detail.js';
+import { detachedError } from '../errors/input.js';
 import type { Values } from '../kernels/frame.js';
 import type { CommonSettings } from '../options/common.js';
 import { allocate } from '../options/read.js';
@@ -15,7 +16,7 @@ export function gradientOutput(s: CommonSettings, batch: Batch): Values {
   const length = batch.n * batch.classes;
   if (gradOut === undefined) return allocate(fn, 'gradient (one value per entry of yPred)', length);
   if (gradOut.length !== length) {
-    throw fail(RangeError, fn)`${entry('gradOut')} has ${gradOut.length} values but ${entry(batch.predName)} has ${length}`;
+    throw detachedError(fn, 'gradOut', gradOut) ?? fail(RangeError, fn)`${entry('gradOut')} has ${gradOut.length} values but ${entry(batch.predName)} has ${length}`;
   }
   const shared = sharedInput(gradOut, batch, s.sampleWeight?.values);
   if (shared !== null) {
