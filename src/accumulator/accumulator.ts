@@ -73,7 +73,11 @@ export interface AccumulatorSummary {
   sum: number;
   /** sum / count (0 when nothing was counted). */
   mean: number;
-  /** Per true class of class-index targets (binary: per label column); zero counts for target rows. */
+  /**
+   * Per true class of class-index targets (binary: per label column). Target rows (one-hot or
+   * soft) have no one true class: their samples count in `count`, `sum` and `mean` but in no
+   * class here (a per-class split of a soft target's loss is not computed).
+   */
   perClass: ClassSummary[];
   /** Per data set (`source`): the rows seen, and with `totalRows` the rows still missing. */
   coverage: CoverageSummary[];

@@ -1,6 +1,7 @@
 import { fail } from '../errors/detail.js';
 import { describe, show } from '../errors/show.js';
 import { isLossName, type LossName } from '../options/loss-names.js';
+import { LOSSES } from '../losses/registry.js';
 import { OPTIONS, type OptionSpec } from '../options/schema.js';
 import type { Coverage } from './coverage.js';
 
@@ -105,9 +106,12 @@ export function checkState(fn: string, value: unknown): AccumulatorState {
   if (s.nextRow !== undefined && !(Number.isSafeInteger(s.nextRow) && s.nextRow >= 0)) {
     throw bad(RangeError, 'nextRow', s.nextRow, 'must be an integer >= 0');
   }
-  // Target-row updates keep no per-class counts: the classes account for all samples, or none.
-  if (counted !== 0 && counted !== s.count) {
-    throw bad(RangeError, 'perClass', `counts summing to ${counted}`, `must add up to count = ${s.count}`);
+  // Every element of a binary batch counts in its column; a focal sample counts in its true
+  // class, except those of target-row updates, which count in none.
+  const exact = LOSSES[s.loss].reduces === 'elements';
+  if (exact ? counted !== s.count : counted > s.count) {
+    const rule = exact ? 'they must equal it' : 'they must not exceed it (samples of target rows count in no class)';
+    throw fail(RangeError, fn)`state.perClass counts add up to ${counted}, but state.count = ${s.count}: ${rule}`;
   }
   return s;
 }
