@@ -90,6 +90,21 @@ describe('weightedMean does not depend on the weights\' scale (issue 16, item 6)
       });
     }
 
+    it(`${backend}: a chunk whose weights are all 0 does not change the scale of the others (either order, merged or updated)`, () => {
+      const tiny = () => createFocalLossAccumulator({ backend }).update([0], [ROWS[0]], [5e-324]);
+      const zero = () => createFocalLossAccumulator({ backend }).update([1], [ROWS[1]], [0]);
+      // (5e-324 L0 + 0 L1) / 5e-324 = L0.
+      for (const [what, acc] of [
+        ['tiny ← zero', tiny().merge(zero())],
+        ['zero ← tiny', zero().merge(tiny().state())],
+        ['updates: tiny, zero', tiny().update([1], [ROWS[1]], [0])],
+        ['updates: zero, tiny', zero().update([0], [ROWS[0]], [5e-324])],
+      ] as const) {
+        expectClose(acc.result('weightedMean'), fl(0.6), what);
+        expect(acc.summary().count, what).toBe(2);
+      }
+    });
+
     it(`${backend}: partials at opposite ends of the scale merge in either order`, () => {
       const big = () => createFocalLossAccumulator({ backend }).update([0], [ROWS[0]], [1e308]);
       const tiny = () => createFocalLossAccumulator({ backend }).update([1], [ROWS[1]], [5e-324]);

@@ -194,7 +194,11 @@ class Accumulator {
   private add(
     classes: number, epsilon: number, exponent: number, sum: Compensated, count: number, weightSum: Compensated, perClass: Float64Array,
   ): void {
-    const common = this.classes === null || this.perClass === null ? exponent : Math.min(this.exponent, exponent);
+    // A side that holds no weight (nothing yet, or weights all 0) has no scale of its own: it takes the other's.
+    const weightless = (sum: Compensated, weightSum: Compensated) => sum[0] === 0 && weightSum[0] === 0;
+    const common = this.perClass === null || weightless(this.sum, this.weightSum)
+      ? exponent
+      : weightless(sum, weightSum) ? this.exponent : Math.min(this.exponent, exponent);
     rescale(this.sum, this.weightSum, this.perClass, common - this.exponent);
     rescale(sum, weightSum, perClass, common - exponent);
     this.exponent = common;
