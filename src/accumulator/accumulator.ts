@@ -195,7 +195,7 @@ class Accumulator {
     classes: number, epsilon: number, exponent: number, sum: Compensated, count: number, weightSum: Compensated, perClass: Float64Array,
   ): void {
     // A side that holds no weight (nothing yet, or weights all 0) has no scale of its own: it takes the other's.
-    const weightless = (sum: Compensated, weightSum: Compensated) => sum[0] === 0 && weightSum[0] === 0;
+    const weightless = (total: Compensated, weights: Compensated) => total[0] === 0 && weights[0] === 0;
     const common = this.perClass === null || weightless(this.sum, this.weightSum)
       ? exponent
       : weightless(sum, weightSum) ? this.exponent : Math.min(this.exponent, exponent);

@@ -16,7 +16,8 @@ export function gradientOutput(s: CommonSettings, batch: Batch): Values {
   const length = batch.n * batch.classes;
   if (gradOut === undefined) return allocate(fn, 'gradient (one value per entry of yPred)', length);
   if (gradOut.length !== length) {
-    throw detachedError(fn, 'gradOut', gradOut) ?? fail(RangeError, fn)`${entry('gradOut')} has ${gradOut.length} values but ${entry(batch.predName)} has ${length}`;
+    throw detachedError(fn, 'gradOut', gradOut) ??
+      fail(RangeError, fn)`${entry('gradOut')} has ${gradOut.length} values but ${entry(batch.predName)} has ${length}`;
   }
   const shared = sharedInput(gradOut, batch, s.sampleWeight?.values);
   if (shared !== null) {

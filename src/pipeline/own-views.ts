@@ -11,7 +11,7 @@ type TypedConstructor = new (buffer: ArrayBuffer, byteOffset: number, length: nu
 type Place = { readonly of: TypedConstructor; readonly byteOffset: number; readonly length: number } | null;
 
 /** A call's inputs and output, as views of memory as it is now. */
-export interface CallViews {
+interface CallViews {
   batch: Batch;
   sampleWeight: ArrayOption | undefined;
   grad: Values | null;
