@@ -16,7 +16,11 @@ export function labelError(
   if (label === undefined) return fail(TypeError, fn)`${at} is missing (undefined): every sample needs a label`;
   if (typeof label !== 'number') return notANumber(fn, at, label);
   const ignore = ignoreIndex === undefined ? [] : words` (or the ${option('ignoreIndex')} ${ignoreIndex})`;
-  const hint = classes === 1 ? words`; ${advice('oneClass')}` : [];
+  // -100 is PyTorch's and kornia's ignore_index, 255 segmentation's "void": the option they mean.
+  const ignoreHint = ignoreIndex === undefined && (label === -100 || label === 255)
+    ? words`; to skip samples labelled ${label}, pass ${option('ignoreIndex', label)}`
+    : [];
+  const hint = classes === 1 ? words`; ${advice('oneClass')}` : ignoreHint;
   return fail(RangeError, fn)`${at} = ${show(label)} is not a class index: expected an integer in [0, ${classes})${ignore}${shapeAside(shape)}${hint}`;
 }
 
@@ -50,4 +54,19 @@ export function rowError(fn: string, argument: string, i: number, row: unknown, 
     return fail(TypeError, fn)`${entry(argument, { sample: i })} must be a row of ${classes} numbers, got ${describe(row)}`;
   }
   return fail(RangeError, fn)`ragged ${entry(argument)}: row ${i} has length ${length}, expected ${classes}${shapeAside(shape)}`;
+}
+
+/**
+ * A typed array whose buffer was detached (transferred to a worker, or a view of wasm memory
+ * that grew since it was taken) reads as empty: a TypeError that says so, or null.
+ */
+export function detachedError(fn: string, name: string, value: unknown): TypeError | null {
+  if (!ArrayBuffer.isView(value) || value.byteLength !== 0 || value.buffer.byteLength !== 0) return null;
+  try {
+    // Node 20 has no ArrayBuffer.prototype.detached; a view of a detached buffer cannot be made.
+    new Uint8Array(value.buffer);
+    return null;
+  } catch {
+    return fail(TypeError, fn)`${entry(name)} is a view of a detached ArrayBuffer (transferred, or of wasm memory that grew after the view was taken): take the view again just before the call (a workspace's getters give a fresh one)`;
+  }
 }

@@ -1,6 +1,10 @@
 import type { CommonOptions } from './common.js';
 
-/** Options of {@link focalLoss}. */
+/**
+ * Options of {@link focalLoss}. `reduction` here is one that gives one number; for
+ * `reduction: 'none'` (one loss per sample, a Float64Array) type the options as
+ * `PerSample<FocalLossOptions>`.
+ */
 export interface FocalLossOptions extends CommonOptions {
   /** Class weight α: one number for every class, or one weight per class. Default: none. */
   alpha?: number | ArrayLike<number>;
@@ -21,6 +25,10 @@ export interface FocalLossOptions extends CommonOptions {
 
 /** Options of {@link focalLossGrad}: those of focalLoss, and where to write the gradient. */
 export interface FocalLossGradOptions extends FocalLossOptions {
-  /** N·C values to write the gradient into (and return), so a training loop allocates nothing. */
+  /**
+   * N·C values to write the gradient into (and return), so a training loop allocates nothing.
+   * It must not share memory with an input (a RangeError names both): the gradient is written
+   * while the inputs are still being read. Rows are checked when the first lies in its buffer.
+   */
   gradOut?: Float64Array | Float32Array;
 }

@@ -16,7 +16,8 @@ import type { PerSample } from '../options/common.js';
 import type { FocalLossGradOptions, FocalLossOptions } from '../options/focal-loss-options.js';
 import { allocate, numberIn, ownOptions } from '../options/read.js';
 import { lossAndGradOf, lossOf } from '../pipeline/compute.js';
-import { prepare, type LossAndGradient } from '../pipeline/evaluate.js';
+import type { LossAndGradient } from '../pipeline/evaluate.js';
+import { prepareCall } from '../pipeline/own-views.js';
 import { finishGradient, gradientScale } from '../pipeline/gradient-scale.js';
 import { gradientOutput } from '../pipeline/gradient-output.js';
 import { reduce } from '../pipeline/reduce.js';
@@ -67,13 +68,39 @@ export interface FocalLossPool {
   focalLoss(yTrue: Targets, yPred: Predictions, options: PerSample<FocalLossOptions>): Promise<Float64Array>;
   focalLoss(yTrue: Targets, yPred: Predictions, options?: FocalLossOptions): Promise<number>;
   focalLoss(yTrue: Targets, yPred: Predictions, gamma?: number, alpha?: number | ArrayLike<number>): Promise<number>;
+  /** As {@link focalLossGrad}: `grad` is gradOut when given (typed as it is), else a new Float64Array. */
+  focalLossGrad(
+    yTrue: Targets, yPred: Predictions, options: PerSample<FocalLossGradOptions> & { gradOut: Float32Array },
+  ): Promise<LossAndGradient<Float64Array, Float32Array>>;
+  focalLossGrad(
+    yTrue: Targets, yPred: Predictions, options: PerSample<FocalLossGradOptions> & { gradOut?: Float64Array },
+  ): Promise<LossAndGradient<Float64Array, Float64Array>>;
   focalLossGrad(yTrue: Targets, yPred: Predictions, options: PerSample<FocalLossGradOptions>): Promise<LossAndGradient<Float64Array>>;
+  focalLossGrad(
+    yTrue: Targets, yPred: Predictions, options: FocalLossGradOptions & { gradOut: Float32Array },
+  ): Promise<LossAndGradient<number, Float32Array>>;
+  focalLossGrad(
+    yTrue: Targets, yPred: Predictions, options?: FocalLossGradOptions & { gradOut?: Float64Array },
+  ): Promise<LossAndGradient<number, Float64Array>>;
   focalLossGrad(yTrue: Targets, yPred: Predictions, options?: FocalLossGradOptions): Promise<LossAndGradient>;
   binaryFocalLoss(yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<BinaryFocalLossOptions>): Promise<Float64Array>;
   binaryFocalLoss(yTrue: BinaryValues, yPred: BinaryValues, options?: BinaryFocalLossOptions): Promise<number>;
+  /** As {@link binaryFocalLossGrad}. */
+  binaryFocalLossGrad(
+    yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<BinaryFocalLossGradOptions> & { gradOut: Float32Array },
+  ): Promise<LossAndGradient<Float64Array, Float32Array>>;
+  binaryFocalLossGrad(
+    yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<BinaryFocalLossGradOptions> & { gradOut?: Float64Array },
+  ): Promise<LossAndGradient<Float64Array, Float64Array>>;
   binaryFocalLossGrad(
     yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<BinaryFocalLossGradOptions>,
   ): Promise<LossAndGradient<Float64Array>>;
+  binaryFocalLossGrad(
+    yTrue: BinaryValues, yPred: BinaryValues, options: BinaryFocalLossGradOptions & { gradOut: Float32Array },
+  ): Promise<LossAndGradient<number, Float32Array>>;
+  binaryFocalLossGrad(
+    yTrue: BinaryValues, yPred: BinaryValues, options?: BinaryFocalLossGradOptions & { gradOut?: Float64Array },
+  ): Promise<LossAndGradient<number, Float64Array>>;
   binaryFocalLossGrad(yTrue: BinaryValues, yPred: BinaryValues, options?: BinaryFocalLossGradOptions): Promise<LossAndGradient>;
   /** Where calls run now (before the workers have started: where they are meant to run; after close(): nowhere). */
   info(): FocalLossPoolInfo;
@@ -294,15 +321,15 @@ class Pool implements FocalLossPool, Workers {
     if (this.closed) throw closed();
     const s = read();
     if (this.threads === 'main-thread') return withGrad ? lossAndGradOf(spec, s, yTrue, yPred) : lossOf(spec, s, yTrue, yPred);
-    const batch = describeBatch(fn, yTrue, yPred, s.classes, spec.reduces === 'elements');
-    const grad = withGrad ? gradientOutput(fn, s.gradOut, batch.n * batch.classes, batch.yPred) : null;
+    const described = describeBatch(fn, yTrue, yPred, s.classes, spec.reduces === 'elements');
+    const gradOut = withGrad ? gradientOutput(s, described) : null;
     // What the one-shot call checks before it reads a row (backend, plan, weights, alpha's length), here.
     const main = selectInstance(s.backend, fn);
     const needs = { losses: s.reduction === 'none', grad: withGrad, perClass: false };
-    const job = main.exclusive(fn, () => prepare(spec, s, batch, main, needs));
+    const { job, batch, grad } = main.exclusive(fn, () => prepareCall(spec, s, described, gradOut, main, needs));
     const losses = needs.losses ? allocate(fn, 'per-sample losses (one per sample of yTrue)', job.samples) : null;
     const scale = gradientScale(s.reduction, s.normalizer, job.samples);
-    const call = { spec, settings: s, batch, job, losses, grad, gradScale: scale.provisional };
+    const call = { spec, settings: job.settings, batch, job, losses, grad, gradScale: scale.provisional };
     const totals = await runParts(this, call);
     const correction = grad === null ? null : scale.correction(totals);
     const exact = correction === null ? null : finishGradient(grad!, correction, scale.provisional);
