@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendChoice } from './backend/loader.js';
 import { describe, show } from './errors/show.js';
+import { asymmetric } from './losses/asymmetric.js';
 import { binaryFocal } from './losses/binary-focal.js';
 import { focal } from './losses/focal.js';
 import { readSettings, type LossSettings, type LossSpec } from './pipeline/loss-spec.js';
@@ -69,6 +70,26 @@ export interface TfBinaryFocalLossOptions {
   /** Poly-1: ε ≥ −1 adds ε·(1 − p_t)^(γ+1) to each element's focal term (α weighs the focal term only). Default 0. */
   poly1?: number;
   /** 'mean' (default): over every element of yPred (Keras' BinaryFocalCrossentropy); 'sum'. */
+  reduction?: TfReduction;
+  /** K, the labels per sample: yPred's last dimension must equal it. Default: not checked. */
+  classes?: number;
+  /** Which kernel computes the loss: 'auto' (default), 'wasm' or 'js'. */
+  backend?: BackendChoice;
+}
+
+/** Options of {@link tfAsymmetricLoss}. Every field is optional; they are checked when the loss is created. */
+export interface TfAsymmetricLossOptions {
+  /** γ₊ ≥ 0, the focusing of positives. Default 0. */
+  gammaPos?: number;
+  /** γ₋ ≥ 0, the focusing of negatives. Default 4. */
+  gammaNeg?: number;
+  /** The probability margin m in [0, 1): negatives with p ≤ m count 0. Default 0.05. */
+  clip?: number;
+  /** yPred holds logits (no sigmoid in the model). Default false. */
+  fromLogits?: boolean;
+  /** Probabilities are clipped to [ε, 1 − ε] (1e-7 by default); 'auto' is 2⁻²³. */
+  epsilon?: number | 'auto';
+  /** 'mean' (default): over every element of yPred; 'sum': the reference implementation's value. */
   reduction?: TfReduction;
   /** K, the labels per sample: yPred's last dimension must equal it. Default: not checked. */
   classes?: number;
@@ -174,9 +195,26 @@ export function tfFocalLoss(options?: TfFocalLossOptions): TfLossFunction {
  */
 export function tfBinaryFocalLoss(options?: TfBinaryFocalLossOptions): TfLossFunction {
   const fn = 'tfBinaryFocalLoss';
-  const s = readTfOptions(binaryFocal, fn, options);
+  return elementLoss(binaryFocal, fn, readTfOptions(binaryFocal, fn, options));
+}
 
-  return lossFunction('binaryFocalLoss', fn, (yTrue, yPred) => {
+/**
+ * Asymmetric loss (Ridnik et al., ICCV 2021) for multi-label models in TensorFlow.js, per
+ * element −[y·(1 − p)^γ₊·ln p + (1 − y)·p_m^γ₋·ln(1 − p_m)], p_m = max(p − m, 0), as
+ * {@link asymmetricLoss} computes it, as a function `(yTrue, yPred) => tf.Scalar`. Shapes,
+ * reductions and the forward and backward passes are those of {@link tfBinaryFocalLoss}.
+ *
+ * @param options - see {@link TfAsymmetricLossOptions}; checked here.
+ * @returns the loss function; its `name` is `asymmetricLoss`.
+ */
+export function tfAsymmetricLoss(options?: TfAsymmetricLossOptions): TfLossFunction {
+  const fn = 'tfAsymmetricLoss';
+  return elementLoss(asymmetric, fn, readTfOptions(asymmetric, fn, options));
+}
+
+/** An element-wise loss (targets of yPred's shape) as a TF.js loss function. */
+function elementLoss<S extends LossSettings>(spec: LossSpec<S>, fn: string, s: S): TfLossFunction {
+  return lossFunction(spec.name, fn, (yTrue, yPred) => {
     if (yPred.size !== yTrue.size || !sameShape(squeezeLast(yTrue.shape), squeezeLast(yPred.shape))) {
       throw fail(RangeError, fn)`yTrue and yPred must have the same shape, got ${shapeOf(yTrue)} and ${shapeOf(yPred)}`;
     }
@@ -189,7 +227,7 @@ export function tfBinaryFocalLoss(options?: TfBinaryFocalLossOptions): TfLossFun
     const pred = probabilities(values(fn, 'yPred', yPred, ['float32']), s.fromLogits);
     const grad = new Float32Array(yPred.size);
     // Every element is one term of the mean, whatever K: the values go flat.
-    const loss = lossAndGradOf(binaryFocal, { ...s, classes: undefined, gradOut: grad }, truth, pred).loss as number;
+    const loss = lossAndGradOf(spec, { ...s, classes: undefined, gradOut: grad }, truth, pred).loss as number;
     return { loss, grad };
   });
 }

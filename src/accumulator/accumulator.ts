@@ -2,6 +2,7 @@ import type { BackendChoice } from '../backend/loader.js';
 import { fail } from '../errors/detail.js';
 import { show } from '../errors/show.js';
 import { PER_CLASS_SLOTS } from '../kernels/frame.js';
+import { asymmetric } from '../losses/asymmetric.js';
 import { binaryFocal } from '../losses/binary-focal.js';
 import { focal } from '../losses/focal.js';
 import { isLossName } from '../options/loss-names.js';
@@ -53,6 +54,23 @@ export interface BinaryFocalLossAccumulatorOptions {
   labelSmoothing?: number;
   /** Poly-1's ε, as for binaryFocalLoss. */
   poly1?: number;
+  /** K, the labels per sample; otherwise taken from the first update. */
+  classes?: number;
+  backend?: BackendChoice;
+  /** As for {@link FocalLossAccumulatorOptions.source}. */
+  source?: string;
+  firstRow?: number;
+  totalRows?: number;
+}
+
+/** Options of {@link createAsymmetricLossAccumulator}. */
+export interface AsymmetricLossAccumulatorOptions {
+  /** As for asymmetricLoss. */
+  gammaPos?: number;
+  gammaNeg?: number;
+  clip?: number;
+  fromLogits?: boolean;
+  epsilon?: number | 'auto';
   /** K, the labels per sample; otherwise taken from the first update. */
   classes?: number;
   backend?: BackendChoice;
@@ -125,6 +143,13 @@ export function createBinaryFocalLossAccumulator(options?: BinaryFocalLossAccumu
 }
 createBinaryFocalLossAccumulator.fromState = (state: AccumulatorState) =>
   fromState(binaryFocal, 'createBinaryFocalLossAccumulator.fromState', state);
+
+/** A streaming accumulator of asymmetricLoss, with statistics per label column. */
+export function createAsymmetricLossAccumulator(options?: AsymmetricLossAccumulatorOptions): FocalLossAccumulator<Values, Values> {
+  return create(asymmetric, 'createAsymmetricLossAccumulator', options);
+}
+createAsymmetricLossAccumulator.fromState = (state: AccumulatorState) =>
+  fromState(asymmetric, 'createAsymmetricLossAccumulator.fromState', state);
 
 /** An accumulator of any loss (its public factories are per loss). */
 export function createAccumulator(spec: LossSpec, fn: string, options: unknown): FocalLossAccumulator {

@@ -48,7 +48,8 @@ export interface InputRequest {
   labelColumn: string | null;
   range: RowRange | null;
   shard: { index: number; count: number } | null;
-  binary: boolean;
+  /** The switch that chose an element-wise loss (--binary, --asymmetric), or false: targets of the predictions' shape. */
+  binary: string | false;
   chunkBytes: number;
   /** How to read CSV files. */
   csv: CsvOptions;
@@ -103,7 +104,7 @@ export async function openInputs(request: InputRequest): Promise<Inputs> {
   }
 }
 
-function checkPredictions(preds: RowSource, binary: boolean): void {
+function checkPredictions(preds: RowSource, binary: string | false): void {
   if (preds.kind !== 'float') {
     throw new InputError(
       `${preds.path} holds ${preds.dtype} values; predictions must be float32 or float64 (probabilities, or logits with --from-logits)`,
@@ -157,7 +158,7 @@ function pair(request: InputRequest, labels: RowSource, preds: RowSource, firstR
   if (binary) {
     if (labels.width !== preds.width) {
       throw new InputError(
-        `shape mismatch: --binary needs targets of the predictions' shape, but ${labels.path} is ${labels.description} ` +
+        `shape mismatch: ${binary} needs targets of the predictions' shape, but ${labels.path} is ${labels.description} ` +
         `and ${preds.path} is ${preds.description}`,
       );
     }

@@ -19,8 +19,16 @@ const LOSS_SWITCHES: ReadonlyArray<{ flag: string; loss: LossName; help: string 
     loss: 'binaryFocalLoss',
     help: 'sigmoid (binary / multi-label) focal loss: targets and predictions of\none shape, (N,) or (N, K)',
   },
+  {
+    flag: '--asymmetric',
+    loss: 'asymmetricLoss',
+    help: 'asymmetric loss (multi-label): targets and predictions as --binary',
+  },
 ];
 const DEFAULT_LOSS: LossName = 'focalLoss';
+
+/** The switch that chooses a loss other than the default. */
+export const lossSwitch = (loss: LossName): string => LOSS_SWITCHES.find((s) => s.loss === loss)!.flag;
 
 /** Each flag with the option it sets for each loss that takes it. */
 const FLAGS = new Map<string, Map<LossName, OptionSpec & { cli: CliFlag }>>();

@@ -12,6 +12,7 @@ import { checkStateOutTarget, writeStateFile, type ReadFile } from './state-file
 import { USAGE } from './usage.js';
 import { version } from './version.js';
 import { LOSSES } from '../losses/registry.js';
+import { lossSwitch } from './loss-flags.js';
 
 /** Where the CLI writes, and what it knows of the terminal. */
 export interface Io {
@@ -60,7 +61,7 @@ async function loss(command: Extract<Command, { kind: 'loss' }>, io: Io): Promis
   const read: ReadFile[] = [{ flag: '--pred', path: command.pred }];
   if (command.labels !== null) read.push({ flag: '--labels', path: command.labels });
   checkStateOut(command, read);
-  const inputs = await openInputs({ ...command, binary: LOSSES[command.loss.loss].reduces === 'elements' });
+  const inputs = await openInputs({ ...command, binary: LOSSES[command.loss.loss].reduces === 'elements' && lossSwitch(command.loss.loss) });
   try {
     const show = command.progress === 'on' || (command.progress === 'auto' && io.stderrIsTTY && inputs.totalBytes >= PROGRESS_MIN_BYTES);
     const progress = show ? new Progress(io.stderr, basename(command.pred), inputs.totalBytes, io.columns) : null;

@@ -135,7 +135,7 @@ function choose(schema: ParquetColumn[], columns: Columns, request: InputRequest
     if (kind(list) !== 'list') {
       throw new InputError(`--pred-column: column ${name(list, columns)} of ${columns.path} holds ${schema[list].type}, not a list of numbers per row`);
     }
-    if (request.binary) throw new InputError('--binary with a list column of predictions is not supported; give one target column and one prediction column');
+    if (request.binary) throw new InputError(`${request.binary} with a list column of predictions is not supported; give one target column and one prediction column`);
     return { label, preds: [], list, notes };
   }
   const preds = request.predColumns === null

@@ -1,6 +1,7 @@
 import type { LossName } from '../options/loss-names.js';
 import { LOSSES } from '../losses/registry.js';
 import type { AccumulatorState, AccumulatorSummary } from '../accumulator/accumulator.js';
+import { identityOptions } from '../accumulator/state.js';
 import { grouped } from './words.js';
 
 /** What a run (or a merge) found, for the text and JSON reports. */
@@ -81,16 +82,24 @@ function table(summary: AccumulatorSummary, binary: boolean): string {
   return `${[line(head), rule, ...rows.map(line)].join('\n')}\n`;
 }
 
+/** The options that decide the loss's value (the schema's identity options), as a state records them. */
 function settings(state: AccumulatorState): string {
   const o = state.options;
-  const parts = [`gamma ${o.gamma}`];
-  parts.push(`alpha ${o.alpha === null ? 'none' : Array.isArray(o.alpha) ? o.alpha.join(',') : o.alpha}`);
-  parts.push(o.fromLogits ? 'from logits' : 'probabilities');
-  parts.push(`epsilon ${state.epsilon ?? o.epsilon}`);
-  if (o.ignoreIndex !== null && o.ignoreIndex !== undefined) parts.push(`ignore index ${o.ignoreIndex}`);
-  if (o.labelSmoothing !== 0) parts.push(`label smoothing ${o.labelSmoothing}`);
+  const parts: string[] = [];
+  for (const { name } of identityOptions(state.loss)) {
+    const v = name === 'epsilon' ? (state.epsilon ?? o.epsilon) : o[name];
+    if (name === 'fromLogits') parts.push(v ? 'from logits' : 'probabilities');
+    else if (name === 'alpha') parts.push(`alpha ${v === null ? 'none' : Array.isArray(v) ? v.join(',') : v}`);
+    // Options that are off unless given are shown only when given.
+    else if (v !== null && v !== undefined && !(OFF[name] === v)) parts.push(`${words(name)} ${v}`);
+  }
   return parts.join(', ');
 }
+
+const OFF: Record<string, unknown> = { labelSmoothing: 0, poly1: 0 };
+
+/** labelSmoothing -> label smoothing. */
+const words = (name: string) => name.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
 
 /** Every digit needed to read the double back (JavaScript's shortest round trip). */
 function number(x: number): string {

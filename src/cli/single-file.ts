@@ -28,8 +28,8 @@ export function chooseColumns(columns: Columns, request: Pick<InputRequest, 'lab
   return { label, preds, notes };
 }
 
-/** The prediction columns leave out the label; with --binary there is one. */
-export function checkPredColumns(columns: Columns, label: number, preds: readonly number[], binary: boolean): void {
+/** The prediction columns leave out the label; with --binary (or --asymmetric) there is one. */
+export function checkPredColumns(columns: Columns, label: number, preds: readonly number[], binary: string | false): void {
   if (preds.length === 0) {
     throw new InputError(`${columns.path}: no column is left for the predictions besides the label, column ${name(label, columns)}; see --pred-columns`);
   }
@@ -38,7 +38,7 @@ export function checkPredColumns(columns: Columns, label: number, preds: readonl
   }
   if (binary && preds.length !== 1) {
     throw new InputError(
-      `${columns.path}: --binary with no --labels file takes one target column and one prediction column, not ` +
+      `${columns.path}: ${binary} with no --labels file takes one target column and one prediction column, not ` +
       `${count(preds.length, 'prediction column')}; for K labels per row, pass targets and predictions as two files`,
     );
   }

@@ -1,8 +1,6 @@
 import { epsilonFor, commonSettings } from '../options/common.js';
 import { BINARY_ALPHA, GAMMA, POLY1, SMOOTHING } from '../kernels/frame.js';
-import { explainBinary } from '../pipeline/explain.js';
-import { reserve } from '../pipeline/plan.js';
-import { rowSource } from '../pipeline/rows.js';
+import { elementPlan } from '../pipeline/element-plan.js';
 import type { LossSettings, LossSpec } from '../pipeline/loss-spec.js';
 
 // Sigmoid (binary, multi-label) focal loss, per element α_t · (1 − p_t)^γ · BCE(y, p):
@@ -37,21 +35,5 @@ export const binaryFocal: LossSpec<BinaryFocalLossSettings> = {
     slots: [[GAMMA, s.gamma], [SMOOTHING, s.labelSmoothing], [BINARY_ALPHA, s.alpha], [POLY1, s.poly1]],
   }),
 
-  plan(batch, s, instance, needs) {
-    const { n, classes } = batch;
-    reserve(s.fn, instance, classes, needs, 8 * classes, 8 * classes, 1);
-    const scratch = instance.scratch;
-    const pred = rowSource(batch, 'yPred', batch.yPred, batch.predRows, instance, scratch.f64('pred'), null);
-    const targets = rowSource(batch, 'yTrue', batch.yTrue, batch.trueRows, instance, scratch.f64('target'), null);
-    return {
-      kind: 'binary',
-      n,
-      classes,
-      ignore: 0,
-      hasIgnore: false,
-      chunkLabels: null,
-      fill: (start, m) => [pred.fill(start, m), targets.fill(start, m)],
-      explain: (i) => explainBinary(batch, i, s.fromLogits),
-    };
-  },
+  plan: (batch, s, instance, needs) => elementPlan('binary', batch, s.fn, s.fromLogits, instance, needs),
 };

@@ -1,3 +1,4 @@
+import { asymmetric } from './asymmetric.js';
 import { binaryFocal } from './binary-focal.js';
 import { focal } from './focal.js';
 import type { LossName } from '../options/loss-names.js';
@@ -7,4 +8,5 @@ import type { LossSpec } from '../pipeline/loss-spec.js';
 export const LOSSES: { readonly [N in LossName]: LossSpec } = {
   focalLoss: focal,
   binaryFocalLoss: binaryFocal,
+  asymmetricLoss: asymmetric,
 };

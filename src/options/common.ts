@@ -13,9 +13,7 @@ export type Reduction = 'mean' | 'sum' | 'weightedMean';
 export type PerSample<O> = Omit<O, 'reduction'> & { reduction: 'none' };
 
 /** Options shared by every loss. Every field is optional; `undefined` is the same as absent. */
-export interface CommonOptions {
-  /** Focusing parameter γ ≥ 0; 0 gives (weighted) cross-entropy. Default 2. */
-  gamma?: number;
+export interface LossOptions {
   /**
    * 'mean' (default): Σ w·loss / counted samples (or / normalizer); 'sum'; 'weightedMean':
    * Σ w·loss / Σ w. `reduction: 'none'` (see {@link PerSample}) returns each sample's loss.
@@ -25,19 +23,25 @@ export interface CommonOptions {
   fromLogits?: boolean;
   /** Probabilities are clipped to [ε, 1 − ε]; 'auto' is the input's machine epsilon. Default 1e-7. */
   epsilon?: number | 'auto';
-  /** s in [0, 1]: targets become y·(1 − s) + s / C (binary: s / 2). Default 0. */
-  labelSmoothing?: number;
   /** One finite weight ≥ 0 per sample, multiplied into its loss. */
   sampleWeight?: ArrayLike<number>;
   /** A positive number the weighted sum is divided by instead of the sample count ('mean' only). */
   normalizer?: number;
+  /** Default 'auto'. */
+  backend?: BackendChoice;
+}
+
+/** Options of both focal losses (focalLoss, binaryFocalLoss). */
+export interface CommonOptions extends LossOptions {
+  /** Focusing parameter γ ≥ 0; 0 gives (weighted) cross-entropy. Default 2. */
+  gamma?: number;
+  /** s in [0, 1]: targets become y·(1 − s) + s / C (binary: s / 2). Default 0. */
+  labelSmoothing?: number;
   /**
    * Poly-1 (Leng et al., ICLR 2022): ε ≥ −1 adds ε·(1 − p_t)^(γ+1) to each focal term (α weighs
    * the focal term only, sample weights both). Default 0, the focal loss itself.
    */
   poly1?: number;
-  /** Default 'auto'. */
-  backend?: BackendChoice;
 }
 
 /** The checked options every loss takes (see schema.ts). */

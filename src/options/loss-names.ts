@@ -1,5 +1,5 @@
 /** Every loss by name: the name a spec carries, and what crosses a thread or a JSON state. */
-export const ALL_LOSSES = ['focalLoss', 'binaryFocalLoss'] as const;
+export const ALL_LOSSES = ['focalLoss', 'binaryFocalLoss', 'asymmetricLoss'] as const;
 
 export type LossName = (typeof ALL_LOSSES)[number];
 

@@ -44,6 +44,7 @@ const REDUCTIONS = ['mean', 'sum', 'none', 'weightedMean'] as const;
 const BACKENDS = ['auto', 'wasm', 'js'] as const;
 const FOCAL = ['focalLoss'] as const;
 const FOCAL_AND_BINARY = ['focalLoss', 'binaryFocalLoss'] as const;
+const ASYMMETRIC = ['asymmetricLoss'] as const;
 
 const positiveInteger = (v: number): boolean => Number.isSafeInteger(v) && v >= 1;
 
@@ -149,6 +150,30 @@ export const OPTIONS = [
     cli: { flag: '--poly1', value: 'number', placeholder: 'EPS', help: 'Poly-1: add EPS (1 - p_t)^(gamma + 1), EPS >= -1 (default 0)' },
   },
   {
+    name: 'gammaPos',
+    losses: ASYMMETRIC,
+    read: (fn, v) => numberIn(fn, 'gammaPos', v, finiteNonNegative, 'finite and >= 0'),
+    default: 0,
+    identity: true,
+    cli: { flag: '--gamma-pos', value: 'number', placeholder: 'G', help: 'asymmetric loss: focusing of positives, >= 0 (default 0)' },
+  },
+  {
+    name: 'gammaNeg',
+    losses: ASYMMETRIC,
+    read: (fn, v) => numberIn(fn, 'gammaNeg', v, finiteNonNegative, 'finite and >= 0'),
+    default: 4,
+    identity: true,
+    cli: { flag: '--gamma-neg', value: 'number', placeholder: 'G', help: 'asymmetric loss: focusing of negatives, >= 0 (default 4)' },
+  },
+  {
+    name: 'clip',
+    losses: ASYMMETRIC,
+    read: (fn, v) => numberIn(fn, 'clip', v, (x) => x >= 0 && x < 1, 'in [0, 1)'),
+    default: 0.05,
+    identity: true,
+    cli: { flag: '--clip', value: 'number', placeholder: 'M', help: 'asymmetric loss: probability margin m in [0, 1),\nnegatives with p <= m count 0 (default 0.05)' },
+  },
+  {
     name: 'sampleWeight',
     losses: ALL_LOSSES,
     read: (fn, v) => arrayOption(fn, 'sampleWeight', v, 'an array of per-sample weights'),
@@ -171,7 +196,7 @@ export const OPTIONS = [
   },
   {
     name: 'classes',
-    losses: FOCAL_AND_BINARY,
+    losses: ALL_LOSSES,
     read: (fn, v) => numberIn(fn, 'classes', v, positiveInteger, 'a positive integer'),
     identity: false,
     refused: { workspace: 'classes is fixed when the workspace is created' },
@@ -240,6 +265,10 @@ export const HABITS: Readonly<Record<string, readonly [name: string, note?: stri
   label_smoothing: ['labelSmoothing'],
   from_logits: ['fromLogits'],
   sample_weight: ['sampleWeight'],
+  gamma: ['gammaNeg', 'for negatives (and gammaPos for positives): the asymmetric loss has two'],
+  gamma_pos: ['gammaPos'],
+  gamma_neg: ['gammaNeg'],
+  margin: ['clip', 'the asymmetric loss\'s probability margin'],
 };
 
 type Entry = (typeof OPTIONS)[number];

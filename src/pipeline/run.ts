@@ -5,7 +5,7 @@ import type { Layout } from '../layout/layout.js';
 import { copySampleWeights, type SampleWeights } from './sample-weights.js';
 
 /** The kernel families: each has a loss kernel and its gradient twin (`${kind}Loss`, `${kind}LossGrad`). */
-export type KernelKind = 'probability' | 'gathered' | 'logit' | 'targetRow' | 'binary';
+export type KernelKind = 'probability' | 'gathered' | 'logit' | 'targetRow' | 'binary' | 'asymmetric';
 
 /** How one call's batch reaches the kernel: chosen once, then run chunk by chunk. */
 export interface Plan {

@@ -8,9 +8,11 @@ import type { BinaryValues } from '../binary-focal-loss.js';
 import { fail } from '../errors/detail.js';
 import { describe } from '../errors/show.js';
 import type { Predictions, Targets } from '../focal-loss.js';
+import { asymmetric } from '../losses/asymmetric.js';
 import { binaryFocal } from '../losses/binary-focal.js';
 import { focal, focalArguments } from '../losses/focal.js';
 import { readSettings, type LossSettings, type LossSpec } from '../pipeline/loss-spec.js';
+import type { AsymmetricLossGradOptions, AsymmetricLossOptions } from '../options/asymmetric-loss-options.js';
 import type { BinaryFocalLossGradOptions, BinaryFocalLossOptions } from '../options/binary-focal-loss-options.js';
 import type { PerSample } from '../options/common.js';
 import type { FocalLossGradOptions, FocalLossOptions } from '../options/focal-loss-options.js';
@@ -102,6 +104,26 @@ export interface FocalLossPool {
     yTrue: BinaryValues, yPred: BinaryValues, options?: BinaryFocalLossGradOptions & { gradOut?: Float64Array },
   ): Promise<LossAndGradient<number, Float64Array>>;
   binaryFocalLossGrad(yTrue: BinaryValues, yPred: BinaryValues, options?: BinaryFocalLossGradOptions): Promise<LossAndGradient>;
+  /** As {@link asymmetricLoss}. */
+  asymmetricLoss(yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<AsymmetricLossOptions>): Promise<Float64Array>;
+  asymmetricLoss(yTrue: BinaryValues, yPred: BinaryValues, options?: AsymmetricLossOptions): Promise<number>;
+  /** As {@link asymmetricLossGrad}. */
+  asymmetricLossGrad(
+    yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<AsymmetricLossGradOptions> & { gradOut: Float32Array },
+  ): Promise<LossAndGradient<Float64Array, Float32Array>>;
+  asymmetricLossGrad(
+    yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<AsymmetricLossGradOptions> & { gradOut?: Float64Array },
+  ): Promise<LossAndGradient<Float64Array, Float64Array>>;
+  asymmetricLossGrad(
+    yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<AsymmetricLossGradOptions>,
+  ): Promise<LossAndGradient<Float64Array>>;
+  asymmetricLossGrad(
+    yTrue: BinaryValues, yPred: BinaryValues, options: AsymmetricLossGradOptions & { gradOut: Float32Array },
+  ): Promise<LossAndGradient<number, Float32Array>>;
+  asymmetricLossGrad(
+    yTrue: BinaryValues, yPred: BinaryValues, options?: AsymmetricLossGradOptions & { gradOut?: Float64Array },
+  ): Promise<LossAndGradient<number, Float64Array>>;
+  asymmetricLossGrad(yTrue: BinaryValues, yPred: BinaryValues, options?: AsymmetricLossGradOptions): Promise<LossAndGradient>;
   /** Where calls run now (before the workers have started: where they are meant to run; after close(): nowhere). */
   info(): FocalLossPoolInfo;
   /**
@@ -309,6 +331,16 @@ class Pool implements FocalLossPool, Workers {
   binaryFocalLossGrad(yTrue: unknown, yPred: unknown, options?: unknown): Promise<never> {
     const fn = 'binaryFocalLossGrad';
     return this.call(binaryFocal, fn, () => readSettings(binaryFocal, fn, 'grad', options), yTrue, yPred, true) as Promise<never>;
+  }
+
+  asymmetricLoss(yTrue: unknown, yPred: unknown, options?: unknown): Promise<never> {
+    const fn = 'asymmetricLoss';
+    return this.call(asymmetric, fn, () => readSettings(asymmetric, fn, 'call', options), yTrue, yPred, false) as Promise<never>;
+  }
+
+  asymmetricLossGrad(yTrue: unknown, yPred: unknown, options?: unknown): Promise<never> {
+    const fn = 'asymmetricLossGrad';
+    return this.call(asymmetric, fn, () => readSettings(asymmetric, fn, 'grad', options), yTrue, yPred, true) as Promise<never>;
   }
 
   private async call(

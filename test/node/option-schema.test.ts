@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import {
-  binaryFocalLoss, createBinaryFocalLossAccumulator, createFocalLossAccumulator, createWorkspace, focalLoss, focalLossGrad,
+  asymmetricLoss, asymmetricLossGrad, binaryFocalLoss, createAsymmetricLossAccumulator, createBinaryFocalLossAccumulator,
+  createFocalLossAccumulator, createWorkspace, focalLoss, focalLossGrad,
 } from '../../src/index.js';
-import { tfBinaryFocalLoss, tfFocalLoss } from '../../src/tfjs.js';
+import { tfAsymmetricLoss, tfBinaryFocalLoss, tfFocalLoss } from '../../src/tfjs.js';
 import { OPTIONS, type OptionSpec, type Surface } from '../../src/options/schema.js';
 import { root } from '../packed.js';
 
@@ -25,9 +26,17 @@ describe('the option schema is the one list of options', () => {
     call: {
       focalLoss: (o) => focalLoss([0, 1], [[0.6, 0.4], [0.3, 0.7]], o),
       binaryFocalLoss: (o) => binaryFocalLoss([0, 1], [0.4, 0.7], o),
+      asymmetricLoss: (o) => asymmetricLoss([0, 1], [0.4, 0.7], o),
     },
-    grad: { focalLoss: (o) => focalLossGrad([0, 1], [[0.6, 0.4], [0.3, 0.7]], o) },
-    accumulator: { focalLoss: (o) => createFocalLossAccumulator(o), binaryFocalLoss: (o) => createBinaryFocalLossAccumulator(o) },
+    grad: {
+      focalLoss: (o) => focalLossGrad([0, 1], [[0.6, 0.4], [0.3, 0.7]], o),
+      asymmetricLoss: (o) => asymmetricLossGrad([0, 1], [0.4, 0.7], o),
+    },
+    accumulator: {
+      focalLoss: (o) => createFocalLossAccumulator(o),
+      binaryFocalLoss: (o) => createBinaryFocalLossAccumulator(o),
+      asymmetricLoss: (o) => createAsymmetricLossAccumulator(o),
+    },
     workspace: {
       focalLoss: (o) => {
         const ws = createWorkspace({ rows: 2, classes: 2 });
@@ -40,7 +49,7 @@ describe('the option schema is the one list of options', () => {
         }
       },
     },
-    tfjs: { focalLoss: (o) => tfFocalLoss(o), binaryFocalLoss: (o) => tfBinaryFocalLoss(o) },
+    tfjs: { focalLoss: (o) => tfFocalLoss(o), binaryFocalLoss: (o) => tfBinaryFocalLoss(o), asymmetricLoss: (o) => tfAsymmetricLoss(o) },
   };
   for (const o of OPTIONS as readonly OptionSpec[]) {
     for (const [surface, byLoss] of Object.entries(surfaces) as Array<[Surface, typeof surfaces.call]>) {
@@ -61,7 +70,7 @@ describe('the option schema is the one list of options', () => {
     const flags = new Set((OPTIONS as readonly OptionSpec[]).flatMap((o) => (o.cli === undefined ? [] : [o.cli.flag])));
     for (const flag of flags) expect(usage).toContain(`  ${flag}`);
     const loss = usage.slice(usage.indexOf('Loss:'), usage.indexOf('Output:'));
-    const listed = [...loss.matchAll(/^ {2}(--[a-z0-9-]+)/gm)].map((m) => m[1]).filter((f) => f !== '--binary');
+    const listed = [...loss.matchAll(/^ {2}(--[a-z0-9-]+)/gm)].map((m) => m[1]).filter((f) => f !== '--binary' && f !== '--asymmetric');
     expect(listed.sort()).toEqual([...flags].sort());
   });
 });
