@@ -9,6 +9,8 @@ interface ReferenceOptions {
   fromLogits?: boolean;
   epsilon?: number | 'auto';
   labelSmoothing?: number;
+  /** Poly-1's ε: ε·(1 − p_t)^(γ+1) added to each focal term, outside α. */
+  poly1?: number;
   reduction?: 'mean' | 'sum';
 }
 
@@ -39,6 +41,7 @@ export function focalReference(rows: tf.Tensor, yPred: tf.Tensor, o: ReferenceOp
     let terms = tf.mul(tf.mul(y, gamma === 0 ? tf.onesLike(q) : tf.pow(q, gamma)), logP);
     if (typeof o.alpha === 'number') terms = tf.mul(terms, o.alpha);
     else if (o.alpha !== undefined) terms = tf.mul(terms, tf.tensor1d(Array.from(o.alpha)));
+    if (o.poly1) terms = tf.sub(terms, tf.mul(tf.mul(y, tf.pow(q, gamma + 1)), o.poly1));
     const perSample = tf.neg(tf.sum(terms, -1));
     return (o.reduction === 'sum' ? tf.sum(perSample) : tf.mean(perSample)) as tf.Scalar;
   });
@@ -73,6 +76,29 @@ export function binaryReference(yTrue: tf.Tensor, yPred: tf.Tensor, o: Omit<Refe
     const oneMinusPt = tf.add(tf.mul(y, tf.sub(1, p)), tf.mul(notY, p));
     let loss = tf.mul(tf.pow(oneMinusPt, o.gamma ?? 2), bce);
     if (o.alpha !== undefined) loss = tf.mul(loss, tf.add(tf.mul(y, o.alpha), tf.mul(notY, 1 - o.alpha)));
+    if (o.poly1) loss = tf.add(loss, tf.mul(tf.pow(oneMinusPt, (o.gamma ?? 2) + 1), o.poly1));
+    return (o.reduction === 'sum' ? tf.sum(loss) : tf.mean(loss)) as tf.Scalar;
+  });
+}
+
+/**
+ * Asymmetric loss (Ridnik et al.) per element, −[y (1 − p)^γ₊ ln p + (1 − y) p_m^γ₋ ln(1 − p_m)]
+ * with p_m = max(p − m, 0), then the mean (or sum) over all elements; as the reference
+ * implementation writes it, but for its clamp of the logs at 1e-8 (the probabilities here stay
+ * away from 0 and 1).
+ */
+export function asymmetricReference(
+  yTrue: tf.Tensor, yPred: tf.Tensor,
+  o: { gammaPos?: number; gammaNeg?: number; clip?: number; fromLogits?: boolean; epsilon?: number; reduction?: 'mean' | 'sum' },
+): tf.Scalar {
+  return tf.tidy(() => {
+    const y = tf.reshape(tf.cast(yTrue, 'float32'), yPred.shape);
+    const eps = epsilonOf(o);
+    const p = o.fromLogits ? tf.sigmoid(yPred) : tf.clipByValue(yPred, eps, 1 - eps);
+    const pm = tf.relu(tf.sub(p, o.clip ?? 0.05));
+    const positive = tf.mul(tf.mul(y, tf.pow(tf.sub(1, p), o.gammaPos ?? 0)), tf.log(p));
+    const negative = tf.mul(tf.mul(tf.sub(1, y), tf.pow(pm, o.gammaNeg ?? 4)), tf.log(tf.sub(1, pm)));
+    const loss = tf.neg(tf.add(positive, negative));
     return (o.reduction === 'sum' ? tf.sum(loss) : tf.mean(loss)) as tf.Scalar;
   });
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  binaryFocalLoss, createBinaryFocalLossAccumulator, createFocalLossAccumulator, focalLoss, type AccumulatorState,
+  asymmetricLoss, binaryFocalLoss, createBinaryFocalLossAccumulator, createFocalLossAccumulator, focalLoss, type AccumulatorState,
 } from '../../src/index.js';
 import { cli, hasNumpy, load, relative, requireBuild, root, run, runJson, writeFixtures, type Manifest } from './cli-helpers.js';
 
@@ -220,6 +220,26 @@ describe.skipIf(!hasNumpy)('focal-loss-wasm on .npy and .csv files', () => {
       expect(json.perClass[k].count).toBe(M);
       expect(relative(json.perClass[k].sum, sum)).toBeLessThanOrEqual(1e-12);
     }
+  });
+
+  it('--asymmetric on (N, K) logits gives asymmetricLoss, its options from --gamma-pos, --gamma-neg, --clip', () => {
+    const targets = data('bin-t-k.npy');
+    const logits = data('bin-logits.npy');
+    const [M, K] = files['bin-logits.npy'].shape;
+    const args = ['--asymmetric', '--labels', f('bin-t-k.npy'), '--pred', f('bin-logits.npy'), '--from-logits'];
+    const json = runJson([...args, '--gamma-pos', '1', '--gamma-neg', '3', '--clip', '0.1', '--per-class']);
+    const options = { fromLogits: true, gammaPos: 1, gammaNeg: 3, clip: 0.1, classes: K };
+    expect(relative(json.loss, asymmetricLoss(targets, logits, options))).toBeLessThanOrEqual(1e-12);
+    expect(json).toMatchObject({ kind: 'asymmetricLoss', count: M * K, rows: M, classes: K });
+    expect(json.perClass).toHaveLength(K);
+    // The defaults are the library's.
+    expect(relative(runJson(args).loss, asymmetricLoss(targets, logits, { fromLogits: true, classes: K }))).toBeLessThanOrEqual(1e-12);
+    const text = run(args).stdout;
+    expect(text).toMatch(/^asymmetric loss +\S+ +\(mean over [\d,]+ elements\)$/m);
+    expect(text).toMatch(/^options +from logits, epsilon 1e-7, gamma pos 0, gamma neg 4, clip 0.05$/m);
+    expectInputError([...args, '--gamma', '2'], /--gamma applies to the default focal loss and --binary; it cannot be used with --asymmetric/);
+    expectInputError([...args, '--binary'], /--binary and --asymmetric choose different losses/);
+    expectInputError(['--binary', '--labels', f('bin-t-k.npy'), '--pred', f('bin-logits.npy'), '--clip', '0.1'], /--clip applies to --asymmetric/);
   });
 
   it('reads CSV: label first with a header, --label-column by index or name, separate files, .tsv, any chunk size', () => {

@@ -1,9 +1,9 @@
-// The pool's gradients: pool.focalLossGrad and pool.binaryFocalLossGrad against the one-shot
+// The pool's gradients: pool.focalLossGrad, pool.binaryFocalLossGrad and pool.asymmetricLossGrad against the one-shot
 // calls, for every reduction, gradOut included. Each row's gradient depends on that row alone
 // and the reduction's scale, so the pool's must equal the one-shot call's; the loss is a sum
 // merged in another order (within 1e-12). Uses the build (dist/), whose worker script it loads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binaryFocalLossGrad, createFocalLossPool, focalLossGrad, type FocalLossPool } from '../../dist/index.js';
+import { asymmetricLossGrad, binaryFocalLossGrad, createFocalLossPool, focalLossGrad, type FocalLossPool } from '../../dist/index.js';
 
 function random(seed: number): () => number {
   let s = seed >>> 0;
@@ -102,6 +102,36 @@ describe('pool gradients equal the one-shot call', () => {
       else expect(Array.from(mine.loss as Float64Array)).toEqual(Array.from(want.loss));
     });
   }
+
+  for (const reduction of ['mean', 'sum', 'weightedMean', 'none'] as const) {
+    it(`asymmetricLossGrad, rows of 3 labels, ${reduction}`, async () => {
+      const rows = Array.from({ length: N }, (_, i) => binaryLogits.subarray(i * 3, i * 3 + 3));
+      const yTrue = Array.from({ length: N }, (_, i) => targets.subarray(i * 3, i * 3 + 3));
+      const options = { reduction, fromLogits: true, gammaPos: 1, gammaNeg: 4, clip: 0.05, sampleWeight: weights };
+      const mine = await pool.asymmetricLossGrad(yTrue, rows, options as never);
+      const want = asymmetricLossGrad(yTrue, rows, options as never);
+      expect(Array.from(mine.grad)).toEqual(Array.from(want.grad));
+      if (typeof want.loss === 'number') expect(close(mine.loss as number, want.loss)).toBe(true);
+      else expect(Array.from(mine.loss as Float64Array)).toEqual(Array.from(want.loss));
+    });
+  }
+
+  it('Poly-1 reaches the workers: focalLossGrad and binaryFocalLossGrad with poly1', async () => {
+    for (const poly1 of [2, -1]) {
+      const focal = { fromLogits: true, gamma: 2, poly1, ignoreIndex: -100 };
+      const mine = await pool.focalLossGrad(labels, logits, focal);
+      const want = focalLossGrad(labels, logits, focal);
+      expect(Array.from(mine.grad)).toEqual(Array.from(want.grad));
+      expect(close(mine.loss, want.loss)).toBe(true);
+      // poly1 changes the value: the workers did not drop it.
+      expect(close(mine.loss, focalLossGrad(labels, logits, { ...focal, poly1: 0 }).loss)).toBe(false);
+      const binary = { fromLogits: true, alpha: 0.25, poly1, reduction: 'sum' as const };
+      const mineBinary = await pool.binaryFocalLossGrad(targets, binaryLogits, binary);
+      const wantBinary = binaryFocalLossGrad(targets, binaryLogits, binary);
+      expect(Array.from(mineBinary.grad)).toEqual(Array.from(wantBinary.grad));
+      expect(close(mineBinary.loss, wantBinary.loss)).toBe(true);
+    }
+  });
 
   it('rejects with the one-shot call\'s error, naming the batch\'s own row', async () => {
     const bad = Float32Array.from(logits);

@@ -8,9 +8,11 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binaryFocalLoss, focalLoss } from '../../src/index.js';
-import { tfBinaryFocalLoss, tfFocalLoss, type TfBinaryFocalLossOptions, type TfFocalLossOptions } from '../../src/tfjs.js';
+import {
+  tfAsymmetricLoss, tfBinaryFocalLoss, tfFocalLoss, type TfAsymmetricLossOptions, type TfBinaryFocalLossOptions, type TfFocalLossOptions,
+} from '../../src/tfjs.js';
 import { installPacked, root } from '../packed.js';
-import { binaryReference, focalReference, random, softmaxRows } from '../tfjs-reference.js';
+import { asymmetricReference, binaryReference, focalReference, random, softmaxRows } from '../tfjs-reference.js';
 
 // focal-loss-wasm/tfjs against losses composed from tf ops (test/tfjs-reference.ts, which
 // never calls this package) under tf.grad, on tfjs' cpu and wasm backends, and in
@@ -112,6 +114,14 @@ const FOCAL_CASES: FocalCase[] = [
     },
   },
   {
+    name: 'logits, soft target rows, α, Poly-1 ε -0.5',
+    options: { gamma: 1.5, fromLogits: true, alpha: [0.5, 1, 2, 1], poly1: -0.5 },
+    make: () => {
+      const rows = softRows(6, 4, 19);
+      return { yTrue: rows, rows, yPred: logits(6, 4, 20) };
+    },
+  },
+  {
     name: 'logits, soft target rows, reduction sum',
     options: { gamma: 1, fromLogits: true, reduction: 'sum' },
     make: () => {
@@ -174,6 +184,24 @@ const BINARY_CASES: BinaryCase[] = [
     name: '[N, 1] probabilities against [N] targets',
     options: { gamma: 2 },
     make: () => ({ yTrue: targets01(9, 29, [9]), yPred: uniformProbabilities(9, 30, [9, 1]) }),
+  },
+  {
+    name: 'multi-label [N, K] logits, α 0.25, Poly-1 ε 2',
+    options: { gamma: 2, alpha: 0.25, poly1: 2, fromLogits: true },
+    make: () => ({ yTrue: targets01(24, 31, [6, 4]), yPred: logits(6, 4, 32) }),
+  },
+];
+
+const ASYMMETRIC_CASES: Array<{ name: string; options: TfAsymmetricLossOptions; make: BinaryCase['make'] }> = [
+  {
+    name: 'multi-label [N, K] logits, defaults (γ₊ 0, γ₋ 4, m 0.05)',
+    options: { fromLogits: true },
+    make: () => ({ yTrue: targets01(24, 41, [6, 4]), yPred: logits(6, 4, 42) }),
+  },
+  {
+    name: 'multi-label [N, K] probabilities, γ₊ 1, γ₋ 2, m 0.2, sum',
+    options: { gammaPos: 1, gammaNeg: 2, clip: 0.2, reduction: 'sum' },
+    make: () => ({ yTrue: targets01(15, 43, [5, 3]), yPred: uniformProbabilities(15, 44, [5, 3]) }),
   },
 ];
 
@@ -243,6 +271,20 @@ for (const backend of ['cpu', 'wasm'] as const) {
           expectTensorClose(gPred, tf.mul(3, once), '3 · loss');
         });
       });
+    });
+
+    describe('tfAsymmetricLoss: value and gradient equal the op-composed reference under tf.grad', () => {
+      for (const c of ASYMMETRIC_CASES) {
+        it(c.name, () => {
+          tf.tidy(() => {
+            const { yTrue, yPred } = c.make();
+            const loss = tfAsymmetricLoss(c.options);
+            const ref = (p: tf.Tensor) => asymmetricReference(yTrue, p, c.options);
+            expectTensorClose(loss(yTrue, yPred), ref(yPred), 'loss');
+            expectTensorClose(tf.grad((p: tf.Tensor) => loss(yTrue, p))(yPred), tf.grad(ref)(yPred), 'gradient');
+          });
+        });
+      }
     });
 
     describe('tfBinaryFocalLoss: value and gradient equal the op-composed reference under tf.grad', () => {
