@@ -20,7 +20,11 @@ export interface GradientScale {
 export function gradientScale(reduction: Reduction | 'none', normalizer: number | undefined, samples: number): GradientScale {
   if (reduction === 'weightedMean') return { provisional: 1, correction: (t) => [1, valueOf(t.weightSum)] };
   if (reduction !== 'mean') return { provisional: 1, correction: () => null };
-  if (normalizer !== undefined) return { provisional: 1 / normalizer, correction: () => null };
+  if (normalizer !== undefined) {
+    // 1 / normalizer above 1 is applied after the kernels (a division): multiplied into a
+    // derivative's factors first, it overflows where the true entry is still finite.
+    return normalizer >= 1 ? { provisional: 1 / normalizer, correction: () => null } : { provisional: 1, correction: () => [1, normalizer] };
+  }
   return { provisional: 1 / samples, correction: (t) => (t.count === samples ? null : [samples, t.count]) };
 }
 
