@@ -82,7 +82,11 @@ function pairedElements(frame: usize, pred: usize, target: usize, n: i32, classe
       const ex = vexpNonPositive(f64x2.neg(magnitude));
       const u = f64x2.add(one, ex);
       const r = f64x2.div(one, u);
-      const tail = f64x2.sub(vlogNormal(u), f64x2.mul(f64x2.sub(f64x2.sub(u, one), ex), r));
+      // With a margin, two targets of 0 (most pairs of a multi-label batch) read neither ln p
+      // (the positive term is 0) nor ln q (L comes from 1 - p_m): their log is skipped, the
+      // finite stand-in below being multiplied by 0.
+      const logs = margin == 0 || v128.any_true(f64x2.ne(y, zero));
+      const tail = logs ? f64x2.sub(vlogNormal(u), f64x2.mul(f64x2.sub(f64x2.sub(u, one), ex), r)) : zero;
       const positive = f64x2.ge(x, zero);
       const small = f64x2.mul(ex, r);
       const p = v128.bitselect(r, small, positive);

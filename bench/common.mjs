@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { backendInfo, wasmBuild } from '../dist/index.js';
+import { referenceAsymmetric } from './asymmetric.mjs';
 import { gradientError, lossError, reference, referenceGrad } from './contenders.mjs';
 
 export const median = (xs) => {
@@ -86,9 +87,14 @@ export function describeEnvironment(env) {
 
 /** The float64 references of a workload's data: { f64, f32 } ({ loss, grad } for G workloads). */
 export function references(w, d) {
-  if (w.grad) return { f64: referenceGrad(d.yTrue, d.flat, w.classes, w.gamma, d.alpha) };
+  if (w.asymmetric) return { f64: referenceAsymmetric(d.targets, d.flat, w.asymmetric) };
+  const poly1 = w.poly1 ?? 0;
+  if (w.grad) {
+    return { f64: referenceGrad(d.yTrue, d.flat, w.classes, w.gamma, d.alpha, poly1), plain: poly1 ? referenceGrad(d.yTrue, d.flat, w.classes, w.gamma, d.alpha) : null };
+  }
   return {
-    f64: { loss: reference(d.yTrue, d.flat, w.classes, w.gamma, d.alpha, w.fromLogits) },
+    f64: { loss: reference(d.yTrue, d.flat, w.classes, w.gamma, d.alpha, w.fromLogits, undefined, poly1) },
+    plain: poly1 ? { loss: reference(d.yTrue, d.flat, w.classes, w.gamma, d.alpha, w.fromLogits) } : null,
     f32: d.flat32 ? { loss: reference(d.yTrue, d.flat32, w.classes, w.gamma, d.alpha, w.fromLogits) } : null,
   };
 }

@@ -82,9 +82,10 @@ export function tfLoss(pred, labels, alphaTensor, gamma, fromLogits) {
 /**
  * A reference accurate to ~1e-15: per-sample double evaluation, compensated sum. `eps` is the
  * clip of probabilities; the library's default ('auto') is 2^-52 for float64 input and 2^-23
- * for float32 (no workload's p_t comes near either bound, nor near the loops' 1e-7).
+ * for float32 (no workload's p_t comes near either bound, nor near the loops' 1e-7). `poly1`:
+ * Poly-1's ε, adding ε q^(γ+1) (not weighed by α).
  */
-export function reference(yTrue, flat, classes, gamma, alpha, fromLogits, eps = flat instanceof Float32Array ? 2 ** -23 : 2 ** -52) {
+export function reference(yTrue, flat, classes, gamma, alpha, fromLogits, eps = flat instanceof Float32Array ? 2 ** -23 : 2 ** -52, poly1 = 0) {
   let sum = 0;
   let carry = 0;
   for (let i = 0; i < yTrue.length; i++) {
@@ -103,7 +104,7 @@ export function reference(yTrue, flat, classes, gamma, alpha, fromLogits, eps = 
       logP = Math.log(p);
       q = 1 - p;
     }
-    const x = -(alpha ? alpha[t] : 1) * Math.pow(q, gamma) * logP;
+    const x = -(alpha ? alpha[t] : 1) * Math.pow(q, gamma) * logP + poly1 * Math.pow(q, gamma + 1);
     const s = sum + x;
     carry += Math.abs(sum) >= Math.abs(x) ? sum - s + x : x - s + sum;
     sum = s;
@@ -115,7 +116,8 @@ export function reference(yTrue, flat, classes, gamma, alpha, fromLogits, eps = 
 //
 // With p = softmax(z), p_t its target entry and q = 1 - p_t, the per-sample loss
 // L = -α_t q^γ ln p_t has dL/dz_j = F · (δ_tj − p_j), F = α_t (γ q^(γ-1) p_t ln p_t − q^γ);
-// the mean over N samples divides both by N.
+// the mean over N samples divides both by N. Poly-1 adds ε q^(γ+1), whose derivative adds
+// −ε (γ + 1) q^γ p_t to F.
 
 /**
  * A careful hand-written flat loop: per row, one pass for the max, one for exp (into a float64
@@ -155,7 +157,7 @@ export function handFlatGrad(yTrue, flat, classes, gamma, alpha, gradOut) {
 }
 
 /** The float64 reference of loss and gradient: per-sample double evaluation, compensated sum. */
-export function referenceGrad(yTrue, flat, classes, gamma, alpha) {
+export function referenceGrad(yTrue, flat, classes, gamma, alpha, poly1 = 0) {
   const n = yTrue.length;
   const grad = new Float64Array(n * classes);
   const e = new Float64Array(classes);
@@ -176,8 +178,8 @@ export function referenceGrad(yTrue, flat, classes, gamma, alpha) {
     const q = rest / s;
     const logP = -Math.log1p(rest / e[t]);
     const a = alpha ? alpha[t] : 1;
-    const x = -a * Math.pow(q, gamma) * logP;
-    const f = (a * (gamma * Math.pow(q, gamma - 1) * pt * logP - Math.pow(q, gamma))) / n;
+    const x = -a * Math.pow(q, gamma) * logP + poly1 * Math.pow(q, gamma + 1);
+    const f = (a * (gamma * Math.pow(q, gamma - 1) * pt * logP - Math.pow(q, gamma)) - poly1 * (gamma + 1) * Math.pow(q, gamma) * pt) / n;
     for (let c = 0; c < classes; c++) grad[base + c] = c === t ? f * q : (-f * e[c]) / s;
     const y = sum + x;
     carry += Math.abs(sum) >= Math.abs(x) ? sum - y + x : x - y + sum;

@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { backendInfo, createWorkspace, focalLoss, focalLossGrad } from '../dist/index.js';
+import { asymmetricLineup } from './asymmetric.mjs';
 import { gatherFloor, handFlat, handFlatGrad, textbook, tfLoss, tfLossAndGrad, tfOneHot } from './contenders.mjs';
 
 /** Switches TensorFlow.js to `name`; a backend that cannot initialise is an error, not a warning. */
@@ -200,13 +201,46 @@ function gradLineup(w, data, { tfBackends }) {
 }
 
 /**
+ * P1, P2: the library with Poly-1 and without it (checked against the plain reference), on
+ * both backends, and the workspace where it takes the input.
+ */
+function polyLineup(w, data) {
+  const d = () => data.current;
+  const opts = (poly1) => ({ gamma: w.gamma, alpha: d().alpha, fromLogits: w.fromLogits, poly1 });
+  const outputs = {};
+  const out = (key) => (outputs[key] ??= new Float32Array(d().n * w.classes));
+  const call = (key, backend, poly1) => (w.grad
+    ? () => focalLossGrad(d().yTrue, d().flat, { ...opts(poly1), backend, gradOut: out(key) })
+    : () => focalLoss(d().yTrue, d().flat, { ...opts(poly1), backend }));
+  const what = w.grad ? 'focalLossGrad' : 'focalLoss';
+  const list = [];
+  for (const backend of ['js', 'wasm']) {
+    for (const [suffix, poly1, exact] of [['', w.poly1, undefined], ['-plain', 0, 'plain']]) {
+      const key = `${backend}${suffix}`;
+      const run = call(key, backend, poly1);
+      list.push({
+        key, role: backend, exact, name: `${what}, ${backend === 'js' ? 'JS path' : 'wasm'}, ${poly1 ? `Poly-1 ε = ${poly1}` : 'plain focal loss'}`,
+        setup: () => void (w.grad && out(key)), run, check: run,
+      });
+    }
+  }
+  return {
+    list,
+    release: () => {
+      for (const k of Object.keys(outputs)) delete outputs[k];
+    },
+  };
+}
+
+/**
  * The contenders of workload `w` and `dispose()`, which runs every teardown and drops the
  * gradient buffers. `data.current` is read only when a contender runs, so the list can be made
  * (and counted) before the data exists. `keys` keeps only those contenders; `tfBackends` the
  * TensorFlow.js backends to include.
  */
 export function lineup(w, data, { tfBackends = ['cpu', 'wasm'], keys = null } = {}) {
-  const { list, release } = (w.grad ? gradLineup : lossLineup)(w, data, { tfBackends });
+  const make = w.asymmetric ? asymmetricLineup : w.poly1 ? polyLineup : w.grad ? gradLineup : lossLineup;
+  const { list, release } = make(w, data, { tfBackends });
   const contenders = keys ? list.filter((c) => keys.includes(c.key)) : list;
   const dispose = () => {
     for (const c of list) {

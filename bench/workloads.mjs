@@ -1,5 +1,6 @@
 // The benchmark workloads, generated from a fixed seed so every run (and every contender)
-// sees the same numbers: W1-W5 measure the loss, G1-G2 the loss and its gradient.
+// sees the same numbers: W1-W5 measure the loss, G1-G2 the loss and its gradient; A1 the
+// asymmetric loss; P1-P2 what Poly-1 costs over the plain focal loss.
 
 import { random } from './random.mjs';
 
@@ -44,6 +45,12 @@ export const WORKLOADS = [
   { id: 'W5', title: '200 × 50,000 Float32Array logits, γ = 2', n: 200, classes: 50_000, gamma: 2, alpha: false, fromLogits: true, nested: false },
   { id: 'G1', title: '1,000,000 × 10 Float32Array logits, γ = 2, loss + gradient', n: 1_000_000, classes: 10, gamma: 2, alpha: false, fromLogits: true, nested: false, grad: true },
   { id: 'G2', title: '4096 × 1000 Float32Array logits (a classifier head), γ = 2, loss + gradient', n: 4096, classes: 1000, gamma: 2, alpha: false, fromLogits: true, nested: false, grad: true },
+  {
+    id: 'A1', title: '1,000,000 × 80 Float32Array logits (COCO\'s 80 labels), asymmetric loss γ₊ = 0, γ₋ = 4, m = 0.05, loss + gradient',
+    n: 1_000_000, classes: 80, fromLogits: true, nested: false, grad: true, asymmetric: { gammaPos: 0, gammaNeg: 4, clip: 0.05 },
+  },
+  { id: 'P1', title: '1,000,000 × 10 Float32Array logits, γ = 2, Poly-1 ε = 1 and without, loss + gradient', n: 1_000_000, classes: 10, gamma: 2, alpha: false, fromLogits: true, nested: false, grad: true, poly1: 1 },
+  { id: 'P2', title: '1,000,000 × 10 probabilities, γ = 2, per-class α, Poly-1 ε = 1 and without', n: 1_000_000, classes: 10, gamma: 2, alpha: true, fromLogits: false, nested: false, poly1: 1 },
 ];
 
 /** Seeds: W1-W5 keep the seeds of the first suite (same data); G workloads get their own. */
@@ -59,7 +66,10 @@ export function makeData(w, { scale = 1, n = Math.max(20, Math.round(w.n / scale
   for (let i = 0; i < n; i++) yTrue[i] = Math.floor(rand() * w.classes);
   const flat = w.fromLogits ? logits(n, w.classes, rand) : probabilities(n, w.classes, rand);
   const alpha = w.alpha ? Array.from({ length: w.classes }, (_, c) => 0.25 + (0.5 * c) / w.classes) : undefined;
+  // Multi-label targets: about 2.9 of 80 labels per image are positive in COCO.
+  const targets = w.asymmetric ? Float32Array.from({ length: n * w.classes }, () => Number(rand() < 0.036)) : null;
   return {
+    targets,
     n,
     yTrue,
     flat,
