@@ -12,6 +12,14 @@ export interface Accumulated {
   rows: number;
 }
 
+/** Which rows of which data set a run reads (the accumulator's coverage options). */
+export interface Covered {
+  source: string;
+  firstRow: number;
+  /** The data set's rows, or null for a run over a whole file: then the rows read. */
+  totalRows: number | null;
+}
+
 /** Checks the loss options against the library (and --alpha's length against C) before any data is read. */
 export function checkOptions(flags: LossFlags, classes: number): void {
   const alpha = flags.options.alpha;
@@ -21,10 +29,11 @@ export function checkOptions(flags: LossFlags, classes: number): void {
   create(flags, classes);
 }
 
-function create(flags: LossFlags, classes: number | undefined): FocalLossAccumulator {
+function create(flags: LossFlags, classes: number | undefined, covered?: Covered): FocalLossAccumulator {
   const spec = LOSSES[flags.loss];
+  const coverage = covered === undefined ? {} : { ...covered, totalRows: covered.totalRows ?? undefined };
   try {
-    return createAccumulator(spec, `${spec.name}Accumulator`, { ...flags.options, classes });
+    return createAccumulator(spec, `${spec.name}Accumulator`, { ...flags.options, classes, ...coverage });
   } catch (error) {
     throw optionError(error);
   }
@@ -34,7 +43,7 @@ function create(flags: LossFlags, classes: number | undefined): FocalLossAccumul
  * Streams the inputs through an accumulator, chunk by chunk: memory stays at the chunk
  * buffers whatever the files' sizes. `onChunk` is told the bytes read so far.
  */
-export function accumulate(inputs: Inputs, flags: LossFlags, onChunk: (bytesRead: number) => void): Accumulated {
+export function accumulate(inputs: Inputs, flags: LossFlags, covered: Covered, onChunk: (bytesRead: number) => void): Accumulated {
   checkOptions(flags, inputs.classes);
   const labels = new LabelConverter();
   // C is pinned on the first chunk: an accumulator that pins it but sees no rows (an empty
@@ -42,7 +51,7 @@ export function accumulate(inputs: Inputs, flags: LossFlags, onChunk: (bytesRead
   let accumulator: FocalLossAccumulator | null = null;
   let rows = 0;
   for (let chunk = inputs.next(); chunk !== null; chunk = inputs.next()) {
-    accumulator ??= create(flags, inputs.classes);
+    accumulator ??= create(flags, inputs.classes, covered);
     const yTrue = LOSSES[flags.loss].reduces === 'elements' ? chunk.labels : labels.convert(chunk.labels);
     try {
       accumulator.update(yTrue, chunk.preds);
@@ -52,5 +61,9 @@ export function accumulate(inputs: Inputs, flags: LossFlags, onChunk: (bytesRead
     rows += chunk.rows;
     onChunk(inputs.bytesRead());
   }
-  return { accumulator: accumulator ?? create(flags, undefined), rows };
+  const read = accumulator ?? create(flags, undefined, covered);
+  if (covered.totalRows !== null) return { accumulator: read, rows };
+  // A whole file has the rows read, known only now: an empty accumulator that knows their
+  // count (and that the next row would follow them) takes them in.
+  return { accumulator: create(flags, undefined, { ...covered, firstRow: rows, totalRows: rows }).merge(read), rows };
 }

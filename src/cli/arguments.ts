@@ -36,7 +36,12 @@ export type Command =
     progress: 'auto' | 'on' | 'off';
     chunkBytes: number;
   } & InputFlags & OutputFlags)
-  | ({ kind: 'merge'; files: string[] } & OutputFlags);
+  | ({
+    kind: 'merge';
+    files: string[];
+    /** --allow-partial: report the loss of states that do not cover their data sets. */
+    allowPartial: boolean;
+  } & OutputFlags);
 
 export const DEFAULT_CHUNK_BYTES = 8 << 20;
 
@@ -44,7 +49,7 @@ export const DEFAULT_CHUNK_BYTES = 8 << 20;
 const INPUT_VALUED = ['--labels', '--pred', '--label-column', '--rows', '--shard', '--chunk-size', '--delimiter'];
 const INPUT_SWITCHES = ['--progress', '--no-progress', '--header', '--no-header'];
 const VALUED = new Set([...INPUT_VALUED, ...LOSS_VALUED, '--state-out']);
-const SWITCHES = new Set([...INPUT_SWITCHES, ...LOSS_SWITCHES_ALL, '--per-class', '--json', '--help', '--version', '--merge']);
+const SWITCHES = new Set([...INPUT_SWITCHES, ...LOSS_SWITCHES_ALL, '--per-class', '--json', '--help', '--version', '--merge', '--allow-partial']);
 const ALIASES: Record<string, string> = {
   '-h': '--help', '-v': '--version', '--preds': '--pred', '--predictions': '--pred', '--label': '--labels', '--targets': '--labels',
 };
@@ -105,8 +110,9 @@ export function parseArguments(argv: readonly string[]): Command {
       throw new InputError(`${extra} cannot be used with --merge: the states carry their inputs' options`);
     }
     if (mergeFiles.length === 0) throw new InputError('--merge needs one or more state files (written by --state-out)');
-    return { kind: 'merge', files: mergeFiles, ...output };
+    return { kind: 'merge', files: mergeFiles, allowPartial: switches.has('--allow-partial'), ...output };
   }
+  if (switches.has('--allow-partial')) throw new InputError('--allow-partial applies to --merge (states that do not cover their data)');
 
   const pred = values.get('--pred');
   if (pred === undefined) throw new InputError('--pred is required (the predictions file); see --help');

@@ -62,7 +62,7 @@ function open(path: string, range: RowRange | null, csv: CsvOptions): RowSource 
 }
 
 /** Rows in a file, for --shard: the .npy header's, or a count of a CSV file's lines. */
-function rowsIn(path: string, csv: CsvOptions): number {
+export function rowsIn(path: string, csv: CsvOptions): number {
   if (formatOf(path) === 'csv') return CsvSource.countRows(path, csv);
   const source = NpySource.open(path);
   source.close();

@@ -1,11 +1,12 @@
 /// <reference types="node" />
 import { basename } from 'node:path';
 import type { AccumulatorState } from '../accumulator/accumulator.js';
-import { accumulate } from './accumulate.js';
+import { accumulate, type Covered } from './accumulate.js';
 import { parseArguments, type Command, type OutputFlags } from './arguments.js';
 import { EXIT_FAILURE, EXIT_INPUT, InputError } from './input-error.js';
-import { openInputs } from './inputs.js';
-import { mergeStates } from './merge.js';
+import { dataSetName } from './data-set.js';
+import { openInputs, rowsIn } from './inputs.js';
+import { checkCovered, mergeStates } from './merge.js';
 import { Progress, PROGRESS_MIN_BYTES } from './progress.js';
 import { jsonReport, textReport, type Report } from './report.js';
 import { checkStateOutTarget, writeStateFile, type ReadFile } from './state-file.js';
@@ -64,15 +65,21 @@ function loss(command: Extract<Command, { kind: 'loss' }>, io: Io): number {
   try {
     const show = command.progress === 'on' || (command.progress === 'auto' && io.stderrIsTTY && inputs.totalBytes >= PROGRESS_MIN_BYTES);
     const progress = show ? new Progress(io.stderr, basename(command.pred), inputs.totalBytes, io.columns) : null;
+    const ranged = command.range !== null || command.shard !== null;
+    const covered: Covered = {
+      source: dataSetName(command.pred, command.labels === null ? [] : [command.labels]),
+      firstRow: inputs.firstRow,
+      totalRows: ranged ? rowsIn(command.pred, command.csv) : null,
+    };
     let accumulated;
     try {
-      accumulated = accumulate(inputs, command.loss, (done) => progress?.update(done));
+      accumulated = accumulate(inputs, command.loss, covered, (done) => progress?.update(done));
     } finally {
       progress?.finish();
     }
     const { accumulator, rows } = accumulated;
     // An empty row range is a legitimate shard (its state merges as a no-op); an empty file is not a batch.
-    if (rows === 0 && command.range === null && command.shard === null) {
+    if (rows === 0 && !ranged) {
       throw new InputError(`${command.pred} holds no rows of data: there is no loss to compute`);
     }
     const state = accumulator.state();
@@ -83,7 +90,7 @@ function loss(command: Extract<Command, { kind: 'loss' }>, io: Io): number {
       classes: inputs.classes,
       rows,
       inputs: { labels: inputs.describe.labels, pred: inputs.describe.pred, rows: [inputs.firstRow, inputs.firstRow + rows] },
-      ranged: command.range !== null || command.shard !== null,
+      ranged,
     };
     return output(command, report, state, io);
   } finally {
@@ -94,10 +101,12 @@ function loss(command: Extract<Command, { kind: 'loss' }>, io: Io): number {
 function merge(command: Extract<Command, { kind: 'merge' }>, io: Io): number {
   checkStateOut(command, command.files.map((path) => ({ flag: '--merge', path })));
   const accumulator = mergeStates(command.files);
+  const summary = accumulator.summary();
+  if (!command.allowPartial) checkCovered(summary.coverage);
   const state = accumulator.state();
   const report: Report = {
     loss: state.loss,
-    summary: accumulator.summary(),
+    summary,
     state,
     classes: state.classes,
     merged: command.files.length,

@@ -1,6 +1,7 @@
 import type { LossName } from '../options/loss-names.js';
 import { LOSSES } from '../losses/registry.js';
-import type { AccumulatorState, AccumulatorSummary } from '../accumulator/accumulator.js';
+import type { AccumulatorState, AccumulatorSummary, CoverageSummary } from '../accumulator/accumulator.js';
+import { showRanges } from '../accumulator/coverage.js';
 import { grouped } from './words.js';
 
 /** What a run (or a merge) found, for the text and JSON reports. */
@@ -39,6 +40,7 @@ export function jsonReport(report: Report, perClass: boolean): string {
   out.options = { ...state.options, epsilon: state.epsilon ?? state.options.epsilon };
   if (report.inputs !== undefined) out.inputs = report.inputs;
   if (report.merged !== undefined) out.merged = report.merged;
+  out.coverage = summary.coverage;
   if (perClass) out.perClass = summary.perClass.map((c, i) => ({ class: i, count: c.count, sum: c.sum, mean: c.mean }));
   return `${JSON.stringify(out, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))}\n`;
 }
@@ -66,6 +68,7 @@ export function textReport(report: Report, perClass: boolean): string {
     if (report.ranged === true) lines.push(['row range', `${start}:${end}`]);
   }
   if (report.merged !== undefined) lines.push(['merged states', `${report.merged}`]);
+  for (const c of summary.coverage) lines.push(['covers', covers(c, report.merged !== undefined)]);
   const width = Math.max(...lines.map(([k]) => k.length));
   let text = lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n';
   if (perClass) text += `\n${table(summary, binary)}`;
@@ -79,6 +82,14 @@ function table(summary: AccumulatorSummary, binary: boolean): string {
   const line = (cells: string[]) => cells.map((c, j) => c.padStart(widths[j])).join('  ').trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return `${[line(head), rule, ...rows.map(line)].join('\n')}\n`;
+}
+
+/** What a state covers of one data set: "rows 0–999 of the 3001 of p.npy#…", and for a merge what it misses. */
+function covers(c: CoverageSummary, merged: boolean): string {
+  const rows = c.ranges.length === 0 ? 'no rows' : showRanges(c.ranges);
+  if (c.totalRows === undefined) return `${rows} of ${c.source}`;
+  if (c.complete === true) return `all ${c.totalRows} rows of ${c.source}`;
+  return `${rows} of the ${c.totalRows} of ${c.source}${merged ? `; missing ${showRanges(c.missing!)}` : ''}`;
 }
 
 function settings(state: AccumulatorState): string {
