@@ -1,0 +1,45 @@
+import { DEFAULT_CHUNK_BYTES } from '../cli/arguments.js';
+import { dataSetName } from '../cli/data-set.js';
+import { openInputs, rowsIn } from '../cli/inputs.js';
+import { LabelConverter } from '../cli/labels.js';
+import { LOSSES } from '../losses/registry.js';
+import type { EvaluationInput, EvaluationLoss } from './flow.js';
+import type { ShardSource } from './shard.js';
+
+/** How CSV files are read: the layout told from the file, as the CLI does by default. */
+const CSV = { header: null, delimiter: null };
+
+/**
+ * The default reader: the command-line tool's streaming readers (`.npy`, `.csv`, `.tsv`), 8 MiB
+ * of predictions per chunk through fixed buffers, an `.npy` file's rows read at their offset.
+ * The data set is named as the CLI names it, so shard states of the CLI and of a flow merge.
+ */
+export function readFiles(input: EvaluationInput, loss: EvaluationLoss): ShardSource {
+  const binary = LOSSES[loss].reduces === 'elements';
+  return {
+    source: dataSetName(input.pred, input.labels === null ? [] : [input.labels]),
+    totalRows: rowsIn(input.pred, CSV),
+    async *rows(from, to) {
+      const inputs = await openInputs({
+        ...input, range: { start: from, end: to }, shard: null, binary, chunkBytes: DEFAULT_CHUNK_BYTES, csv: CSV,
+      });
+      try {
+        const labels = new LabelConverter();
+        for (let chunk = await inputs.next(); chunk !== null; chunk = await inputs.next()) {
+          const { firstRow } = chunk;
+          yield {
+            labels: binary ? chunk.labels : labels.convert(chunk.labels),
+            preds: chunk.preds,
+            classes: inputs.classes,
+            firstRow,
+            name: (argument, row, column) => (argument === 'yTrue'
+              ? inputs.labelName(firstRow + row, column)
+              : inputs.predName(firstRow + row, column)),
+          };
+        }
+      } finally {
+        inputs.close();
+      }
+    },
+  };
+}
