@@ -2,6 +2,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { createAccumulator, type AccumulatorState, type FocalLossAccumulator } from '../accumulator/accumulator.js';
 import { shardRange } from '../cli/arguments.js';
+import { InputError } from '../cli/input-error.js';
 import { detailOf, libraryNaming, renderWords, type Naming } from '../errors/detail.js';
 import { LOSSES } from '../losses/registry.js';
 import { checkJobData, type EvaluationInput, type EvaluationLoss, type ShardJobData } from './flow.js';
@@ -97,6 +98,6 @@ function named(error: unknown, chunk: ShardChunk): unknown {
  * the error's message: the flow's result names it.
  */
 export function final(error: unknown): unknown {
-  const unfixable = error instanceof TypeError || error instanceof RangeError || (error instanceof Error && error.name === 'InputError');
-  return unfixable ? Object.assign(new UnrecoverableError((error as Error).message), { cause: error }) : error;
+  const unfixable = error instanceof TypeError || error instanceof RangeError || error instanceof InputError;
+  return unfixable ? Object.assign(new UnrecoverableError(error.message), { cause: error }) : error;
 }
