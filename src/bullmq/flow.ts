@@ -6,10 +6,11 @@ import { createAccumulator } from '../accumulator/accumulator.js';
 import { fail } from '../errors/detail.js';
 import { describe, show } from '../errors/show.js';
 import { LOSSES } from '../losses/registry.js';
+import { ALL_LOSSES, type LossName } from '../options/loss-names.js';
 import { numberIn, oneOf, ownOptions } from '../options/read.js';
 
-/** The losses a flow computes. */
-export type EvaluationLoss = 'focalLoss' | 'binaryFocalLoss';
+/** The losses a flow computes: every loss of the library, by its function's name. */
+export type EvaluationLoss = LossName;
 
 /** Coverage options are each shard's own: set from the files, never given. */
 type Covered = 'source' | 'firstRow' | 'totalRows';
@@ -121,7 +122,7 @@ function jobData(fn: string, given: Record<string, unknown>): EvaluationJobData 
   if (labels !== null && labelColumn !== null) {
     throw fail(TypeError, fn)`labelColumn picks the label out of the pred CSV file; it cannot be used with labels`;
   }
-  const loss = oneOf(fn, 'loss', given.loss, ['focalLoss', 'binaryFocalLoss'], 'focalLoss');
+  const loss = oneOf(fn, 'loss', given.loss, ALL_LOSSES, 'focalLoss');
   const shards = numberIn(fn, 'shards', given.shards, (v) => Number.isSafeInteger(v) && v >= 1 && v <= MAX_SHARDS, `an integer in [1, ${MAX_SHARDS}]`);
   return { format: FORMAT, input: { labels, pred, labelColumn }, loss, options: checkedOptions(fn, loss, given.options), shards };
 }
