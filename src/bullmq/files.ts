@@ -10,15 +10,16 @@ import type { ShardSource } from './shard.js';
 const CSV = { header: null, delimiter: null };
 
 /**
- * The default reader: the command-line tool's streaming readers (`.npy`, `.csv`, `.tsv`), 8 MiB
- * of predictions per chunk through fixed buffers, an `.npy` file's rows read at their offset.
+ * The default reader: the command-line tool's streaming readers (`.npy`, `.csv`, `.tsv`,
+ * `.parquet`), 8 MiB of predictions (a Parquet row group) per chunk through fixed buffers, an
+ * `.npy` file's rows read at their offset, a Parquet file's row groups of the range only.
  * The data set is named as the CLI names it, so shard states of the CLI and of a flow merge.
  */
-export function readFiles(input: EvaluationInput, loss: EvaluationLoss): ShardSource {
+export async function readFiles(input: EvaluationInput, loss: EvaluationLoss): Promise<ShardSource> {
   const binary = LOSSES[loss].reduces === 'elements';
   return {
     source: dataSetName(input.pred, input.labels === null ? [] : [input.labels]),
-    totalRows: rowsIn(input.pred, CSV),
+    totalRows: await rowsIn(input.pred, CSV),
     async *rows(from, to) {
       const inputs = await openInputs({
         ...input, range: { start: from, end: to }, shard: null, binary, chunkBytes: DEFAULT_CHUNK_BYTES, csv: CSV,

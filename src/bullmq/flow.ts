@@ -28,8 +28,12 @@ export interface EvaluationFlowSpec {
   labels?: string;
   /** Predictions, (N, C) (binary: the targets' shape), a path every worker can read. */
   pred: string;
-  /** With a CSV `pred` and no `labels`: the label column (a header name or 0-based index). Default the first. */
+  /** With a CSV or Parquet `pred` and no `labels`: the label column (a name or 0-based index). Default the first. */
   labelColumn?: string;
+  /** The prediction columns of a CSV or Parquet `pred`, as the CLI's --pred-columns (`z0:z9`, `'z*'`, …). */
+  predColumns?: string;
+  /** A Parquet list column holding each row's predictions, as the CLI's --pred-column. */
+  predColumn?: string;
   /** Default 'focalLoss'. */
   loss?: EvaluationLoss;
   /** The accumulator options of the loss (gamma, alpha, fromLogits, …), checked here. */
@@ -57,6 +61,8 @@ export interface EvaluationInput {
   labels: string | null;
   pred: string;
   labelColumn: string | null;
+  predColumns: string | null;
+  predColumn: string | null;
 }
 
 /** The data of a flow's merge job: paths and options, never data. */
@@ -76,7 +82,7 @@ export interface ShardJobData extends EvaluationJobData {
 
 export const FORMAT = 'focal-loss-wasm/evaluation@1';
 
-const SPEC_KEYS = ['labels', 'pred', 'labelColumn', 'loss', 'options', 'shards', 'shardQueue', 'mergeQueue', 'id', 'attempts', 'backoff'];
+const SPEC_KEYS = ['labels', 'pred', 'labelColumn', 'predColumns', 'predColumn', 'loss', 'options', 'shards', 'shardQueue', 'mergeQueue', 'id', 'attempts', 'backoff'];
 const COVERED: readonly string[] = ['source', 'firstRow', 'totalRows'];
 /** More shards than this add only overhead (a job, a Redis round trip and a state to merge each), and a typo would queue millions. */
 const MAX_SHARDS = 100_000;
@@ -118,13 +124,17 @@ export function evaluationFlow(spec: EvaluationFlowSpec): FlowJob {
 function jobData(fn: string, given: Record<string, unknown>): EvaluationJobData {
   const pred = text(fn, 'pred', given.pred);
   const labels = given.labels === undefined ? null : text(fn, 'labels', given.labels);
-  const labelColumn = given.labelColumn === undefined ? null : text(fn, 'labelColumn', given.labelColumn);
+  const [labelColumn, predColumns, predColumn] = (['labelColumn', 'predColumns', 'predColumn'] as const)
+    .map((field) => (given[field] === undefined ? null : text(fn, field, given[field])));
   if (labels !== null && labelColumn !== null) {
-    throw fail(TypeError, fn)`labelColumn picks the label out of the pred CSV file; it cannot be used with labels`;
+    throw fail(TypeError, fn)`labelColumn picks the label out of the pred file; it cannot be used with labels`;
+  }
+  if (predColumns !== null && predColumn !== null) {
+    throw fail(TypeError, fn)`predColumns (one column per class) and predColumn (one list column) cannot be used together`;
   }
   const loss = oneOf(fn, 'loss', given.loss, ALL_LOSSES, 'focalLoss');
   const shards = numberIn(fn, 'shards', given.shards, (v) => Number.isSafeInteger(v) && v >= 1 && v <= MAX_SHARDS, `an integer in [1, ${MAX_SHARDS}]`);
-  return { format: FORMAT, input: { labels, pred, labelColumn }, loss, options: checkedOptions(fn, loss, given.options), shards };
+  return { format: FORMAT, input: { labels, pred, labelColumn, predColumns, predColumn }, loss, options: checkedOptions(fn, loss, given.options), shards };
 }
 
 /** The options as the library checks them, then as JSON (what the workers will read). */

@@ -46,7 +46,7 @@ describe('evaluationFlow', () => {
 
   it('is a merge job on mergeQueue with one shard job per row range on shardQueue, carrying paths and options only', () => {
     const flow = evaluationFlow({ ...spec, id: 'eval-7', options: { gamma: 1, alpha: new Float64Array([0.25, 0.75]) } });
-    const input = { labels: '/data/y.npy', pred: '/data/z.npy', labelColumn: null };
+    const input = { labels: '/data/y.npy', pred: '/data/z.npy', labelColumn: null, predColumns: null, predColumn: null };
     const data = { format: 'focal-loss-wasm/evaluation@1', input, loss: 'focalLoss', options: { gamma: 1, alpha: [0.25, 0.75] }, shards: 4 };
     expect(JSON.parse(JSON.stringify(flow))).toEqual({
       name: 'merge', queueName: 'focal-merge', data,
@@ -93,7 +93,9 @@ describe('evaluationFlow', () => {
       [{ pred: undefined }, TypeError, /pred must be a string, got undefined/],
       [{ pred: '' }, RangeError, /pred must not be empty/],
       [{ labels: 7 }, TypeError, /labels must be a string/],
-      [{ labelColumn: 'y' }, TypeError, /labelColumn picks the label out of the pred CSV file; it cannot be used with labels/],
+      [{ labelColumn: 'y' }, TypeError, /labelColumn picks the label out of the pred file; it cannot be used with labels/],
+      [{ predColumns: 'z*', predColumn: 'z' }, TypeError, /predColumns \(one column per class\) and predColumn \(one list column\) cannot be used together/],
+      [{ predColumns: 3 }, TypeError, /predColumns must be a string/],
       [{ loss: 'hinge' }, RangeError, /loss must be one of "focalLoss", "binaryFocalLoss", got "hinge"/],
       [{ shards: 0 }, RangeError, /shards must be an integer in \[1, 100000\], got 0/],
       [{ shards: 2.5 }, RangeError, /shards must be an integer/],
@@ -201,15 +203,16 @@ describe.skipIf(!hasNumpy)('the processors', () => {
 });
 
 describe('packaging', () => {
-  it('the main entry never imports bullmq; the bullmq entry imports bullmq and Node\'s modules only', async () => {
+  it('the main entry never imports bullmq; the bullmq entry imports bullmq and Node\'s modules (and hyparquet for Parquet files)', async () => {
     const main = await build({ entryPoints: [join(root, 'dist/index.js')], bundle: true, write: false, metafile: true, format: 'esm', logLevel: 'silent' });
     expect(Object.keys(main.metafile.inputs).filter((file) => /bullmq|ioredis/.test(file))).toEqual([]);
     const entry = await build({
       entryPoints: [join(root, 'dist/bullmq.js')], bundle: true, write: false, metafile: true, format: 'esm', platform: 'node', logLevel: 'silent',
       packages: 'external',
     });
-    const external = Object.values(entry.metafile.outputs)[0].imports.filter((i) => i.external).map((i) => i.path);
-    expect([...new Set(external)].filter((path) => !path.startsWith('node:')).sort()).toEqual(['bullmq']);
+    const external = Object.values(entry.metafile.outputs)[0].imports.filter((i) => i.external && !i.path.startsWith('node:')).map((i) => i.path);
+    // hyparquet is imported (dynamically, by the CLI's reader) only to read a Parquet file.
+    expect([...new Set(external)].sort()).toEqual(['bullmq', 'hyparquet', 'hyparquet-compressors']);
   });
 
   it('the README\'s BullMQ example type-checks against the declarations and bullmq\'s', () => {

@@ -1,12 +1,14 @@
 // focal-loss-wasm/bullmq on a real Redis (issue 21): flows over worker processes (child
 // processes running BullMQ Workers with the built package's processors) equal the one-shot
-// call on the same data (.npy fixtures written by NumPy, read back here without the package's
-// reader); a worker killed in the middle of a job; Redis restarted between flows; bad input in
-// one shard. Every ordering of async events is fixed by construction (messages from the
-// workers, Redis's log, process exits); the only time limits turn a hang into a failure.
+// call on the same data (.npy fixtures written by NumPy and read back here without the
+// package's reader, and a Parquet copy written by DuckDB); a worker killed in the middle of a
+// job; Redis restarted between flows; bad input in one shard. Every ordering of async events
+// is fixed by construction (messages from the workers, Redis's log, process exits); the only
+// time limits turn a hang into a failure.
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { FlowProducer, Job, Queue, QueueEvents } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { evaluationFlow, type EvaluationFlowSpec, type EvaluationResult } from '../../src/bullmq.js';
@@ -129,6 +131,20 @@ describe.skipIf(!hasNumpy || !hasRedis)('focal-loss-wasm/bullmq on Redis', () =>
     const want = binaryFocalLoss(data('bin-t-k.npy'), data('bin-logits.npy'), { fromLogits: true, classes: K });
     expect(relative(binary.loss, want)).toBeLessThanOrEqual(1e-12);
     expect(binary.summary).toMatchObject({ count: M * K, coverage: [{ ranges: [[0, M]], complete: true }] });
+  });
+
+  it('a Parquet file (written by DuckDB): the workers read the row groups of their rows', async () => {
+    const db = await (await DuckDBInstance.create(':memory:')).connect();
+    try {
+      await db.run(`COPY (SELECT * FROM read_csv('${f('data.csv')}', header = true)) TO '${f('data.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 500)`);
+    } finally {
+      db.closeSync();
+    }
+    const queues = names();
+    await Promise.all([0, 1].map(() => startWorker(queues)));
+    const result = await evaluate({ pred: f('data.parquet'), labelColumn: 'label', predColumns: 'p0:p6', shards: 5, ...queues });
+    expectExact(result, focalLoss(data('y-int64.npy'), data('p64.npy'), { classes: C }), N);
+    expect(result.summary.coverage[0].source).toMatch(/^data\.parquet#[0-9a-f]{12}$/);
   });
 
   it('the README\'s commands: examples/bullmq/worker.mjs on two processes, evaluate.mjs prints the one-shot loss', () => {

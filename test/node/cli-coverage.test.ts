@@ -4,6 +4,7 @@
 // compared with the one-shot focalLoss on the fixtures' data.
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { focalLoss } from '../../src/index.js';
 import { hasNumpy, load, relative, requireBuild, run, runJson, writeFixtures, type Manifest } from './cli-helpers.js';
@@ -118,6 +119,28 @@ describe.skipIf(!hasNumpy)('--merge checks what the shards cover', () => {
     });
     expect(JSON.parse(readFileSync(parts[1], 'utf8')).coverage).toEqual([{ source: whole.coverage[0].source, ranges: [shard(1, 2)], totalRows: N }]);
     expect(runJson(['--merge', ...parts]).coverage).toEqual(whole.coverage);
+  });
+
+  it('Parquet: --shard reads the row count from the footer; the shards\' states merge to the whole file\'s', async () => {
+    // The fixtures' data.csv written as Parquet by an independent program, DuckDB, in row groups of 500.
+    const db = await (await DuckDBInstance.create(':memory:')).connect();
+    try {
+      await db.run(`COPY (SELECT * FROM read_csv('${f('data.csv')}', header = true)) TO '${f('data.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 500)`);
+    } finally {
+      db.closeSync();
+    }
+    const table = ['--pred', f('data.parquet'), '--label-column', 'label'];
+    const whole = runJson(table);
+    expect(whole.coverage).toEqual([{ source: expect.stringMatching(/^data\.parquet#[0-9a-f]{12}$/), ranges: [[0, N]], totalRows: N, missing: [], complete: true }]);
+    const parts = [0, 1, 2].map((i) => {
+      const path = f(`parquet-${i}.json`);
+      expect(run([...table, '--shard', `${i}/3`, '--state-out', path]).code).toBe(0);
+      return path;
+    });
+    expect(JSON.parse(readFileSync(parts[2], 'utf8')).coverage).toEqual([{ source: whole.coverage[0].source, ranges: [shard(2, 3)], totalRows: N }]);
+    const merged = runJson(['--merge', ...parts]);
+    expect(merged.coverage).toEqual(whole.coverage);
+    expect(relative(merged.loss, focalLoss(load(dir, files, 'y-int64.npy'), load(dir, files, 'p64.npy')))).toBeLessThanOrEqual(1e-12);
   });
 
   it('an empty shard covers no rows and merges as a no-op; --allow-partial needs --merge', () => {
