@@ -18,6 +18,3 @@ if (settings.mergeQueue !== undefined) workers.push(new Worker(settings.mergeQue
 // Without a listener, a lost connection (Redis restarted) would end the process.
 for (const worker of workers) worker.on('error', (error) => process.stderr.write(`worker: ${error.message}\n`));
 Promise.all(workers.map((w) => w.waitUntilReady())).then(() => process.send({ ready: true }));
-process.on('message', (message) => {
-  if (message === 'close') Promise.all(workers.map((w) => w.close())).then(() => process.disconnect());
-});
