@@ -8,12 +8,11 @@
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { FlowProducer, Job, Queue, QueueEvents } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { evaluationFlow, type EvaluationFlowSpec, type EvaluationResult } from '../../src/bullmq.js';
 import { binaryFocalLoss, createFocalLossAccumulator, focalLoss } from '../../src/index.js';
-import { hasNumpy, load, relative, requireBuild, root, writeFixtures, type Manifest } from './cli-helpers.js';
+import { csvToParquet, hasNumpy, load, relative, requireBuild, root, writeFixtures, type Manifest } from './cli-helpers.js';
 import { bounded as within, hasRedis, RedisServer } from '../../scripts/redis-server.mjs';
 
 /** Generous: only a hang waits this long. */
@@ -134,12 +133,7 @@ describe.skipIf(!hasNumpy || !hasRedis)('focal-loss-wasm/bullmq on Redis', () =>
   });
 
   it('a Parquet file (written by DuckDB): the workers read the row groups of their rows', async () => {
-    const db = await (await DuckDBInstance.create(':memory:')).connect();
-    try {
-      await db.run(`COPY (SELECT * FROM read_csv('${f('data.csv')}', header = true)) TO '${f('data.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 500)`);
-    } finally {
-      db.closeSync();
-    }
+    await csvToParquet(f('data.csv'), f('data.parquet'));
     const queues = names();
     await Promise.all([0, 1].map(() => startWorker(queues)));
     const result = await evaluate({ pred: f('data.parquet'), labelColumn: 'label', predColumns: 'p0:p6', shards: 5, ...queues });

@@ -4,10 +4,9 @@
 // compared with the one-shot focalLoss on the fixtures' data.
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { focalLoss } from '../../src/index.js';
-import { hasNumpy, load, relative, requireBuild, run, runJson, writeFixtures, type Manifest } from './cli-helpers.js';
+import { csvToParquet, hasNumpy, load, relative, requireBuild, run, runJson, writeFixtures, type Manifest } from './cli-helpers.js';
 
 const N = 3001;
 /** Shard i of n over N rows, as the README defines --shard. */
@@ -122,13 +121,7 @@ describe.skipIf(!hasNumpy)('--merge checks what the shards cover', () => {
   });
 
   it('Parquet: --shard reads the row count from the footer; the shards\' states merge to the whole file\'s', async () => {
-    // The fixtures' data.csv written as Parquet by an independent program, DuckDB, in row groups of 500.
-    const db = await (await DuckDBInstance.create(':memory:')).connect();
-    try {
-      await db.run(`COPY (SELECT * FROM read_csv('${f('data.csv')}', header = true)) TO '${f('data.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 500)`);
-    } finally {
-      db.closeSync();
-    }
+    await csvToParquet(f('data.csv'), f('data.parquet'));
     const table = ['--pred', f('data.parquet'), '--label-column', 'label'];
     const whole = runJson(table);
     expect(whole.coverage).toEqual([{ source: expect.stringMatching(/^data\.parquet#[0-9a-f]{12}$/), ranges: [[0, N]], totalRows: N, missing: [], complete: true }]);

@@ -114,3 +114,14 @@ export function scratch(prefix: string): { dir: string; file(contents: string | 
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+/** A CSV file (with a header line) written as Parquet by an independent program, DuckDB, in row groups of `rowGroup` rows. */
+export async function csvToParquet(csv: string, parquet: string, rowGroup = 500): Promise<void> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const db = await (await DuckDBInstance.create(':memory:')).connect();
+  try {
+    await db.run(`COPY (SELECT * FROM read_csv('${csv}', header = true)) TO '${parquet}' (FORMAT parquet, ROW_GROUP_SIZE ${rowGroup})`);
+  } finally {
+    db.closeSync();
+  }
+}
