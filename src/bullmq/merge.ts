@@ -30,15 +30,15 @@ const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : 
  */
 export const mergeProcessor: MergeProcessor = async (job) => {
   const fn = 'mergeProcessor';
-  const data = checkJobData(fn, job.data, false);
-  const failed = Object.entries(await job.getIgnoredChildrenFailures()).sort(byKey);
-  if (failed.length > 0) {
-    await job.removeUnprocessedChildren();
-    const [key, reason] = failed[0];
-    throw new UnrecoverableError(`${fn}: shard job ${key} failed: ${reason}`);
-  }
-  const states = Object.entries(await job.getChildrenValues<AccumulatorState>()).sort(byKey).map(([, state]) => state);
   try {
+    const data = checkJobData(fn, job.data, false);
+    const failed = Object.entries(await job.getIgnoredChildrenFailures()).sort(byKey);
+    if (failed.length > 0) {
+      await job.removeUnprocessedChildren();
+      const [key, reason] = failed[0];
+      throw new UnrecoverableError(`${fn}: shard job ${key} failed: ${reason}`);
+    }
+    const states = Object.entries(await job.getChildrenValues<AccumulatorState>()).sort(byKey).map(([, state]) => state);
     if (states.length === 0) throw fail(RangeError, fn)`none of the flow's ${data.shards} shard jobs returned a state`;
     const merged = accumulatorFromState(fn, states[0]);
     for (const state of states.slice(1)) merged.merge(state);

@@ -46,8 +46,8 @@ export type ShardProcessor = (job: Job<ShardJobData, AccumulatorState>) => Promi
  */
 export function createShardProcessor(read: ShardReader): ShardProcessor {
   return async (job) => {
-    const data = checkJobData('shardProcessor', job.data, true);
     try {
+      const data = checkJobData('shardProcessor', job.data, true);
       const source = await read(data.input, data.loss);
       const { start, end } = shardRange(data.shard, data.shards, source.totalRows);
       const create = (classes: number | undefined) => createAccumulator(LOSSES[data.loss], `${data.loss}Accumulator`, {

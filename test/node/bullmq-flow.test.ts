@@ -170,6 +170,7 @@ describe.skipIf(!hasNumpy)('the processors', () => {
     expect((failure as Error).message).toMatch(new RegExp(`^focalLossAccumulator\\.update: .*y-bad\\.npy\\[${row}\\] = ${bad[row]} is not a class index: expected an integer in \\[0, ${C}\\)$`));
     // A job of another program on the queue.
     await expect(shardProcessor({ data: { some: 'thing' } } as never)).rejects.toThrow(/shardProcessor: job\.data = .* is not the data of a shard job of evaluationFlow/);
+    await expect(mergeProcessor({ data: { some: 'thing' } } as never)).rejects.toMatchObject({ name: 'UnrecoverableError', cause: expect.any(TypeError) });
   });
 
   it('takes a reader of one\'s own: chunks of rows from anywhere; an empty shard covers nothing', async () => {
