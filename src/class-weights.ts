@@ -1,4 +1,5 @@
-import { describe, show } from './errors.js';
+import { entry, fail } from './errors/detail.js';
+import { describe, show } from './errors/show.js';
 import { sumError } from './kernels/math/sum.js';
 import { arrayLength, numberIn, ownOptions } from './options/read.js';
 
@@ -78,27 +79,21 @@ export function classBalancedAlpha(counts: ClassCounts, options?: ClassBalancedO
 /** The counts as float64, each checked; a count above 2^53 - 1 would not be exact. */
 function readCounts(fn: string, counts: unknown): Float64Array {
   const length = arrayLength(fn, 'counts', counts);
-  if (length === undefined) {
-    throw new TypeError(`${fn}: counts must be an array of per-class sample counts, got ${describe(counts)}`);
-  }
-  if (length === 0) throw new RangeError(`${fn}: counts is empty: give one count per class`);
+  if (length === undefined) throw fail(TypeError, fn)`counts must be an array of per-class sample counts, got ${describe(counts)}`;
+  if (length === 0) throw fail(RangeError, fn)`counts is empty: give one count per class`;
   const out = new Float64Array(length);
   const array = counts as ArrayLike<unknown>;
   for (let c = 0; c < length; c++) {
     const v = array[c];
     const value = typeof v === 'bigint' ? Number(v) : v;
-    if (typeof value !== 'number') {
-      throw new TypeError(`${fn}: counts[${c}] = ${show(v)} is not a number (class ${c}'s sample count)`);
-    }
+    const at = entry('counts', { index: c });
+    if (typeof value !== 'number') throw fail(TypeError, fn)`${at} = ${show(v)} is not a number (class ${c}'s sample count)`;
     // A BigInt above 2^53 - 1 converts to an unsafe number, and is refused with the rest.
     if (!(Number.isSafeInteger(value) && value >= 0)) {
-      throw new RangeError(`${fn}: counts[${c}] = ${show(v)} is not a sample count: expected an integer in [0, 2^53 - 1]`);
+      throw fail(RangeError, fn)`${at} = ${show(v)} is not a sample count: expected an integer in [0, 2^53 - 1]`;
     }
     if (value === 0) {
-      throw new RangeError(
-        `${fn}: counts[${c}] = 0: class ${c} has no samples, so no weight exists for it; ` +
-          'drop the class or count at least one sample of it',
-      );
+      throw fail(RangeError, fn)`${at} = 0: class ${c} has no samples, so no weight exists for it; drop the class or count at least one sample of it`;
     }
     out[c] = value;
   }
