@@ -117,6 +117,8 @@ function perSample(table: HTMLTableElement, yTrue: unknown[], each: PerSample, a
     for (const text of cells) row.insertCell().textContent = text;
   });
   const caption = table.createCaption();
-  caption.textContent = `loss = ${alpha === undefined ? '' : 'α_t × '}(1 − p_t)^γ × cross-entropy: the factor (1 − p_t)^γ is what shrinks the loss of samples already right (p_t near 1)`;
+  caption.textContent =
+    `loss = ${alpha === undefined ? '' : 'α_t × '}(1 − p_t)^γ × cross-entropy: the factor (1 − p_t)^γ is what shrinks the loss of ` +
+    "samples already right (p_t near 1). The gradient is of each sample's own loss (focalLossGrad with reduction 'none')";
   if (losses.length > 20) caption.textContent += `; first 20 of ${losses.length} samples`;
 }
