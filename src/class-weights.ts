@@ -1,4 +1,4 @@
-import { describe, show } from './errors.js';
+import { describe, show } from './errors/show.js';
 import { sumError } from './kernels/math/sum.js';
 import { arrayLength, numberIn, ownOptions } from './options/read.js';
 
