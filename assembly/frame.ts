@@ -73,6 +73,21 @@ import { sumError } from './math/sum';
 /** Per class (binary: per column) at PER_CLASS: loss sum, its carry, count, weight sum. */
 // @ts-ignore: decorator
 @inline export const PER_CLASS_SLOTS = 4;
+/**
+ * What the diagnostics' kernels (row-stats.ts) write per sample (binary: per element): the
+ * predicted class (binary: 1 or 0; -1 for an ignored sample), its probability (binary: p),
+ * p_t, and the cross-entropy -ln p_t, STATS_SLOTS f64 each.
+ */
+// @ts-ignore: decorator
+@inline export const STATS_SLOTS = 4;
+// @ts-ignore: decorator
+@inline export const STAT_PREDICTED = 0;
+// @ts-ignore: decorator
+@inline export const STAT_CONFIDENCE = 1;
+// @ts-ignore: decorator
+@inline export const STAT_PT = 2;
+// @ts-ignore: decorator
+@inline export const STAT_CROSS_ENTROPY = 3;
 
 /**
  * Byte offset of the frame's vector area: splats of a call's parameters that loops load where

@@ -18,6 +18,10 @@ import { describeBatch } from '../shape.js';
 import {
   checkState, FORMAT, identityOptions, identityValue, json, number, type AccumulatorState,
 } from './state.js';
+import type { DiagnosticsOptions, DiagnosticsSettings } from '../options/diagnostics.js';
+import { observer, Tally } from './diagnostics.js';
+import { checkDiagnostics, tallyFromJson, tallyToJson } from './diagnostics-state.js';
+import { summarize, type ClassDiagnostics, type DiagnosticsSummary } from './diagnostics-summary.js';
 
 export type { AccumulatorState } from './state.js';
 
@@ -40,6 +44,12 @@ export interface FocalLossAccumulatorOptions {
   firstRow?: number;
   /** The data set's rows, if known: a merge of shards then says which rows are missing. */
   totalRows?: number;
+  /**
+   * Diagnostics in summary() and state(): the cross-entropy and the easy samples' share,
+   * calibration, recall and precision per class, recommended α, the hardest samples (see
+   * {@link DiagnosticsSummary}). `true` takes the defaults. Default false.
+   */
+  diagnostics?: boolean | DiagnosticsOptions;
 }
 
 /** Options of {@link createBinaryFocalLossAccumulator}. */
@@ -56,16 +66,19 @@ export interface BinaryFocalLossAccumulatorOptions {
   source?: string;
   firstRow?: number;
   totalRows?: number;
+  /** As for {@link FocalLossAccumulatorOptions.diagnostics}, per label column. */
+  diagnostics?: boolean | DiagnosticsOptions;
 }
 
-/** Count, loss sum and mean of one class (binary: one label column). */
-export interface ClassSummary {
+/** Count, loss sum and mean of one class (binary: one label column); with diagnostics, its hits. */
+export interface ClassSummary extends Partial<ClassDiagnostics> {
   count: number;
   sum: number;
   mean: number;
 }
 
-export interface AccumulatorSummary {
+/** With the `diagnostics` option, the fields of {@link DiagnosticsSummary} too. */
+export interface AccumulatorSummary extends Partial<DiagnosticsSummary> {
   /** Samples counted (binary: elements); ignored samples are not. */
   count: number;
   weightSum: number;
@@ -147,6 +160,9 @@ class Accumulator {
   nextRow: number;
   /** The rows seen, per data set (empty without a source). */
   private coverage: Coverage[];
+  private readonly diagnosis: DiagnosticsSettings | false;
+  /** The diagnostics so far (once C is known). */
+  private tally: Tally | null = null;
 
   constructor(
     private readonly spec: LossSpec,
@@ -160,6 +176,16 @@ class Accumulator {
     const source = options.source as string | undefined;
     const totalRows = options.totalRows as number | undefined;
     this.coverage = source === undefined ? [] : [{ source, ranges: [], ...(totalRows === undefined ? {} : { totalRows }) }];
+    this.diagnosis = options.diagnostics as DiagnosticsSettings | false;
+  }
+
+  private get elements(): boolean {
+    return this.spec.reduces === 'elements';
+  }
+
+  /** An empty tally for `classes` (null: no diagnostics). */
+  private newTally(classes: number): Tally | null {
+    return this.diagnosis === false ? null : new Tally(this.diagnosis, this.elements, classes);
   }
 
   private get fn(): string {
@@ -179,8 +205,12 @@ class Accumulator {
     if (own?.totalRows !== undefined && rows[1] > own.totalRows) {
       throw fail(RangeError, fn)`this update holds rows ${rows[0]}–${rows[1] - 1} of ${own.source}, which has ${own.totalRows} (totalRows)`;
     }
-    const { totals, perClass } = computeLoss(this.spec, s, batch, null, true, epsilon, exponent);
-    this.add(batch.classes, epsilon, exponent, totals.sum, totals.count, totals.weightSum, perClass!);
+    // Target rows have no class index, so no diagnostics (see DiagnosticsSummary.diagnosed).
+    const tally = !this.elements && batch.trueRows ? null : this.newTally(batch.classes);
+    const ignoreIndex = (this.settings as { ignoreIndex?: number }).ignoreIndex;
+    const observe = tally === null ? undefined : observer(tally, batch, s.fromLogits, ignoreIndex, rows[0], exponent);
+    const { totals, perClass } = computeLoss(this.spec, s, batch, null, true, epsilon, exponent, observe);
+    this.add(batch.classes, epsilon, exponent, totals.sum, totals.count, totals.weightSum, perClass!, tally);
     if (own !== undefined) own.ranges = union(own.ranges, [rows]);
     this.nextRow = rows[1];
     return this;
@@ -189,10 +219,15 @@ class Accumulator {
   /** Adds totals held times 2^exponent, both sides brought to the smaller exponent (the one safe from overflow). */
   private add(
     classes: number, epsilon: number, exponent: number, sum: Compensated, count: number, weightSum: Compensated, perClass: Float64Array,
+    tally: Tally | null,
   ): void {
     const common = this.classes === null || this.perClass === null ? exponent : Math.min(this.exponent, exponent);
     rescale(this.sum, this.weightSum, this.perClass, common - this.exponent);
+    this.tally?.rescale(common - this.exponent);
     rescale(sum, weightSum, perClass, common - exponent);
+    tally?.rescale(common - exponent);
+    this.tally ??= this.newTally(classes);
+    if (tally !== null) this.tally!.merge(tally);
     this.exponent = common;
     this.classes = classes;
     this.epsilon = epsilon;
@@ -238,7 +273,12 @@ class Accumulator {
       const gaps = missing(c.ranges, c.totalRows);
       return { ...copy(c), missing: gaps, complete: gaps.length === 0 };
     });
-    return { count: this.count, weightSum, sum: this.result('sum'), mean: this.result('mean'), perClass, coverage };
+    const summary = { count: this.count, weightSum, sum: this.result('sum'), mean: this.result('mean'), perClass, coverage };
+    const tally = this.tally ?? this.newTally(this.classes ?? 0);
+    if (tally === null) return summary;
+    const { diagnostics, perClass: hits } = summarize(tally, this.exponent);
+    hits.forEach((h, c) => Object.assign(perClass[c], h));
+    return { ...summary, ...diagnostics };
   }
 
   state(): AccumulatorState {
@@ -261,6 +301,7 @@ class Accumulator {
       perClass,
       ...(this.exponent === 0 ? {} : { exponent: this.exponent }),
       ...(this.coverage.length === 0 ? {} : { coverage: this.coverage.map(copy), nextRow: this.nextRow }),
+      ...(this.diagnosis === false ? {} : { diagnostics: tallyToJson(this.tally ?? this.newTally(this.classes ?? 0)!) }),
     };
   }
 
@@ -282,6 +323,7 @@ class Accumulator {
       const b = JSON.stringify(state.options[key] ?? null);
       if (a !== b) throw fail(RangeError, fn)`the partials were made with different options: ${key} is ${a} here and ${b} there`;
     }
+    const tally = this.diagnosticsOf(fn, state);
     const coverage = mergedCoverage(fn, this.coverage, state.coverage ?? []);
     if (state.classes === null || state.epsilon === null) {
       this.coverage = coverage;
@@ -297,12 +339,28 @@ class Accumulator {
     state.perClass.forEach((entry, c) => perClass.set(entry.map(number), c * PER_CLASS_SLOTS));
     this.add(
       state.classes, state.epsilon, state.exponent ?? 0, [number(state.sum[0]), number(state.sum[1])], state.count,
-      [number(state.weightSum[0]), number(state.weightSum[1])], perClass,
+      [number(state.weightSum[0]), number(state.weightSum[1])], perClass, tally,
     );
     this.coverage = coverage;
     return this;
   }
+
+  /** The other partial's diagnostics, checked; both must have them, with the same settings, or neither. */
+  private diagnosticsOf(fn: string, state: AccumulatorState): Tally | null {
+    const mine = this.diagnosis === false ? null : JSON.stringify(this.diagnosis);
+    const theirs = state.diagnostics === undefined ? null : checkDiagnostics(fn, state.diagnostics, factsOf(state));
+    const other = theirs === null ? null : JSON.stringify(theirs.settings);
+    if (mine !== other) {
+      throw fail(RangeError, fn)`the partials were made with different options: diagnostics is ${mine ?? 'false'} here and ${other ?? 'false'} there`;
+    }
+    return theirs === null || state.classes === null ? null : tallyFromJson(theirs, this.elements, state.classes);
+  }
 }
+
+/** What a state says that its diagnostics must agree with. */
+const factsOf = (s: AccumulatorState) => ({
+  elements: LOSSES[s.loss].reduces === 'elements', classes: s.classes ?? 0, count: s.count, classCounts: s.perClass.map((e) => e[2]),
+});
 
 const copy = (c: Coverage): Coverage => ({ ...c, ranges: c.ranges.map(([a, b]): RowRange => [a, b]) });
 
@@ -344,6 +402,7 @@ function fromState(spec: LossSpec, fn: string, state: unknown): Accumulator {
   const options: Record<string, unknown> = Object.create(null);
   for (const [key, value] of Object.entries(s.options)) if (value !== null) options[key] = value;
   if (s.classes !== null) options.classes = s.classes;
+  if (s.diagnostics !== undefined) options.diagnostics = checkDiagnostics(fn, s.diagnostics, factsOf(s)).settings;
   const restored = create(spec, fn, options).merge(s);
   restored.nextRow = s.nextRow ?? 0;
   return restored;

@@ -4,19 +4,22 @@ import type { LossSettings, LossSpec } from './loss-spec.js';
 import { describeBatch, type Batch } from '../shape.js';
 import { evaluate, prepare, type Evaluation, type LossAndGradient } from './evaluate.js';
 import { gradientOutput } from './gradient-output.js';
+import type { ChunkObserver } from './run.js';
 
 /**
  * A loss over a batch, start to end, on this thread: the kernel instance the options choose,
  * held for this call alone; the job; the reduction. `perClass` adds per-class sums; `epsilon`
- * overrides the options' (an accumulator keeps the one its first chunk settled).
+ * overrides the options' (an accumulator keeps the one its first chunk settled); `observe`
+ * reads each chunk (an accumulator's diagnostics).
  */
 export function computeLoss(
   spec: LossSpec, s: LossSettings, batch: Batch, grad: Values | null, perClass = false, epsilon?: number, weightExponent?: number,
+  observe?: ChunkObserver,
 ): Evaluation {
   const instance = selectInstance(s.backend, s.fn);
   return instance.exclusive(s.fn, () => {
-    const needs = { losses: s.reduction === 'none', grad: grad !== null, perClass };
-    return evaluate(prepare(spec, s, batch, instance, needs, epsilon, weightExponent), grad);
+    const needs = { losses: s.reduction === 'none', grad: grad !== null, perClass, diagnostics: observe !== undefined };
+    return evaluate(prepare(spec, s, batch, instance, needs, epsilon, weightExponent), grad, observe);
   });
 }
 

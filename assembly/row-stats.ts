@@ -1,0 +1,181 @@
+import {
+  EPSILON, flag, FROM_LOGITS, HAS_IGNORE, IGNORE_INDEX, LOG_EPSILON, LOG_ONE_MINUS_EPSILON, param, PRED_F32, STAT_CONFIDENCE,
+  STAT_CROSS_ENTROPY, STAT_PREDICTED, STAT_PT, STATS_SLOTS,
+} from './frame';
+import { clippedLog, clippedLogOneMinus } from './math/clip';
+import { vexpNonPositive } from './math/exp';
+import { vlogNormal } from './math/log';
+import { EXP_BLOCK, loadPair, rowMax } from './math/softmax';
+import { sumError } from './math/sum';
+
+// What an accumulator's diagnostics read of each sample, STATS_SLOTS f64 per sample at `out`
+// (src/kernels/row-stats.ts is the JS twin). The host runs it on a chunk right after the loss
+// kernel, while the chunk's rows are still in cache, and folds its output into bins, sums and
+// the hardest samples (src/accumulator/diagnostics.ts).
+//
+// rowStats, class-index targets over rows of C probabilities or logits: the predicted class
+// (argmax, the lowest index on ties; -1 for an ignored sample), its probability, p_t, and
+// -ln p_t clipped as the loss clips it. Logits go through one stable softmax about the
+// argmax a: rest = sum over j != a of e^(z_j - z_a), confidence = 1 / (1 + rest),
+// p_t = e^(z_t - z_a) / (1 + rest), -ln p_t = (z_a - z_t) + log1p(rest), exact as p_t -> 1.
+//
+// elementStats, binary: per element 1 where p > 0.5 (logits: x > 0) else 0, p (sigmoid for
+// logits), p_t = y p + (1 - y)(1 - p), and the cross-entropy -y ln p - (1 - y) ln(1 - p)
+// against the unsmoothed target (probabilities clipped as the loss clips them; logits in
+// log space).
+//
+// Both return -1, or the first row they cannot read: a label out of range, a logit row
+// without a finite maximum, a probability outside [0, 1] anywhere in the row (the loss reads
+// only p_t; the argmax reads them all), a NaN logit or a target outside [0, 1].
+
+export function rowStats(frame: usize, pred: usize, labels: usize, n: i32, classes: i32, out: usize): i32 {
+  return flag(frame, PRED_F32) ? rows<f32>(frame, pred, labels, n, classes, out) : rows<f64>(frame, pred, labels, n, classes, out);
+}
+
+function rows<T>(frame: usize, pred: usize, labels: usize, n: i32, classes: i32, out: usize): i32 {
+  const logits = flag(frame, FROM_LOGITS);
+  const hasIgnore = flag(frame, HAS_IGNORE);
+  const ignore = <i32>param(frame, IGNORE_INDEX);
+  const eps = param(frame, EPSILON);
+  const logHigh = param(frame, LOG_ONE_MINUS_EPSILON);
+  const stride = <usize>classes << alignof<T>();
+  for (let i = 0; i < n; i++) {
+    const at = out + ((<usize>i * STATS_SLOTS) << 3);
+    const label = load<i32>(labels + (<usize>i << 2));
+    if (hasIgnore && label == ignore) {
+      store<f64>(at, -1, STAT_PREDICTED << 3);
+      continue;
+    }
+    if (<u32>label >= <u32>classes) return i;
+    const row = pred + <usize>i * stride;
+    let top = 0;
+    let confidence: f64;
+    let pt: f64;
+    let crossEntropy: f64;
+    if (logits) {
+      const m = rowMax<T>(row, classes);
+      if (!(m < Infinity && m > -Infinity)) return i;
+      while (<f64>load<T>(row + (<usize>top << alignof<T>())) != m) top++;
+      const rest = expsAbout<T>(row, classes, top, label, m, at + (STAT_PT << 3));
+      confidence = 1 / (1 + rest);
+      pt = load<f64>(at, STAT_PT << 3) * confidence;
+      crossEntropy = (m - <f64>load<T>(row + (<usize>label << alignof<T>()))) + log1p(rest);
+    } else {
+      let best: f64 = -1;
+      for (let c = 0; c < classes; c++) {
+        const v = <f64>load<T>(row + (<usize>c << alignof<T>()));
+        if (!(v >= 0 && v <= 1)) return i;
+        if (v > best) {
+          best = v;
+          top = c;
+        }
+      }
+      confidence = best;
+      pt = <f64>load<T>(row + (<usize>label << alignof<T>()));
+      crossEntropy = -clippedLog(pt, eps, logHigh);
+    }
+    store<f64>(at, <f64>top, STAT_PREDICTED << 3);
+    store<f64>(at, confidence, STAT_CONFIDENCE << 3);
+    store<f64>(at, pt, STAT_PT << 3);
+    store<f64>(at, crossEntropy, STAT_CROSS_ENTROPY << 3);
+  }
+  return -1;
+}
+
+/**
+ * One pass of e^(z_c - m) over a row whose max m is at `top`: returns the sum over c != top
+ * (blocks of EXP_BLOCK values join it with compensation) and stores e^(z_label - m) at `et`.
+ */
+// @ts-ignore: decorator
+@inline
+function expsAbout<T>(row: usize, classes: i32, top: i32, label: i32, m: f64, at: usize): f64 {
+  let rest: f64 = 0;
+  let carry: f64 = 0;
+  let et: f64 = 0;
+  let c = 0;
+  if (ASC_FEATURE_SIMD) {
+    const shift = f64x2.splat(m);
+    const topPair = top & ~1;
+    const topLane = i64x2.replace_lane(i64x2.splat(-(<i64>(top == topPair))), 1, -(<i64>(top != topPair)));
+    const pairs = classes & ~1;
+    while (c < pairs) {
+      const stop = min(c + EXP_BLOCK, pairs);
+      let sum = f64x2.splat(0);
+      for (; c < stop; c += 2) {
+        let e = vexpNonPositive(f64x2.sub(loadPair<T>(row + (<usize>c << alignof<T>())), shift));
+        if (c == (label & ~1)) et = label & 1 ? f64x2.extract_lane(e, 1) : f64x2.extract_lane(e, 0);
+        if (c == topPair) e = v128.andnot(e, topLane);
+        sum = f64x2.add(sum, e);
+      }
+      const b = f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
+      const t = rest + b;
+      carry += sumError(rest, b, t);
+      rest = t;
+    }
+  }
+  while (c < classes) {
+    const stop = min(c + EXP_BLOCK, classes);
+    let b: f64 = 0;
+    for (; c < stop; c++) {
+      const e = Math.exp(<f64>load<T>(row + (<usize>c << alignof<T>())) - m);
+      if (c == label) et = e;
+      if (c != top) b += e;
+    }
+    const t = rest + b;
+    carry += sumError(rest, b, t);
+    rest = t;
+  }
+  store<f64>(at, et);
+  return rest + carry;
+}
+
+/** log1p(x) for x >= 0: with SIMD, the table log of u = 1 + x corrected by u's rounding. */
+// @ts-ignore: decorator
+@inline
+function log1p(x: f64): f64 {
+  if (!ASC_FEATURE_SIMD) return Math.log1p(x);
+  const u = 1 + x;
+  return f64x2.extract_lane(vlogNormal(f64x2.splat(u)), 0) + (x - (u - 1)) / u;
+}
+
+export function elementStats(frame: usize, pred: usize, targets: usize, n: i32, classes: i32, out: usize): i32 {
+  const logits = flag(frame, FROM_LOGITS);
+  const eps = param(frame, EPSILON);
+  const logEps = param(frame, LOG_EPSILON);
+  const logHigh = param(frame, LOG_ONE_MINUS_EPSILON);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < classes; k++) {
+      const e = <usize>i * classes + k;
+      const v = load<f64>(pred + (e << 3));
+      const y = load<f64>(targets + (e << 3));
+      if (logits ? v != v : !(v >= 0 && v <= 1)) return i;
+      if (!(y >= 0 && y <= 1)) return i;
+      let p: f64;
+      let q: f64;
+      let logP: f64;
+      let logQ: f64;
+      let positive: bool;
+      if (logits) {
+        // ln sigmoid(v) = -softplus(-v) and ln(1 - sigmoid(v)) = -softplus(v), each directly.
+        const tail = Math.log1p(Math.exp(-Math.abs(v)));
+        logP = -(max(-v, 0) + tail);
+        logQ = -(max(v, 0) + tail);
+        p = Math.exp(logP);
+        q = Math.exp(logQ);
+        positive = v > 0;
+      } else {
+        p = v;
+        q = 1 - v;
+        logP = clippedLog(v, eps, logHigh);
+        logQ = clippedLogOneMinus(v, eps, logEps, logHigh);
+        positive = v > 0.5;
+      }
+      const at = out + ((e * STATS_SLOTS) << 3);
+      store<f64>(at, positive ? 1 : 0, STAT_PREDICTED << 3);
+      store<f64>(at, p, STAT_CONFIDENCE << 3);
+      store<f64>(at, y * p + (1 - y) * q, STAT_PT << 3);
+      store<f64>(at, (y > 0 ? -y * logP : 0) + (y < 1 ? -(1 - y) * logQ : 0), STAT_CROSS_ENTROPY << 3);
+    }
+  }
+  return -1;
+}
