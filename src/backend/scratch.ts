@@ -55,8 +55,8 @@ export class Scratch {
   ): void {
     try {
       for (const [name, bytes] of Object.entries(rowBytes) as Array<[ChunkBuffer, number]>) {
-        // Chunk buffers hold many rows; 'row' holds one.
-        const size = name === 'row' ? bytes : Math.max(ROW_BYTES, bytes);
+        // Chunk buffers hold a chunk's rows; 'row' holds one.
+        const size = name === 'row' ? bytes : Math.max(ROW_BYTES, bytes * chunkRows(classes));
         this.regions.set(name, this.grown(this.regions.get(name) ?? null, size));
       }
       this.frameRegion ??= this.instance.alloc(FRAME_BYTES);

@@ -21,10 +21,11 @@ export function checkOptions(flags: LossFlags, classes: number): void {
   create(flags, classes);
 }
 
-function create(flags: LossFlags, classes: number | undefined): FocalLossAccumulator {
+/** The run's accumulator: C, the first row read (the hardest rows are named by it) and diagnostics besides the loss flags. */
+function create(flags: LossFlags, classes: number | undefined, extra: { firstRow?: number; diagnostics?: boolean } = {}): FocalLossAccumulator {
   const spec = LOSSES[flags.loss];
   try {
-    return createAccumulator(spec, `${spec.name}Accumulator`, { ...flags.options, classes });
+    return createAccumulator(spec, `${spec.name}Accumulator`, { ...flags.options, classes, ...extra });
   } catch (error) {
     throw optionError(error);
   }
@@ -34,7 +35,8 @@ function create(flags: LossFlags, classes: number | undefined): FocalLossAccumul
  * Streams the inputs through an accumulator, chunk by chunk: memory stays at the chunk
  * buffers whatever the files' sizes. `onChunk` is told the bytes read so far.
  */
-export function accumulate(inputs: Inputs, flags: LossFlags, onChunk: (bytesRead: number) => void): Accumulated {
+export function accumulate(inputs: Inputs, flags: LossFlags, onChunk: (bytesRead: number) => void, diagnostics = false): Accumulated {
+  const extra = { firstRow: inputs.firstRow, diagnostics };
   checkOptions(flags, inputs.classes);
   const labels = new LabelConverter();
   // C is pinned on the first chunk: an accumulator that pins it but sees no rows (an empty
@@ -42,7 +44,7 @@ export function accumulate(inputs: Inputs, flags: LossFlags, onChunk: (bytesRead
   let accumulator: FocalLossAccumulator | null = null;
   let rows = 0;
   for (let chunk = inputs.next(); chunk !== null; chunk = inputs.next()) {
-    accumulator ??= create(flags, inputs.classes);
+    accumulator ??= create(flags, inputs.classes, extra);
     const yTrue = LOSSES[flags.loss].reduces === 'elements' ? chunk.labels : labels.convert(chunk.labels);
     try {
       accumulator.update(yTrue, chunk.preds);
@@ -52,5 +54,5 @@ export function accumulate(inputs: Inputs, flags: LossFlags, onChunk: (bytesRead
     rows += chunk.rows;
     onChunk(inputs.bytesRead());
   }
-  return { accumulator: accumulator ?? create(flags, undefined), rows };
+  return { accumulator: accumulator ?? create(flags, undefined, extra), rows };
 }

@@ -7,6 +7,7 @@ import { EXIT_FAILURE, EXIT_INPUT, InputError } from './input-error.js';
 import { openInputs } from './inputs.js';
 import { mergeStates } from './merge.js';
 import { Progress, PROGRESS_MIN_BYTES } from './progress.js';
+import { htmlReport } from './html-report.js';
 import { jsonReport, textReport, type Report } from './report.js';
 import { checkStateOutTarget, writeStateFile, type ReadFile } from './state-file.js';
 import { USAGE } from './usage.js';
@@ -66,7 +67,7 @@ function loss(command: Extract<Command, { kind: 'loss' }>, io: Io): number {
     const progress = show ? new Progress(io.stderr, basename(command.pred), inputs.totalBytes, io.columns) : null;
     let accumulated;
     try {
-      accumulated = accumulate(inputs, command.loss, (done) => progress?.update(done));
+      accumulated = accumulate(inputs, command.loss, (done) => progress?.update(done), command.diagnostics || command.html !== null);
     } finally {
       progress?.finish();
     }
@@ -107,10 +108,14 @@ function merge(command: Extract<Command, { kind: 'merge' }>, io: Io): number {
 
 /** Checks --state-out before anything is read: no use of "-" that hides the report, and none of the run's inputs. */
 function checkStateOut(command: OutputFlags, inputs: readonly ReadFile[]): void {
-  if (command.stateOut === '-' && (command.json || command.perClass)) {
-    throw new InputError('--state-out - prints the state on stdout instead of the summary; it cannot be combined with --json or --per-class');
+  if (command.stateOut === '-' && (command.json || command.perClass || command.diagnostics)) {
+    throw new InputError('--state-out - prints the state on stdout instead of the summary; it cannot be combined with --json, --per-class or --diagnostics');
   }
   if (command.stateOut !== null && command.stateOut !== '-') checkStateOutTarget(command.stateOut, inputs);
+  if (command.html !== null) {
+    const outputs = command.stateOut === null || command.stateOut === '-' ? [] : [{ flag: '--state-out', path: command.stateOut }];
+    checkStateOutTarget(command.html, [...inputs, ...outputs], '--html', 'the report');
+  }
 }
 
 function output(command: OutputFlags, report: Report, state: AccumulatorState, io: Io): number {
@@ -120,6 +125,8 @@ function output(command: OutputFlags, report: Report, state: AccumulatorState, i
     return 0;
   }
   if (command.stateOut !== null) writeStateFile(command.stateOut, stateJson);
-  io.stdout(command.json ? jsonReport(report, command.perClass) : textReport(report, command.perClass));
+  if (command.html !== null) writeStateFile(command.html, htmlReport(report), 'the report');
+  const { perClass, diagnostics } = command;
+  io.stdout(command.json ? jsonReport(report, perClass, diagnostics) : textReport(report, perClass, diagnostics));
   return 0;
 }
