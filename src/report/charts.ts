@@ -73,7 +73,8 @@ export function reliabilityChart(calibration: Calibration, width: number, binary
   const y = (v: number) => top + (1 - v) * plot;
   const M = calibration.bins.length;
   const body: string[] = [
-    text(left, 16, `ECE ${format(calibration.ece)}`, { 'font-weight': 600 }),
+    text(4, 16, binary ? 'fraction positive' : 'accuracy'),
+    text(left + plot, 16, `ECE ${format(calibration.ece)}`, { 'font-weight': 600, 'text-anchor': 'end' }),
     tag('path', { d: `M${left},${top}V${top + plot}H${left + plot}`, fill: 'none', stroke: COLOURS.axis }),
   ];
   for (const t of [0, 0.2, 0.4, 0.6, 0.8, 1]) {
@@ -81,7 +82,6 @@ export function reliabilityChart(calibration: Calibration, width: number, binary
     body.push(text(x(t), top + plot + FONT + 4, String(t), { 'text-anchor': 'middle' }));
   }
   body.push(text(left + plot / 2, top + plot + 2 * FONT + 8, binary ? 'predicted probability p' : 'confidence (probability of the predicted class)', { 'text-anchor': 'middle' }));
-  body.push(text(12, top + plot / 2, binary ? 'fraction positive' : 'accuracy', { 'text-anchor': 'middle', transform: `rotate(-90 12 ${top + plot / 2})` }));
   const most = Math.max(...calibration.bins.map((b) => b.count), 1);
   const base = top + plot + 34 + histogram;
   calibration.bins.forEach((b, k) => {

@@ -121,6 +121,8 @@ export function diagnosticsHtml(summary: AccumulatorSummary, options: Diagnostic
   return `<!doctype html>\n${tag('html', { lang: 'en' }, [
     tag('head', {}, [
       '<meta charset="utf-8">', '<meta name="viewport" content="width=device-width, initial-scale=1">',
+      // No icon to fetch either.
+      '<link rel="icon" href="data:,">',
       tag('title', {}, escape(title)), tag('style', {}, STYLE),
     ]),
     tag('body', {}, body),

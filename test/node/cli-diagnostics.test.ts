@@ -139,7 +139,8 @@ describe('--html', () => {
     expect(r.code, r.stderr).toBe(0);
     const html = readFileSync(path, 'utf8');
     expect(html.startsWith('<!doctype html>')).toBe(true);
-    expect(html).not.toMatch(/<script|<link|<img|@import|url\(/i);
+    expect(html).not.toMatch(/<script|<img|@import|url\(/i);
+    expect(html.match(/<link[^>]*>/g)).toEqual(['<link rel="icon" href="data:,">']);
     // The only URL is the SVG namespace.
     expect([...html.matchAll(/https?:\/\/[^"'\s)]+/g)].map((m) => m[0]).every((u) => u === 'http://www.w3.org/2000/svg')).toBe(true);
     expect((html.match(/<svg/g) ?? []).length).toBe(3);
