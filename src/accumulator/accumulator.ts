@@ -1,4 +1,5 @@
 import type { BackendChoice } from '../backend/loader.js';
+import type { FocalLossPool } from '../pool/pool.js';
 import { fail } from '../errors/detail.js';
 import { show } from '../errors/show.js';
 import { PER_CLASS_SLOTS } from '../kernels/frame.js';
@@ -13,13 +14,16 @@ import { arrayOption } from '../options/read.js';
 import { readOptions } from '../options/read-options.js';
 import { missing, overlap, showRanges, union, type Coverage, type RowRange } from './coverage.js';
 import { computeLoss } from '../pipeline/compute.js';
+import { addPerClass } from '../pipeline/reduce.js';
 import { scaleBy, weightExponent } from '../pipeline/sample-weights.js';
-import { describeBatch } from '../shape.js';
+import { describeBatch, type Batch } from '../shape.js';
+import { accumulateOn } from '../pool/pool.js';
+import type { Totals } from '../pipeline/reduce.js';
 import {
   checkState, FORMAT, identityOptions, identityValue, json, number, type AccumulatorState,
 } from './state.js';
 import type { DiagnosticsOptions, DiagnosticsSettings } from '../options/diagnostics.js';
-import { observer, Tally } from './diagnostics.js';
+import { observer, Tally } from '../pipeline/diagnostics.js';
 import { checkDiagnostics, tallyFromJson, tallyToJson } from './diagnostics-state.js';
 import { summarize, type ClassDiagnostics, type DiagnosticsSummary } from './diagnostics-summary.js';
 
@@ -108,6 +112,13 @@ export interface CoverageSummary extends Coverage {
 export interface FocalLossAccumulator<Y = unknown, P = unknown> {
   /** Adds a chunk; a chunk that fails validation throws and leaves the accumulator as it was. */
   update(yTrue: Y, yPred: P, sampleWeight?: ArrayLike<number>): this;
+  /**
+   * update() with the chunk's rows computed on a pool's workers (createFocalLossPool), in parts
+   * combined exactly: the same sums, counts and diagnostics. Resolves to this accumulator once
+   * they are added; until then it takes no other update or merge, and the inputs must not
+   * change. A chunk that fails validation rejects and leaves the accumulator as it was.
+   */
+  updateOn(pool: FocalLossPool, yTrue: Y, yPred: P, sampleWeight?: ArrayLike<number>): Promise<this>;
   /** 'mean' (default), 'sum' or 'weightedMean' of everything seen. */
   result(reduction?: Reduction): number;
   summary(): AccumulatorSummary;
@@ -147,6 +158,19 @@ function create(spec: LossSpec, fn: string, options: unknown): Accumulator {
   return new Accumulator(spec, checked, spec.settings(fn, checked));
 }
 
+/** An update checked and described, before its rows run. */
+interface Pending {
+  s: LossSettings;
+  batch: Batch;
+  /** The clipping epsilon (settled by the first chunk) and the power of two the sample weights are scaled by. */
+  epsilon: number;
+  exponent: number;
+  /** The data set's rows of the update. */
+  rows: RowRange;
+  /** Where its diagnostics go (null: none). */
+  tally: Tally | null;
+}
+
 class Accumulator {
   private classes: number | null;
   private epsilon: number | null = null;
@@ -163,6 +187,8 @@ class Accumulator {
   private readonly diagnosis: DiagnosticsSettings | false;
   /** The diagnostics so far (once C is known). */
   private tally: Tally | null = null;
+  /** An updateOn() is waiting for its pool. */
+  private pending = false;
 
   constructor(
     private readonly spec: LossSpec,
@@ -193,7 +219,34 @@ class Accumulator {
   }
 
   update(yTrue: unknown, yPred: unknown, sampleWeight?: unknown): this {
-    const fn = `${this.fn}.update`;
+    const u = this.begin('update', yTrue, yPred, sampleWeight);
+    const ignoreIndex = (this.settings as { ignoreIndex?: number }).ignoreIndex;
+    const observe = u.tally === null ? undefined : observer(u.tally, u.batch, u.s.fromLogits, ignoreIndex, u.rows[0], u.exponent);
+    const { totals, perClass } = computeLoss(this.spec, u.s, u.batch, null, true, u.epsilon, u.exponent, observe);
+    return this.finish(u, totals, perClass!, u.tally);
+  }
+
+  async updateOn(pool: unknown, yTrue: unknown, yPred: unknown, sampleWeight?: unknown): Promise<this> {
+    const u = this.begin('updateOn', yTrue, yPred, sampleWeight);
+    const diagnostics = u.tally === null ? null : { settings: u.tally.settings, firstRow: u.rows[0] };
+    const settings = { ...u.s, epsilon: u.epsilon };
+    this.pending = true;
+    let result;
+    try {
+      result = await accumulateOn(pool, u.s.fn, { spec: this.spec, settings, batch: u.batch, exponent: u.exponent, diagnostics });
+    } finally {
+      this.pending = false;
+    }
+    if (result === null) return this.update(yTrue, yPred, sampleWeight);
+    // A batch of no rows has no parts: nothing to add but its (empty) tally.
+    const perClass = result.perClass ?? new Float64Array(u.batch.classes * PER_CLASS_SLOTS);
+    return this.finish(u, result.totals, perClass, u.tally === null ? null : (result.diagnostics ?? u.tally));
+  }
+
+  /** An update checked and described, before its rows run: nothing of the accumulator changes yet. */
+  private begin(method: string, yTrue: unknown, yPred: unknown, sampleWeight: unknown): Pending {
+    const fn = `${this.fn}.${method}`;
+    this.notPending(fn);
     const weights = arrayOption(fn, 'sampleWeight', sampleWeight, 'an array of per-sample weights');
     const s = { ...this.settings, fn, sampleWeight: weights, reduction: 'sum' as const };
     const batch = describeBatch(fn, yTrue, yPred, this.classes ?? undefined, this.spec.reduces === 'elements');
@@ -207,13 +260,21 @@ class Accumulator {
     }
     // Target rows have no class index, so no diagnostics (see DiagnosticsSummary.diagnosed).
     const tally = !this.elements && batch.trueRows ? null : this.newTally(batch.classes);
-    const ignoreIndex = (this.settings as { ignoreIndex?: number }).ignoreIndex;
-    const observe = tally === null ? undefined : observer(tally, batch, s.fromLogits, ignoreIndex, rows[0], exponent);
-    const { totals, perClass } = computeLoss(this.spec, s, batch, null, true, epsilon, exponent, observe);
-    this.add(batch.classes, epsilon, exponent, totals.sum, totals.count, totals.weightSum, perClass!, tally);
-    if (own !== undefined) own.ranges = union(own.ranges, [rows]);
-    this.nextRow = rows[1];
+    return { s, batch, epsilon, exponent, rows, tally };
+  }
+
+  /** Adds an update's results, and its rows to the coverage. */
+  private finish(u: Pending, totals: Totals, perClass: Float64Array, tally: Tally | null): this {
+    this.add(u.batch.classes, u.epsilon, u.exponent, totals.sum, totals.count, totals.weightSum, perClass, tally);
+    const own = this.coverage[0];
+    if (own !== undefined) own.ranges = union(own.ranges, [u.rows]);
+    this.nextRow = u.rows[1];
     return this;
+  }
+
+  /** While updateOn's rows are on the pool, the accumulator takes no other update or merge (its rows would be numbered twice). */
+  private notPending(fn: string): void {
+    if (this.pending) throw fail(Error, fn)`an updateOn() of this accumulator is still running: await it first`;
   }
 
   /** Adds totals held times 2^exponent, both sides brought to the smaller exponent (the one safe from overflow). */
@@ -235,14 +296,7 @@ class Accumulator {
     this.count += count;
     addTo(this.weightSum, weightSum[0], weightSum[1]);
     this.perClass ??= new Float64Array(classes * PER_CLASS_SLOTS);
-    for (let c = 0; c < classes; c++) {
-      const at = c * PER_CLASS_SLOTS;
-      const pair: Compensated = [this.perClass[at], this.perClass[at + 1]];
-      addTo(pair, perClass[at], perClass[at + 1]);
-      this.perClass.set(pair, at);
-      this.perClass[at + 2] += perClass[at + 2];
-      this.perClass[at + 3] += perClass[at + 3];
-    }
+    addPerClass(this.perClass, perClass);
   }
 
   result(reduction: Reduction = 'mean'): number {
@@ -312,6 +366,7 @@ class Accumulator {
 
   merge(other: unknown): this {
     const fn = `${this.fn}.merge`;
+    this.notPending(fn);
     if (other === this) throw fail(RangeError, fn)`cannot merge an accumulator with itself: its rows would count twice`;
     const state = other instanceof Accumulator ? other.state() : checkState(fn, other);
     if (state.loss !== this.spec.name) {

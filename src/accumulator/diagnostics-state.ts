@@ -1,8 +1,9 @@
 import { fail } from '../errors/detail.js';
 import { show } from '../errors/show.js';
 import { readDiagnostics, type DiagnosticsSettings } from '../options/diagnostics.js';
-import { BIN_SLOTS, CLASS_SLOTS, Tally } from './diagnostics.js';
-import { ranksBefore, type HardSample } from './hardest.js';
+import { BIN_SLOTS, CLASS_SLOTS, Tally } from '../pipeline/diagnostics.js';
+import { ranksBefore, type HardSample } from '../pipeline/hardest.js';
+import type { Compensated } from '../math/compensated.js';
 import { checkSum, json, number, type JsonNumber } from './state.js';
 
 // The diagnostics as an accumulator state records them (state.diagnostics), and the checks
@@ -32,35 +33,37 @@ export interface DiagnosticsState {
 const pair = (p: ArrayLike<number>, at = 0): Pair => [json(p[at]), json(p[at + 1])];
 
 export function tallyToJson(t: Tally): DiagnosticsState {
+  const d = t.data();
   const bins: DiagnosticsState['bins'] = [];
-  for (let at = 0; at < t.bins.length; at += BIN_SLOTS) bins.push([t.bins[at], ...pair(t.bins, at + 1), ...pair(t.bins, at + 3)]);
+  for (let at = 0; at < d.bins.length; at += BIN_SLOTS) bins.push([d.bins[at], ...pair(d.bins, at + 1), ...pair(d.bins, at + 3)]);
   const perClass: DiagnosticsState['perClass'] = [];
-  for (let at = 0; at < t.perClass.length; at += CLASS_SLOTS) perClass.push([t.perClass[at], t.perClass[at + 1], t.perClass[at + 2]]);
+  for (let at = 0; at < d.perClass.length; at += CLASS_SLOTS) perClass.push([d.perClass[at], d.perClass[at + 1], d.perClass[at + 2]]);
   return {
     settings: { ...t.settings },
-    count: t.count,
-    lossSum: pair(t.lossSum),
-    crossEntropySum: pair(t.crossEntropy),
-    easy: { count: t.easyCount, crossEntropySum: pair(t.easyCrossEntropy), lossSum: pair(t.easyLoss) },
+    count: d.count,
+    lossSum: pair(d.lossSum),
+    crossEntropySum: pair(d.crossEntropy),
+    easy: { count: d.easyCount, crossEntropySum: pair(d.easyCrossEntropy), lossSum: pair(d.easyLoss) },
     bins,
     perClass,
-    hardest: t.hardest.sorted().map((s) => ({ ...s, loss: json(s.loss) })),
+    hardest: d.hardest.map((s) => ({ ...s, loss: json(s.loss) })),
   };
 }
 
 /** A tally from a state checked by checkDiagnostics. */
 export function tallyFromJson(s: DiagnosticsState, elements: boolean, classes: number): Tally {
-  const t = new Tally(s.settings, elements, classes);
-  t.count = s.count;
-  t.lossSum.splice(0, 2, ...s.lossSum.map(number));
-  t.crossEntropy.splice(0, 2, ...s.crossEntropySum.map(number));
-  t.easyCount = s.easy.count;
-  t.easyCrossEntropy.splice(0, 2, ...s.easy.crossEntropySum.map(number));
-  t.easyLoss.splice(0, 2, ...s.easy.lossSum.map(number));
-  s.bins.forEach((b, k) => t.bins.set(b.map(number), k * BIN_SLOTS));
-  s.perClass.forEach((c, k) => t.perClass.set(c, k * CLASS_SLOTS));
-  for (const h of s.hardest) t.hardest.offer({ ...h, loss: number(h.loss) });
-  return t;
+  const numbers = (p: Pair): Compensated => [number(p[0]), number(p[1])];
+  return Tally.fromData(s.settings, elements, classes, {
+    count: s.count,
+    lossSum: numbers(s.lossSum),
+    crossEntropy: numbers(s.crossEntropySum),
+    easyCount: s.easy.count,
+    easyCrossEntropy: numbers(s.easy.crossEntropySum),
+    easyLoss: numbers(s.easy.lossSum),
+    bins: s.bins.flatMap((b) => b.map(number)),
+    perClass: s.perClass.flat(),
+    hardest: s.hardest.map((h) => ({ ...h, loss: number(h.loss) })),
+  });
 }
 
 /** What the rest of the state says that the diagnostics must agree with. */

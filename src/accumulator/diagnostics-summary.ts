@@ -1,8 +1,8 @@
 import { classBalancedAlpha, inverseFrequencyAlpha } from '../class-weights.js';
 import { addTo, valueOf, type Compensated } from '../math/compensated.js';
 import { scaleBy } from '../pipeline/sample-weights.js';
-import { BIN_SLOTS, CLASS_SLOTS, EASY, type Tally } from './diagnostics.js';
-import type { HardSample } from './hardest.js';
+import { BIN_SLOTS, CLASS_SLOTS, EASY, type Tally } from '../pipeline/diagnostics.js';
+import type { HardSample } from '../pipeline/hardest.js';
 
 // What summary() makes of an accumulator's diagnostics: means from sums, ratios with null
 // where the denominator is 0, the ECE, and class weights from the class counts.

@@ -2,10 +2,11 @@ import type { Batch } from '../shape.js';
 import { STAT_CONFIDENCE, STAT_CROSS_ENTROPY, STAT_PREDICTED, STAT_PT, STATS_SLOTS, type Targets } from '../kernels/frame.js';
 import { addTo, type Compensated } from '../math/compensated.js';
 import type { DiagnosticsSettings } from '../options/diagnostics.js';
-import { explainBinary, explainTargetRow } from '../pipeline/explain.js';
-import type { ChunkObserver } from '../pipeline/run.js';
-import { scaleBy } from '../pipeline/sample-weights.js';
-import { Hardest } from './hardest.js';
+import { explainBinary, explainTargetRow } from './explain.js';
+import type { LossSettings } from './loss-spec.js';
+import type { ChunkObserver } from './run.js';
+import { scaleBy } from './sample-weights.js';
+import { Hardest, type HardSample } from './hardest.js';
 
 // An accumulator's diagnostics of class-index targets (binary: of every element): where the
 // loss and the cross-entropy lie (easy samples, p_t >= 0.5, against the rest), calibration
@@ -167,6 +168,28 @@ export class Tally {
     chunk.count += m * K;
   }
 
+  /** The tally as plain data (it crosses threads as it is; states write it as JSON). */
+  data(): TallyData {
+    return {
+      count: this.count, lossSum: [...this.lossSum], crossEntropy: [...this.crossEntropy], easyCount: this.easyCount,
+      easyCrossEntropy: [...this.easyCrossEntropy], easyLoss: [...this.easyLoss], bins: Array.from(this.bins),
+      perClass: Array.from(this.perClass), hardest: this.hardest.sorted(),
+    };
+  }
+
+  static fromData(settings: DiagnosticsSettings, elements: boolean, classes: number, d: TallyData): Tally {
+    const t = new Tally(settings, elements, classes);
+    t.count = d.count;
+    for (const [mine, theirs] of [
+      [t.lossSum, d.lossSum], [t.crossEntropy, d.crossEntropy], [t.easyCrossEntropy, d.easyCrossEntropy], [t.easyLoss, d.easyLoss],
+    ]) mine.splice(0, 2, ...theirs);
+    t.easyCount = d.easyCount;
+    t.bins.set(d.bins);
+    t.perClass.set(d.perClass);
+    for (const h of d.hardest) t.hardest.offer(h);
+    return t;
+  }
+
   /** Adds another tally (of the same settings and classes), both held times the same 2^exponent. */
   merge(other: Tally): void {
     this.count += other.count;
@@ -189,6 +212,25 @@ export class Tally {
     if (e === 0) return;
     for (const pair of [this.lossSum, this.easyLoss]) pair.splice(0, 2, scaleBy(pair[0], e), scaleBy(pair[1], e));
   }
+}
+
+/** A tally's numbers: BIN_SLOTS per bin, CLASS_SLOTS per class, the hardest samples hardest first. */
+export interface TallyData {
+  count: number;
+  lossSum: Compensated;
+  crossEntropy: Compensated;
+  easyCount: number;
+  easyCrossEntropy: Compensated;
+  easyLoss: Compensated;
+  bins: number[];
+  perClass: number[];
+  hardest: HardSample[];
+}
+
+/** What a pool part needs to keep diagnostics: the settings, and the data set's row of its first sample. */
+export interface DiagnosticsPart {
+  settings: DiagnosticsSettings;
+  firstRow: number;
 }
 
 /** A chunk's plain sums, before they join a tally with compensation. */
@@ -215,6 +257,18 @@ function addPair(values: Float64Array, at: number, x: number, carry = 0): void {
   addTo(pair, x, carry);
   values[at] = pair[0];
   values[at + 1] = pair[1];
+}
+
+/**
+ * A pool part's tally and the observer that fills it: the part's rows are its batch's own
+ * (from 0), so its first row is the data set's row of the part's first sample.
+ */
+export function partTally(
+  part: DiagnosticsPart, elements: boolean, batch: Batch, s: LossSettings, exponent: number,
+): { tally: Tally; observe: ChunkObserver } {
+  const tally = new Tally(part.settings, elements, batch.classes);
+  const ignoreIndex = (s as { ignoreIndex?: number }).ignoreIndex;
+  return { tally, observe: observer(tally, batch, s.fromLogits, ignoreIndex, part.firstRow, exponent) };
 }
 
 /**
