@@ -102,7 +102,7 @@ function expsAbout<T>(row: usize, classes: i32, top: i32, label: i32, m: f64, at
       const stop = min(c + EXP_BLOCK, pairs);
       let sum = f64x2.splat(0);
       for (; c < stop; c += 2) {
-        let e = vexpNonPositive(f64x2.sub(loadPair<T>(row + (<usize>c << alignof<T>())), shift));
+        let e = expPair(f64x2.sub(loadPair<T>(row + (<usize>c << alignof<T>())), shift));
         if (c == (label & ~1)) et = label & 1 ? f64x2.extract_lane(e, 1) : f64x2.extract_lane(e, 0);
         if (c == topPair) e = v128.andnot(e, topLane);
         sum = f64x2.add(sum, e);
@@ -129,9 +129,12 @@ function expsAbout<T>(row: usize, classes: i32, top: i32, label: i32, m: f64, at
   return rest + carry;
 }
 
+/** e^x on two lanes of x <= 0: one copy of the exp for the f32 and f64 rows (the kernel stays small). */
+function expPair(x: v128): v128 {
+  return vexpNonPositive(x);
+}
+
 /** log1p(x) for x >= 0: with SIMD, the table log of u = 1 + x corrected by u's rounding. */
-// @ts-ignore: decorator
-@inline
 function log1p(x: f64): f64 {
   if (!ASC_FEATURE_SIMD) return Math.log1p(x);
   const u = 1 + x;
