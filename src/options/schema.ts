@@ -54,7 +54,11 @@ function epsilon(fn: string, value: unknown): number | 'auto' {
   return numberIn(fn, 'epsilon', value, (v) => v >= 0 && v < 0.5, 'in [0, 0.5) or "auto"');
 }
 
+/** torchvision's alpha = -1 means "no class weighting"; here that is an absent alpha. */
+const NO_ALPHA = '; alpha = -1 is torchvision\'s "no weighting": omit alpha instead';
+
 function classWeights(fn: string, value: unknown): number | Float64Array {
+  if (value === -1) throw fail(RangeError, fn)`${option('alpha')} must be finite and >= 0, got -1${NO_ALPHA}`;
   if (typeof value === 'number') return numberIn(fn, 'alpha', value, finiteNonNegative, 'finite and >= 0');
   return numbers(fn, 'alpha', value, finiteNonNegative, 'finite and >= 0');
 }
@@ -90,7 +94,10 @@ export const OPTIONS = [
   {
     name: 'alpha',
     losses: ['binaryFocalLoss'],
-    read: (fn, v) => numberIn(fn, 'alpha', v, (x) => x >= 0 && x <= 1, 'in [0, 1]'),
+    read: (fn, v) => {
+      if (v === -1) throw fail(RangeError, fn)`${option('alpha')} must be in [0, 1], got -1${NO_ALPHA}`;
+      return numberIn(fn, 'alpha', v, (x) => x >= 0 && x <= 1, 'in [0, 1]');
+    },
     identity: true,
     cli: { flag: '--alpha', value: 'number', placeholder: 'A', help: 'the weight of positives, in [0, 1]' },
   },
@@ -225,6 +232,18 @@ export const OPTIONS = [
 ] as const satisfies readonly OptionSpec[];
 
 export type OptionName = (typeof OPTIONS)[number]['name'];
+
+/** Names other libraries give options: the option they mean here, and a note for the "did you mean". */
+export const HABITS: Readonly<Record<string, readonly [name: string, note?: string]>> = {
+  weight: ['alpha', 'PyTorch\'s weight: one weight per class'],
+  class_weight: ['alpha', 'one weight per class'],
+  classWeight: ['alpha', 'one weight per class'],
+  pos_weight: ['alpha', 'the weight of positives'],
+  ignore_index: ['ignoreIndex'],
+  label_smoothing: ['labelSmoothing'],
+  from_logits: ['fromLogits'],
+  sample_weight: ['sampleWeight'],
+};
 
 type Entry = (typeof OPTIONS)[number];
 type TakenOn<E, S extends Surface> =

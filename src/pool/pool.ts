@@ -68,13 +68,39 @@ export interface FocalLossPool {
   focalLoss(yTrue: Targets, yPred: Predictions, options: PerSample<FocalLossOptions>): Promise<Float64Array>;
   focalLoss(yTrue: Targets, yPred: Predictions, options?: FocalLossOptions): Promise<number>;
   focalLoss(yTrue: Targets, yPred: Predictions, gamma?: number, alpha?: number | ArrayLike<number>): Promise<number>;
+  /** As {@link focalLossGrad}: `grad` is gradOut when given (typed as it is), else a new Float64Array. */
+  focalLossGrad(
+    yTrue: Targets, yPred: Predictions, options: PerSample<FocalLossGradOptions> & { gradOut: Float32Array },
+  ): Promise<LossAndGradient<Float64Array, Float32Array>>;
+  focalLossGrad(
+    yTrue: Targets, yPred: Predictions, options: PerSample<FocalLossGradOptions> & { gradOut?: Float64Array },
+  ): Promise<LossAndGradient<Float64Array, Float64Array>>;
   focalLossGrad(yTrue: Targets, yPred: Predictions, options: PerSample<FocalLossGradOptions>): Promise<LossAndGradient<Float64Array>>;
+  focalLossGrad(
+    yTrue: Targets, yPred: Predictions, options: FocalLossGradOptions & { gradOut: Float32Array },
+  ): Promise<LossAndGradient<number, Float32Array>>;
+  focalLossGrad(
+    yTrue: Targets, yPred: Predictions, options?: FocalLossGradOptions & { gradOut?: Float64Array },
+  ): Promise<LossAndGradient<number, Float64Array>>;
   focalLossGrad(yTrue: Targets, yPred: Predictions, options?: FocalLossGradOptions): Promise<LossAndGradient>;
   binaryFocalLoss(yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<BinaryFocalLossOptions>): Promise<Float64Array>;
   binaryFocalLoss(yTrue: BinaryValues, yPred: BinaryValues, options?: BinaryFocalLossOptions): Promise<number>;
+  /** As {@link binaryFocalLossGrad}. */
+  binaryFocalLossGrad(
+    yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<BinaryFocalLossGradOptions> & { gradOut: Float32Array },
+  ): Promise<LossAndGradient<Float64Array, Float32Array>>;
+  binaryFocalLossGrad(
+    yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<BinaryFocalLossGradOptions> & { gradOut?: Float64Array },
+  ): Promise<LossAndGradient<Float64Array, Float64Array>>;
   binaryFocalLossGrad(
     yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<BinaryFocalLossGradOptions>,
   ): Promise<LossAndGradient<Float64Array>>;
+  binaryFocalLossGrad(
+    yTrue: BinaryValues, yPred: BinaryValues, options: BinaryFocalLossGradOptions & { gradOut: Float32Array },
+  ): Promise<LossAndGradient<number, Float32Array>>;
+  binaryFocalLossGrad(
+    yTrue: BinaryValues, yPred: BinaryValues, options?: BinaryFocalLossGradOptions & { gradOut?: Float64Array },
+  ): Promise<LossAndGradient<number, Float64Array>>;
   binaryFocalLossGrad(yTrue: BinaryValues, yPred: BinaryValues, options?: BinaryFocalLossGradOptions): Promise<LossAndGradient>;
   /** Where calls run now (before the workers have started: where they are meant to run; after close(): nowhere). */
   info(): FocalLossPoolInfo;
