@@ -5,7 +5,7 @@ export { probabilityLoss, probabilityLossGrad, gatheredLoss, gatheredLossGrad } 
 export { logitLoss, logitLossGrad } from './logits';
 export { targetRowLoss, targetRowLossGrad } from './target-rows';
 export { binaryLoss, binaryLossGrad } from './binary';
-export { elementStats, rowStats } from './row-stats';
+export { elementStats, foldRows, rowStats } from './row-stats';
 
 import { FRAME_LAYOUT } from './generated/frame-layout';
 

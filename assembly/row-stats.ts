@@ -1,6 +1,7 @@
 import {
-  EPSILON, flag, FROM_LOGITS, HAS_IGNORE, IGNORE_INDEX, LOG_EPSILON, LOG_ONE_MINUS_EPSILON, param, PRED_F32, STAT_CONFIDENCE,
-  STAT_CROSS_ENTROPY, STAT_PREDICTED, STAT_PT, STATS_SLOTS,
+  EPSILON, flag, FOLD_BINS, FOLD_CANDIDATES, FOLD_COUNT, FOLD_CROSS_ENTROPY, FOLD_LOSS, FOLD_EASY, FOLD_EASY_CROSS_ENTROPY, FOLD_EASY_LOSS,
+  FOLD_FLOOR, FOLD_HEADER, FROM_LOGITS, HAS_IGNORE, IGNORE_INDEX, LOG_EPSILON, LOG_ONE_MINUS_EPSILON, LOSSES, param, pointer, PRED_F32,
+  STAT_CONFIDENCE, STAT_CROSS_ENTROPY, STAT_PREDICTED, STAT_PT, STATS_SLOTS,
 } from './frame';
 import { clippedLog, clippedLogOneMinus } from './math/clip';
 import { vexpNonPositive } from './math/exp';
@@ -180,5 +181,73 @@ export function elementStats(frame: usize, pred: usize, targets: usize, n: i32, 
       store<f64>(at, (y > 0 ? -y * logP : 0) + (y < 1 ? -(1 - y) * logQ : 0), STAT_CROSS_ENTROPY << 3);
     }
   }
+  return -1;
+}
+
+/**
+ * Adds up a chunk of class-index rows' stats (written by rowStats or the logits kernels) and
+ * losses (frame slot LOSSES) into `out`, laid out as frame.ts's FOLD_* slots say. Bin b of M
+ * holds confidences in (b/M, (b+1)/M] (bin 0 also 0): ceil(confidence * M) - 1, checked
+ * against the bounds themselves, since the product may round onto an integer. Whether a row
+ * is easy or right is data, so those sums go without branches (an easy row's -ln p_t is below
+ * 1 and its loss finite: the factor 0 never meets an infinity).
+ */
+export function foldRows(frame: usize, stats: usize, labels: usize, n: i32, classes: i32, out: usize): i32 {
+  const losses = pointer(frame, LOSSES);
+  const M = <i32>load<f64>(out, FOLD_BINS << 3);
+  const bounds = out + (FOLD_HEADER << 3);
+  const bins = bounds + ((<usize>M + 1) << 3);
+  const perClass = bins + ((<usize>M * 3) << 3);
+  const candidates = perClass + ((<usize>classes * 3) << 3);
+  const floor = load<f64>(out, FOLD_FLOOR << 3);
+  let count: f64 = 0;
+  let lossSum: f64 = 0;
+  let crossEntropy: f64 = 0;
+  let easy: f64 = 0;
+  let easyCrossEntropy: f64 = 0;
+  let easyLoss: f64 = 0;
+  let found = 0;
+  for (let i = 0; i < n; i++) {
+    const at = stats + ((<usize>i * STATS_SLOTS) << 3);
+    const predicted = load<f64>(at, STAT_PREDICTED << 3);
+    if (predicted < 0) continue;
+    const label = load<i32>(labels + (<usize>i << 2));
+    const p = load<f64>(at, STAT_CONFIDENCE << 3);
+    const ce = load<f64>(at, STAT_CROSS_ENTROPY << 3);
+    const loss = load<f64>(losses + (<usize>i << 3));
+    const e = select<f64>(1, 0, load<f64>(at, STAT_PT << 3) >= 0.5);
+    count += 1;
+    lossSum += loss;
+    crossEntropy += ce;
+    easy += e;
+    easyCrossEntropy += e * min(ce, 1);
+    easyLoss += e * min(loss, f64.MAX_VALUE);
+    const top = <i32>predicted;
+    const correct = select<f64>(1, 0, top == label);
+    const own = perClass + ((<usize>label * 3) << 3);
+    store<f64>(own, load<f64>(own) + correct);
+    store<f64>(own, load<f64>(own, 16) + 1, 16);
+    const guessed = perClass + ((<usize>top * 3) << 3);
+    store<f64>(guessed, load<f64>(guessed, 8) + 1, 8);
+    let b = <i32>Math.ceil(p * M) - 1;
+    b = b < 0 ? 0 : b >= M ? M - 1 : b;
+    if (b < M - 1 && p > load<f64>(bounds + ((<usize>b + 1) << 3))) b++;
+    else if (b > 0 && p <= load<f64>(bounds + (<usize>b << 3))) b--;
+    const bin = bins + ((<usize>b * 3) << 3);
+    store<f64>(bin, load<f64>(bin) + 1);
+    store<f64>(bin, load<f64>(bin, 8) + p, 8);
+    store<f64>(bin, load<f64>(bin, 16) + correct, 16);
+    if (loss >= floor) {
+      store<f64>(candidates + (<usize>found << 3), <f64>i);
+      found++;
+    }
+  }
+  store<f64>(out, count, FOLD_COUNT << 3);
+  store<f64>(out, lossSum, FOLD_LOSS << 3);
+  store<f64>(out, crossEntropy, FOLD_CROSS_ENTROPY << 3);
+  store<f64>(out, easy, FOLD_EASY << 3);
+  store<f64>(out, easyCrossEntropy, FOLD_EASY_CROSS_ENTROPY << 3);
+  store<f64>(out, easyLoss, FOLD_EASY_LOSS << 3);
+  store<f64>(out, <f64>found, FOLD_CANDIDATES << 3);
   return -1;
 }

@@ -1,5 +1,8 @@
 import type { Batch } from '../shape.js';
-import { STAT_CONFIDENCE, STAT_CROSS_ENTROPY, STAT_PREDICTED, STAT_PT, STATS_SLOTS, type Targets } from '../kernels/frame.js';
+import {
+  FOLD_BINS, FOLD_CANDIDATES, FOLD_COUNT, FOLD_CROSS_ENTROPY, FOLD_EASY, FOLD_EASY_CROSS_ENTROPY, FOLD_EASY_LOSS, FOLD_FLOOR, FOLD_HEADER,
+  FOLD_LOSS, STAT_CONFIDENCE, STAT_CROSS_ENTROPY, STAT_PREDICTED, STAT_PT, STATS_SLOTS, type Targets,
+} from '../kernels/frame.js';
 import { addTo, type Compensated } from '../math/compensated.js';
 import type { DiagnosticsSettings } from '../options/diagnostics.js';
 import { explainBinary, explainTargetRow } from './explain.js';
@@ -22,15 +25,20 @@ export const BIN_SLOTS = 5;
 /** Per class (binary: per column): correct predictions, predictions of it, true samples of it (binary: positives). */
 export const CLASS_SLOTS = 3;
 
+/** The bounds of M bins: b / M for b = 0 … M. */
+export const binBounds = (bins: number): Float64Array => Float64Array.from({ length: bins + 1 }, (_, b) => b / bins);
+
 /**
- * Bin b of M holds confidences in (b/M, (b+1)/M]; bin 0 also holds 0. The product
+ * Bin b of M holds confidences in (b/M, (b+1)/M] (`bounds`); bin 0 also holds 0. The product
  * confidence·M may round onto an integer: one step fixes the bin against the bounds themselves.
  */
-export function binOf(confidence: number, bins: number): number {
-  let b = Math.ceil(confidence * bins) - 1;
-  if (confidence > (b + 1) / bins) b++;
-  else if (confidence <= b / bins) b--;
-  return b < 0 ? 0 : b >= bins ? bins - 1 : b;
+export function binOf(confidence: number, bounds: Float64Array): number {
+  const M = bounds.length - 1;
+  let b = Math.ceil(confidence * M) - 1;
+  b = b < 0 ? 0 : b >= M ? M - 1 : b;
+  if (confidence > bounds[b + 1] && b < M - 1) b++;
+  else if (confidence <= bounds[b] && b > 0) b--;
+  return b;
 }
 
 export class Tally {
@@ -48,6 +56,7 @@ export class Tally {
   readonly perClass: Float64Array;
   /** Losses in their own scale (not times 2^exponent). */
   readonly hardest: Hardest;
+  private readonly bounds: Float64Array;
 
   constructor(
     readonly settings: DiagnosticsSettings,
@@ -58,84 +67,79 @@ export class Tally {
     this.bins = new Float64Array((elements ? classes : 1) * settings.bins * BIN_SLOTS);
     this.perClass = new Float64Array(classes * CLASS_SLOTS);
     this.hardest = new Hardest(settings.hardest);
+    this.bounds = binBounds(settings.bins);
   }
 
   /**
-   * Adds a chunk of m samples (binary: m rows of elements) whose stats the kernel wrote:
-   * `losses` as the loss kernel wrote them (times 2^exponent), `row` the data set's row of
-   * the chunk's first sample. A chunk's sums are plain (at most 4096 samples) and join the
-   * totals with compensation.
+   * Sets up foldRows' output for a chunk whose losses are held times 2^exponent: M and the bin
+   * bounds, zero sums, and the loss from which a row may be among the hardest.
    */
-  fold(stats: Float64Array, target: Targets, losses: Float64Array, row: number, m: number, exponent: number): void {
-    const groups = this.bins.length / BIN_SLOTS;
-    const chunk = new Chunk(groups);
-    if (this.elements) this.foldElements(chunk, stats, target, losses, row, m, exponent);
-    else this.foldRows(chunk, stats, target, losses, row, m, exponent);
-    this.count += chunk.count;
-    addTo(this.lossSum, chunk.loss);
-    addTo(this.crossEntropy, chunk.crossEntropy);
-    this.easyCount += chunk.easy;
-    addTo(this.easyCrossEntropy, chunk.easyCrossEntropy);
-    addTo(this.easyLoss, chunk.easyLoss);
-    for (let b = 0; b < groups; b++) {
-      const at = b * BIN_SLOTS;
-      this.bins[at] += chunk.bins[b];
-      addPair(this.bins, at + 1, chunk.confidence[b]);
-      addPair(this.bins, at + 3, chunk.hits[b]);
+  prepareFold(out: Float64Array, exponent: number): void {
+    const M = this.settings.bins;
+    out.fill(0, 0, FOLD_HEADER + 4 * M + 1 + CLASS_SLOTS * this.classes);
+    out[FOLD_BINS] = M;
+    out.set(this.bounds, FOLD_HEADER);
+    // The floor in the losses' scale, where that is exact; else every row is a candidate.
+    const floor = scaleBy(this.hardest.floor, exponent);
+    out[FOLD_FLOOR] = exponent === 0 || floor === 0 || Math.abs(floor) >= 2 ** -1022 ? floor : -Infinity;
+  }
+
+  /**
+   * Adds what foldRows wrote for a chunk of m class-index rows (`stats`, `labels` and `losses`
+   * as the kernels read and wrote them, losses times 2^exponent; `row`: the data set's row of
+   * the chunk's first sample). The chunk's plain sums join the tally with compensation.
+   */
+  absorbRows(out: Float64Array, stats: Float64Array, labels: Targets, losses: Float64Array, row: number, exponent: number): void {
+    const M = this.settings.bins;
+    const binsAt = FOLD_HEADER + M + 1;
+    const classesAt = binsAt + 3 * M;
+    this.add(out[FOLD_COUNT], out[FOLD_LOSS], out[FOLD_CROSS_ENTROPY], out[FOLD_EASY], out[FOLD_EASY_CROSS_ENTROPY], out[FOLD_EASY_LOSS]);
+    for (let b = 0; b < M; b++) this.addBin(b, out[binsAt + 3 * b], out[binsAt + 3 * b + 1], out[binsAt + 3 * b + 2]);
+    for (let k = 0; k < CLASS_SLOTS * this.classes; k++) this.perClass[k] += out[classesAt + k];
+    const candidates = classesAt + CLASS_SLOTS * this.classes;
+    for (let k = 0; k < out[FOLD_CANDIDATES]; k++) {
+      const i = out[candidates + k];
+      const own = exponent === 0 ? losses[i] : scaleBy(losses[i], -exponent);
+      if (own >= this.hardest.floor) this.hardest.offer({ row: row + i, label: labels[i], loss: own, pt: stats[i * STATS_SLOTS + STAT_PT] });
     }
   }
 
-  private foldRows(chunk: Chunk, stats: Float64Array, labels: Targets, losses: Float64Array, row: number, m: number, exponent: number): void {
+  /** Adds a chunk's plain sums. */
+  private add(count: number, loss: number, crossEntropy: number, easy: number, easyCrossEntropy: number, easyLoss: number): void {
+    this.count += count;
+    addTo(this.lossSum, loss);
+    addTo(this.crossEntropy, crossEntropy);
+    this.easyCount += easy;
+    addTo(this.easyCrossEntropy, easyCrossEntropy);
+    addTo(this.easyLoss, easyLoss);
+  }
+
+  /** Adds a chunk's count, confidence sum and hit sum of bin b (of all bins: binary columns one after the other). */
+  private addBin(b: number, count: number, confidence: number, hits: number): void {
+    const at = b * BIN_SLOTS;
+    this.bins[at] += count;
+    addPair(this.bins, at + 1, confidence);
+    addPair(this.bins, at + 3, hits);
+  }
+
+  /**
+   * Adds a chunk of m binary rows' element stats (elementStats) and losses (times 2^exponent);
+   * `row` is the data set's row of the chunk's first row. A column's bins compare p with the
+   * mean target y; a positive is y >= 0.5. Binary rows fold here rather than in a kernel: their
+   * stats kernel (a sigmoid and logs per element) costs far more than this.
+   */
+  foldElements(stats: Float64Array, targets: Targets, losses: Float64Array, row: number, m: number, exponent: number): void {
     const M = this.settings.bins;
+    const K = this.classes;
     const { perClass, hardest } = this;
-    const { bins, confidence, hits } = chunk;
-    let floor = hardest.floor;
-    let count = 0;
+    const counts = new Float64Array(K * M);
+    const confidence = new Float64Array(K * M);
+    const hits = new Float64Array(K * M);
     let loss = 0;
     let crossEntropy = 0;
     let easy = 0;
     let easyCrossEntropy = 0;
     let easyLoss = 0;
-    for (let i = 0; i < m; i++) {
-      const at = i * STATS_SLOTS;
-      const predicted = stats[at + STAT_PREDICTED];
-      if (predicted < 0) continue;
-      const label = labels[i];
-      const p = stats[at + STAT_CONFIDENCE];
-      const pt = stats[at + STAT_PT];
-      const ce = stats[at + STAT_CROSS_ENTROPY];
-      const l = losses[i];
-      count++;
-      loss += l;
-      crossEntropy += ce;
-      if (pt >= EASY) {
-        easy++;
-        easyCrossEntropy += ce;
-        easyLoss += l;
-      }
-      const correct = predicted === label ? 1 : 0;
-      perClass[label * CLASS_SLOTS] += correct;
-      perClass[predicted * CLASS_SLOTS + 1] += 1;
-      perClass[label * CLASS_SLOTS + 2] += 1;
-      const b = binOf(p, M);
-      bins[b] += 1;
-      confidence[b] += p;
-      hits[b] += correct;
-      const own = exponent === 0 ? l : scaleBy(l, -exponent);
-      if (own >= floor) {
-        hardest.offer({ row: row + i, label, loss: own, pt });
-        floor = hardest.floor;
-      }
-    }
-    Object.assign(chunk, { count, loss, crossEntropy, easy, easyCrossEntropy, easyLoss });
-  }
-
-  /** Binary: a column's bins compare p with the mean target y; a positive is y >= 0.5. */
-  private foldElements(chunk: Chunk, stats: Float64Array, targets: Targets, losses: Float64Array, row: number, m: number, exponent: number): void {
-    const M = this.settings.bins;
-    const K = this.classes;
-    const { perClass, hardest } = this;
-    const { bins, confidence, hits } = chunk;
     for (let i = 0; i < m; i++) {
       for (let k = 0; k < K; k++) {
         const e = i * K + k;
@@ -146,26 +150,27 @@ export class Tally {
         const pt = stats[at + STAT_PT];
         const ce = stats[at + STAT_CROSS_ENTROPY];
         const l = losses[e];
-        chunk.loss += l;
-        chunk.crossEntropy += ce;
+        loss += l;
+        crossEntropy += ce;
         if (pt >= EASY) {
-          chunk.easy++;
-          chunk.easyCrossEntropy += ce;
-          chunk.easyLoss += l;
+          easy++;
+          easyCrossEntropy += ce;
+          easyLoss += l;
         }
         const truth = y >= 0.5 ? 1 : 0;
         perClass[k * CLASS_SLOTS] += truth * positive;
         perClass[k * CLASS_SLOTS + 1] += positive;
         perClass[k * CLASS_SLOTS + 2] += truth;
-        const b = k * M + binOf(p, M);
-        bins[b] += 1;
+        const b = k * M + binOf(p, this.bounds);
+        counts[b] += 1;
         confidence[b] += p;
         hits[b] += y;
         const own = exponent === 0 ? l : scaleBy(l, -exponent);
         if (own >= hardest.floor) hardest.offer({ row: row + i, column: k, label: y, loss: own, pt });
       }
     }
-    chunk.count += m * K;
+    this.add(m * K, loss, crossEntropy, easy, easyCrossEntropy, easyLoss);
+    for (let b = 0; b < K * M; b++) if (counts[b] > 0) this.addBin(b, counts[b], confidence[b], hits[b]);
   }
 
   /** The tally as plain data (it crosses threads as it is; states write it as JSON). */
@@ -233,24 +238,6 @@ export interface DiagnosticsPart {
   firstRow: number;
 }
 
-/** A chunk's plain sums, before they join a tally with compensation. */
-class Chunk {
-  count = 0;
-  loss = 0;
-  crossEntropy = 0;
-  easy = 0;
-  easyCrossEntropy = 0;
-  easyLoss = 0;
-  readonly bins: Float64Array;
-  readonly confidence: Float64Array;
-  readonly hits: Float64Array;
-  constructor(groups: number) {
-    this.bins = new Float64Array(groups);
-    this.confidence = new Float64Array(groups);
-    this.hits = new Float64Array(groups);
-  }
-}
-
 /** Adds x (with its carry) to the compensated pair at values[at], values[at + 1]. */
 function addPair(values: Float64Array, at: number, x: number, carry = 0): void {
   const pair: Compensated = [values[at], values[at + 1]];
@@ -279,12 +266,22 @@ export function partTally(
 export function observer(tally: Tally, batch: Batch, fromLogits: boolean, ignoreIndex: number | undefined, firstRow: number, exponent: number): ChunkObserver {
   return (job, frame, start, m, pred, target) => {
     const { instance, plan } = job;
-    const stats = instance.scratch.f64('stats');
-    const bad = instance.call(job.elements ? 'elementStats' : 'rowStats', frame, pred, target, m, plan.classes, stats);
-    if (bad >= 0) {
-      const i = start + bad;
-      throw job.elements ? explainBinary(batch, i, fromLogits) : explainTargetRow(batch, i, fromLogits, true, ignoreIndex, () => true);
+    const stats = frame.stats!;
+    // The logits kernels write their rows' stats themselves (they compute them for the loss).
+    if (plan.kind !== 'logit') {
+      const bad = instance.call(job.elements ? 'elementStats' : 'rowStats', frame, pred, target, m, plan.classes, stats);
+      if (bad >= 0) {
+        const i = start + bad;
+        throw job.elements ? explainBinary(batch, i, fromLogits) : explainTargetRow(batch, i, fromLogits, true, ignoreIndex, () => true);
+      }
     }
-    tally.fold(stats, target, frame.losses!, firstRow + start, m, exponent);
+    if (job.elements) {
+      tally.foldElements(stats, target, frame.losses!, firstRow + start, m, exponent);
+      return;
+    }
+    const out = instance.scratch.f64('fold');
+    tally.prepareFold(out, exponent);
+    instance.call('foldRows', frame, stats, target, m, plan.classes, out);
+    tally.absorbRows(out, stats, target, frame.losses!, firstRow + start, exponent);
   };
 }

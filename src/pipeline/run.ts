@@ -84,7 +84,10 @@ export function runPlan(job: Job, frame: Frame, out: Outputs, from = 0, to = job
     gradBuffer = grad instanceof Float32Array ? instance.scratch.f32('grad') : instance.scratch.f64('grad');
   }
   const observe = out.observe ?? null;
-  if (observe !== null && losses === null) frame.losses = instance.scratch.f64('losses');
+  if (observe !== null) {
+    if (losses === null) frame.losses = instance.scratch.f64('losses');
+    frame.stats = instance.scratch.f64('stats');
+  }
   for (let start = from; start < to; start += step) {
     const m = Math.min(step, to - start);
     const at = start - from;
