@@ -207,6 +207,23 @@ describe('binary diagnostics, per label column, equal their definitions', () => 
       });
     }
 
+    it(`${backend}: wide rows (300 label columns; 3000 classes with 1000 bins) fit the chunk buffers`, () => {
+      const rand = random(31);
+      const K = 300;
+      const targets = Array.from({ length: 400 }, () => Array.from({ length: K }, () => (rand() < 0.3 ? 1 : 0)));
+      const preds = targets.map((row) => row.map(() => rand()));
+      const settings = { hardest: 5, bins: 1000, beta: 0.9999 };
+      const s = createBinaryFocalLossAccumulator({ backend, diagnostics: settings }).update(targets, preds).summary();
+      const samples = binarySamples({ targets, preds, gamma: 2, fromLogits: false, epsilon: 1e-7, firstRow: 0 });
+      expectDiagnostics(s, reference(samples, K, settings, true), true);
+      const C = 3000;
+      const labels = Array.from({ length: 300 }, () => Math.floor(rand() * C));
+      const logits = labels.map(() => Float64Array.from({ length: C }, () => (rand() - 0.5) * 20));
+      const wide = createFocalLossAccumulator({ backend, fromLogits: true, diagnostics: settings }).update(labels, logits).summary();
+      const rows = logits.map((r) => Array.from(r));
+      expectDiagnostics(wide, reference(focalSamples({ labels, rows, gamma: 2, fromLogits: true, epsilon: 1e-7, firstRow: 0 }), C, settings, false), false);
+    });
+
     it(`${backend}: a column of one class only has no recommended α`, () => {
       const s = createBinaryFocalLossAccumulator({ backend, diagnostics: true }).update([[1, 0], [1, 1]], [[0.9, 0.2], [0.6, 0.7]]).summary();
       expect(s.recommendedAlpha).toMatchObject({ inverseFrequency: null, classBalanced: null, reason: expect.stringMatching(/^column 0 has targets of one class only/) });
