@@ -4,17 +4,15 @@ import {
   STAT_CONFIDENCE, STAT_CROSS_ENTROPY, STAT_PREDICTED, STAT_PT, STATS_SLOTS,
 } from './frame';
 import { clippedLog, clippedLogOneMinus } from './math/clip';
-import { vexpNonPositive } from './math/exp';
-import { vlogNormal } from './math/log';
-import { EXP_BLOCK, loadPair, rowMax } from './math/softmax';
-import { sumError } from './math/sum';
+import { expSumExcept, rowMax } from './math/softmax';
 
-// What an accumulator's diagnostics read of each sample, STATS_SLOTS f64 per sample at `out`
-// (src/kernels/row-stats.ts is the JS twin). The host runs it on a chunk right after the loss
-// kernel, while the chunk's rows are still in cache, and folds its output into bins, sums and
-// the hardest samples (src/accumulator/diagnostics.ts).
+// What an accumulator's diagnostics read of each sample, STATS_SLOTS f64 per sample at `out`,
+// and foldRows, which adds a chunk's up (src/kernels/row-stats.ts is the JS twin). The host
+// runs them on a chunk right after the loss kernel, while the chunk's rows are still in cache
+// (src/pipeline/diagnostics.ts).
 //
-// rowStats, class-index targets over rows of C probabilities or logits: the predicted class
+// rowStats, class-index targets over rows of C probabilities, or logits with label smoothing
+// (the logits kernels write their own rows' stats): the predicted class
 // (argmax, the lowest index on ties; -1 for an ignored sample), its probability, p_t, and
 // -ln p_t clipped as the loss clips it. Logits go through one stable softmax about the
 // argmax a: rest = sum over j != a of e^(z_j - z_a), confidence = 1 / (1 + rest),
@@ -25,7 +23,7 @@ import { sumError } from './math/sum';
 // against the unsmoothed target (probabilities clipped as the loss clips them; logits in
 // log space).
 //
-// Both return -1, or the first row they cannot read: a label out of range, a logit row
+// rowStats and elementStats return -1, or the first row they cannot read: a label out of range, a logit row
 // without a finite maximum, a probability outside [0, 1] anywhere in the row (the loss reads
 // only p_t; the argmax reads them all), a NaN logit or a target outside [0, 1].
 
@@ -57,10 +55,11 @@ function rows<T>(frame: usize, pred: usize, labels: usize, n: i32, classes: i32,
       const m = rowMax<T>(row, classes);
       if (!(m < Infinity && m > -Infinity)) return i;
       while (<f64>load<T>(row + (<usize>top << alignof<T>())) != m) top++;
-      const rest = expsAbout<T>(row, classes, top, label, m, at + (STAT_PT << 3));
+      const rest = expSumExcept<T>(row, classes, top, m);
       confidence = 1 / (1 + rest);
-      pt = load<f64>(at, STAT_PT << 3) * confidence;
-      crossEntropy = (m - <f64>load<T>(row + (<usize>label << alignof<T>()))) + log1p(rest);
+      const gap = m - <f64>load<T>(row + (<usize>label << alignof<T>()));
+      pt = Math.exp(-gap) * confidence;
+      crossEntropy = gap + Math.log1p(rest);
     } else {
       let best: f64 = -1;
       for (let c = 0; c < classes; c++) {
@@ -81,65 +80,6 @@ function rows<T>(frame: usize, pred: usize, labels: usize, n: i32, classes: i32,
     store<f64>(at, crossEntropy, STAT_CROSS_ENTROPY << 3);
   }
   return -1;
-}
-
-/**
- * One pass of e^(z_c - m) over a row whose max m is at `top`: returns the sum over c != top
- * (blocks of EXP_BLOCK values join it with compensation) and stores e^(z_label - m) at `et`.
- */
-// @ts-ignore: decorator
-@inline
-function expsAbout<T>(row: usize, classes: i32, top: i32, label: i32, m: f64, at: usize): f64 {
-  let rest: f64 = 0;
-  let carry: f64 = 0;
-  let et: f64 = 0;
-  let c = 0;
-  if (ASC_FEATURE_SIMD) {
-    const shift = f64x2.splat(m);
-    const topPair = top & ~1;
-    const topLane = i64x2.replace_lane(i64x2.splat(-(<i64>(top == topPair))), 1, -(<i64>(top != topPair)));
-    const pairs = classes & ~1;
-    while (c < pairs) {
-      const stop = min(c + EXP_BLOCK, pairs);
-      let sum = f64x2.splat(0);
-      for (; c < stop; c += 2) {
-        let e = expPair(f64x2.sub(loadPair<T>(row + (<usize>c << alignof<T>())), shift));
-        if (c == (label & ~1)) et = label & 1 ? f64x2.extract_lane(e, 1) : f64x2.extract_lane(e, 0);
-        if (c == topPair) e = v128.andnot(e, topLane);
-        sum = f64x2.add(sum, e);
-      }
-      const b = f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
-      const t = rest + b;
-      carry += sumError(rest, b, t);
-      rest = t;
-    }
-  }
-  while (c < classes) {
-    const stop = min(c + EXP_BLOCK, classes);
-    let b: f64 = 0;
-    for (; c < stop; c++) {
-      const e = Math.exp(<f64>load<T>(row + (<usize>c << alignof<T>())) - m);
-      if (c == label) et = e;
-      if (c != top) b += e;
-    }
-    const t = rest + b;
-    carry += sumError(rest, b, t);
-    rest = t;
-  }
-  store<f64>(at, et);
-  return rest + carry;
-}
-
-/** e^x on two lanes of x <= 0: one copy of the exp for the f32 and f64 rows (the kernel stays small). */
-function expPair(x: v128): v128 {
-  return vexpNonPositive(x);
-}
-
-/** log1p(x) for x >= 0: with SIMD, the table log of u = 1 + x corrected by u's rounding. */
-function log1p(x: f64): f64 {
-  if (!ASC_FEATURE_SIMD) return Math.log1p(x);
-  const u = 1 + x;
-  return f64x2.extract_lane(vlogNormal(f64x2.splat(u)), 0) + (x - (u - 1)) / u;
 }
 
 export function elementStats(frame: usize, pred: usize, targets: usize, n: i32, classes: i32, out: usize): i32 {

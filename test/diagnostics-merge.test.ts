@@ -4,28 +4,12 @@ import {
   createBinaryFocalLossAccumulator, createFocalLossAccumulator, type AccumulatorState, type AccumulatorSummary, type FocalLossAccumulator,
 } from '../src/index.js';
 import { BACKENDS } from './helpers.js';
+import { expectSame } from './same-summary.js';
 
 // Diagnostics merge exactly: shards (each created with its first row) merged in any tree, and
 // through JSON, give one pass's summary: counts equal, sums within 1e-12, the same hardest.
 
 type Acc = FocalLossAccumulator;
-
-const relClose = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b), 1e-300);
-
-/** Every number of two summaries: integers and nulls equal, other numbers within 1e-12 (hardest losses equal). */
-function expectSame(a: unknown, b: unknown, path = 'summary'): void {
-  if (typeof a === 'number' && typeof b === 'number') {
-    if (Number.isInteger(a) && Number.isInteger(b)) expect(a, path).toBe(b);
-    else expect(relClose(a, b), `${path}: ${a} vs ${b}`).toBe(true);
-    return;
-  }
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) {
-    expect(a, path).toEqual(b);
-    return;
-  }
-  expect(Object.keys(a).sort(), path).toEqual(Object.keys(b).sort());
-  for (const key of Object.keys(a)) expectSame((a as never)[key], (b as never)[key], `${path}.${key}`);
-}
 
 /** Merges parts in the order of a random binary tree, half of them through their JSON state. */
 function mergeTree(parts: Acc[], order: number[]): Acc {

@@ -7,7 +7,7 @@ import { clippedLog, clippedLogOneMinus } from './math/clip.js';
 import { expSumExcept, rowMax } from './math/softmax.js';
 
 // What an accumulator's diagnostics read of each sample, STATS_SLOTS values per sample in
-// `out` (assembly/row-stats.ts; the formulas are there).
+// `out`, and foldRows, which adds a chunk's up (assembly/row-stats.ts; the formulas are there).
 
 export function rowStats(frame: Frame, pred: ArrayLike<number>, labels: Targets, n: number, classes: number, out: Values | null): number {
   const params = frame.params;

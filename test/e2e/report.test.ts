@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright';
+import { npyFile } from '../node/cli-helpers.js';
 import { root } from '../packed.js';
 import { launch, serve } from './harness.js';
 import { horizontalOverflow, openPage, smallChartText } from './page-checks.js';
@@ -19,11 +20,7 @@ let close = () => {};
 
 /** An .npy file of float32 logits or int64 labels. */
 function npy(path: string, data: Float32Array | BigInt64Array, shape: number[]): void {
-  const header = `{'descr': '<${data instanceof Float32Array ? 'f4' : 'i8'}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  const pad = (64 - ((10 + header.length + 1) % 64)) % 64;
-  const text = Buffer.from(`${header}${' '.repeat(pad)}\n`, 'latin1');
-  const prefix = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, text.length & 0xff, text.length >> 8]);
-  writeFileSync(path, Buffer.concat([prefix, text, Buffer.from(data.buffer)]));
+  writeFileSync(path, npyFile(data, shape));
 }
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { focalSamples, reference, binarySamples, type Reference } from '../diagnostics-reference.js';
-import { npyBytes, requireBuild, run, runJson } from './cli-helpers.js';
+import { npyFile, requireBuild, run, runJson } from './cli-helpers.js';
 
 // --diagnostics and --html, against test/diagnostics-reference.ts (the definitions, sample by
 // sample) on files written here: the JSON's fields, the text's numbers, shards merged.
@@ -22,10 +22,9 @@ const labels = Array.from({ length: N }, () => Math.min(C - 1, Math.floor(-Math.
 const logits = labels.map((t) => Array.from({ length: C }, (_, c) => (rand() - 0.5) * 5 + (c === t ? 1.5 : 0)));
 const f32 = logits.map((r) => Array.from(Float32Array.from(r)));
 
-function npy(name: string, data: ArrayBufferView, descr: string, shape: number[]): string {
-  const header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+function npy(name: string, data: Float64Array | Float32Array | BigInt64Array, shape: number[]): string {
   const path = join(dir, name);
-  writeFileSync(path, npyBytes(header, new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
+  writeFileSync(path, npyFile(data, shape));
   return path;
 }
 
@@ -35,8 +34,8 @@ let predsPath = '';
 beforeAll(() => {
   requireBuild();
   dir = mkdtempSync(join(tmpdir(), 'focal-loss-cli-diagnostics-'));
-  labelsPath = npy('labels.npy', new BigInt64Array(labels.map(BigInt)), '<i8', [N]);
-  predsPath = npy('preds.npy', Float32Array.from(f32.flat()), '<f4', [N, C]);
+  labelsPath = npy('labels.npy', new BigInt64Array(labels.map(BigInt)), [N]);
+  predsPath = npy('preds.npy', Float32Array.from(f32.flat()), [N, C]);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -105,7 +104,7 @@ describe('--diagnostics', () => {
 
   it('binary: per label column', () => {
     const targets = f32.map((row) => row.map((v) => (v > 0.5 ? 1 : 0)));
-    const t = npy('targets.npy', Float64Array.from(targets.flat()), '<f8', [N, C]);
+    const t = npy('targets.npy', Float64Array.from(targets.flat()), [N, C]);
     const out = runJson(['--binary', '--labels', t, '--pred', predsPath, '--from-logits', '--diagnostics']);
     const ref = reference(binarySamples({ targets, preds: f32, gamma: 2, fromLogits: true, epsilon: 1e-7, firstRow: 0 }), C, SETTINGS, true);
     expect(out.easy.count).toBe(ref.easy.count);

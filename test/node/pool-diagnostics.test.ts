@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createBinaryFocalLossAccumulator, createFocalLossAccumulator, createFocalLossPool, type FocalLossPool,
 } from '../../dist/index.js';
+import { expectSame } from '../same-summary.js';
 
 let pool: FocalLossPool;
 beforeAll(async () => {
@@ -16,23 +17,6 @@ afterAll(() => pool.close());
 function random(seed: number): () => number {
   let s = seed >>> 0;
   return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-
-const relClose = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b), 1e-300);
-
-/** Integers (counts, rows) and nulls equal; other numbers within 1e-12. */
-function expectSame(a: unknown, b: unknown, path = 'summary'): void {
-  if (typeof a === 'number' && typeof b === 'number') {
-    if (Number.isInteger(b)) expect(a, path).toBe(b);
-    else expect(relClose(a, b), `${path}: ${a} vs ${b}`).toBe(true);
-    return;
-  }
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) {
-    expect(a, path).toEqual(b);
-    return;
-  }
-  expect(Object.keys(a).sort(), path).toEqual(Object.keys(b).sort());
-  for (const key of Object.keys(a)) expectSame((a as never)[key], (b as never)[key], `${path}.${key}`);
 }
 
 function batch(n: number, C: number, seed: number, shared: boolean) {
