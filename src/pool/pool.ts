@@ -16,7 +16,8 @@ import type { PerSample } from '../options/common.js';
 import type { FocalLossGradOptions, FocalLossOptions } from '../options/focal-loss-options.js';
 import { allocate, numberIn, ownOptions } from '../options/read.js';
 import { lossAndGradOf, lossOf } from '../pipeline/compute.js';
-import { prepare, type LossAndGradient } from '../pipeline/evaluate.js';
+import type { LossAndGradient } from '../pipeline/evaluate.js';
+import { prepareCall } from '../pipeline/own-views.js';
 import { finishGradient, gradientScale } from '../pipeline/gradient-scale.js';
 import { gradientOutput } from '../pipeline/gradient-output.js';
 import { reduce } from '../pipeline/reduce.js';
@@ -325,9 +326,9 @@ class Pool implements FocalLossPool, Workers {
     if (this.threads === 'main-thread') return null;
     const main = selectInstance(u.settings.backend, fn);
     const needs = { losses: false, grad: false, perClass: true, diagnostics: u.diagnostics !== null };
-    const job = main.exclusive(fn, () => prepare(u.spec, u.settings, u.batch, main, needs, undefined, u.exponent));
+    const { job, batch } = main.exclusive(fn, () => prepareCall(u.spec, u.settings, u.batch, null, main, needs, undefined, u.exponent));
     return runParts(this, {
-      spec: u.spec, settings: u.settings, batch: u.batch, job, losses: null, grad: null, gradScale: 1, perClass: true, diagnostics: u.diagnostics,
+      spec: u.spec, settings: job.settings, batch, job, losses: null, grad: null, gradScale: 1, perClass: true, diagnostics: u.diagnostics,
     });
   }
 
@@ -337,15 +338,15 @@ class Pool implements FocalLossPool, Workers {
     await this.open(fn);
     const s = read();
     if (this.threads === 'main-thread') return withGrad ? lossAndGradOf(spec, s, yTrue, yPred) : lossOf(spec, s, yTrue, yPred);
-    const batch = describeBatch(fn, yTrue, yPred, s.classes, spec.reduces === 'elements');
-    const grad = withGrad ? gradientOutput(fn, s.gradOut, batch.n * batch.classes, batch.yPred) : null;
+    const described = describeBatch(fn, yTrue, yPred, s.classes, spec.reduces === 'elements');
+    const gradOut = withGrad ? gradientOutput(s, described) : null;
     // What the one-shot call checks before it reads a row (backend, plan, weights, alpha's length), here.
     const main = selectInstance(s.backend, fn);
     const needs = { losses: s.reduction === 'none', grad: withGrad, perClass: false };
-    const job = main.exclusive(fn, () => prepare(spec, s, batch, main, needs));
+    const { job, batch, grad } = main.exclusive(fn, () => prepareCall(spec, s, described, gradOut, main, needs));
     const losses = needs.losses ? allocate(fn, 'per-sample losses (one per sample of yTrue)', job.samples) : null;
     const scale = gradientScale(s.reduction, s.normalizer, job.samples);
-    const call = { spec, settings: s, batch, job, losses, grad, gradScale: scale.provisional };
+    const call = { spec, settings: job.settings, batch, job, losses, grad, gradScale: scale.provisional };
     const { totals } = await runParts(this, call);
     const correction = grad === null ? null : scale.correction(totals);
     const exact = correction === null ? null : finishGradient(grad!, correction, scale.provisional);
