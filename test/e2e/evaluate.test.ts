@@ -159,7 +159,7 @@ describe('the Evaluate panel', () => {
     expect(await page.isChecked('#evaluate-logits')).toBe(true);
     expect(await smallChartText(page, 11)).toEqual([]);
     expect((await horizontalOverflow(page)).wide).toEqual([]);
-    const small = (await smallTouchTargets(page, 24)).filter((t) => t.control.includes('evaluate'));
+    const small = (await smallTouchTargets(page, 32)).filter((t) => t.control.includes('evaluate'));
     expect(small).toEqual([]);
     expect(errors).toEqual([]);
     await screenshot(page, 'evaluate-phone');
