@@ -24,10 +24,12 @@ import {
 } from './state.js';
 import type { DiagnosticsOptions, DiagnosticsSettings } from '../options/diagnostics.js';
 import { observer, Tally } from '../pipeline/diagnostics.js';
-import { checkDiagnostics, tallyFromJson, tallyToJson } from './diagnostics-state.js';
-import { summarize, type ClassDiagnostics, type DiagnosticsSummary } from './diagnostics-summary.js';
+import { checkStateDiagnostics, partnerTally, tallyToJson } from './diagnostics-state.js';
+import { summarize } from './diagnostics-summary.js';
+import type { AccumulatorSummary, ClassSummary, CoverageSummary } from './summary.js';
 
 export type { AccumulatorState } from './state.js';
+export type { AccumulatorSummary, ClassSummary, CoverageSummary } from './summary.js';
 
 /** Options of {@link createFocalLossAccumulator}: fixed for every update. */
 export interface FocalLossAccumulatorOptions {
@@ -72,39 +74,6 @@ export interface BinaryFocalLossAccumulatorOptions {
   totalRows?: number;
   /** As for {@link FocalLossAccumulatorOptions.diagnostics}, per label column. */
   diagnostics?: boolean | DiagnosticsOptions;
-}
-
-/** Count, loss sum and mean of one class (binary: one label column); with diagnostics, its hits. */
-export interface ClassSummary extends Partial<ClassDiagnostics> {
-  count: number;
-  sum: number;
-  mean: number;
-}
-
-/** With the `diagnostics` option, the fields of {@link DiagnosticsSummary} too. */
-export interface AccumulatorSummary extends Partial<DiagnosticsSummary> {
-  /** Samples counted (binary: elements); ignored samples are not. */
-  count: number;
-  weightSum: number;
-  /** Σ w·loss. */
-  sum: number;
-  /** sum / count (0 when nothing was counted). */
-  mean: number;
-  /**
-   * Per true class of class-index targets (binary: per label column). Target rows (one-hot or
-   * soft) have no one true class: their samples count in `count`, `sum` and `mean` but in no
-   * class here (a per-class split of a soft target's loss is not computed).
-   */
-  perClass: ClassSummary[];
-  /** Per data set (`source`): the rows seen, and with `totalRows` the rows still missing. */
-  coverage: CoverageSummary[];
-}
-
-export interface CoverageSummary extends Coverage {
-  /** The rows of [0, totalRows) no update or merged state covered (with totalRows). */
-  missing?: RowRange[];
-  /** Every row of [0, totalRows) is covered (with totalRows). */
-  complete?: boolean;
 }
 
 /**
@@ -386,7 +355,7 @@ class Accumulator {
       const b = JSON.stringify(state.options[key] ?? null);
       if (a !== b) throw fail(RangeError, fn)`the partials were made with different options: ${key} is ${a} here and ${b} there`;
     }
-    const tally = this.diagnosticsOf(fn, state);
+    const tally = partnerTally(fn, this.diagnosis, state);
     const coverage = mergedCoverage(fn, this.coverage, state.coverage ?? []);
     if (state.classes === null || state.epsilon === null) {
       this.coverage = coverage;
@@ -408,22 +377,7 @@ class Accumulator {
     return this;
   }
 
-  /** The other partial's diagnostics, checked; both must have them, with the same settings, or neither. */
-  private diagnosticsOf(fn: string, state: AccumulatorState): Tally | null {
-    const mine = this.diagnosis === false ? null : JSON.stringify(this.diagnosis);
-    const theirs = state.diagnostics === undefined ? null : checkDiagnostics(fn, state.diagnostics, factsOf(state));
-    const other = theirs === null ? null : JSON.stringify(theirs.settings);
-    if (mine !== other) {
-      throw fail(RangeError, fn)`the partials were made with different options: diagnostics is ${mine ?? 'false'} here and ${other ?? 'false'} there`;
-    }
-    return theirs === null || state.classes === null ? null : tallyFromJson(theirs, this.elements, state.classes);
-  }
 }
-
-/** What a state says that its diagnostics must agree with. */
-const factsOf = (s: AccumulatorState) => ({
-  elements: LOSSES[s.loss].reduces === 'elements', classes: s.classes ?? 0, count: s.count, classCounts: s.perClass.map((e) => e[2]),
-});
 
 const copy = (c: Coverage): Coverage => ({ ...c, ranges: c.ranges.map(([a, b]): RowRange => [a, b]) });
 
@@ -465,7 +419,7 @@ function fromState(spec: LossSpec, fn: string, state: unknown): Accumulator {
   const options: Record<string, unknown> = Object.create(null);
   for (const [key, value] of Object.entries(s.options)) if (value !== null) options[key] = value;
   if (s.classes !== null) options.classes = s.classes;
-  if (s.diagnostics !== undefined) options.diagnostics = checkDiagnostics(fn, s.diagnostics, factsOf(s)).settings;
+  if (s.diagnostics !== undefined) options.diagnostics = checkStateDiagnostics(fn, s).settings;
   const restored = create(spec, fn, options).merge(s);
   restored.nextRow = s.nextRow ?? 0;
   return restored;
