@@ -5,6 +5,7 @@ export { probabilityLoss, probabilityLossGrad, gatheredLoss, gatheredLossGrad } 
 export { logitLoss, logitLossGrad } from './logits';
 export { targetRowLoss, targetRowLossGrad } from './target-rows';
 export { binaryLoss, binaryLossGrad } from './binary';
+export { elementStats, foldRows, rowStats } from './row-stats';
 
 import { FRAME_LAYOUT } from './generated/frame-layout';
 

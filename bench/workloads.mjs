@@ -35,6 +35,7 @@ function nestedArrays(flat, n, classes) {
 // nested: the textbook loop reads number[][] rows (else row views of the flat buffer);
 // f32: the workload also runs on a Float32Array copy of its probabilities;
 // grad: loss and gradient (contenders write the gradient into a preallocated Float32Array);
+// accumulator: an accumulator's update with and without diagnostics (issue 20: at most 1.5× the time);
 // tour: N for `npm start` (the flat predictions stay far beyond the last-level cache).
 export const WORKLOADS = [
   { id: 'W1', title: '1,000,000 × 10 probabilities, γ = 2, per-class α', n: 1_000_000, classes: 10, gamma: 2, alpha: true, fromLogits: false, nested: true, f32: true },
@@ -44,6 +45,7 @@ export const WORKLOADS = [
   { id: 'W5', title: '200 × 50,000 Float32Array logits, γ = 2', n: 200, classes: 50_000, gamma: 2, alpha: false, fromLogits: true, nested: false },
   { id: 'G1', title: '1,000,000 × 10 Float32Array logits, γ = 2, loss + gradient', n: 1_000_000, classes: 10, gamma: 2, alpha: false, fromLogits: true, nested: false, grad: true },
   { id: 'G2', title: '4096 × 1000 Float32Array logits (a classifier head), γ = 2, loss + gradient', n: 4096, classes: 1000, gamma: 2, alpha: false, fromLogits: true, nested: false, grad: true },
+  { id: 'A1', title: '1,000,000 × 10 Float32Array logits, γ = 2, an accumulator with and without diagnostics', n: 1_000_000, classes: 10, gamma: 2, alpha: false, fromLogits: true, nested: false, accumulator: true },
 ];
 
 /** Seeds: W1-W5 keep the seeds of the first suite (same data); G workloads get their own. */
@@ -53,7 +55,7 @@ const seedOf = (id) => 0x5eed + id.charCodeAt(1) + (id[0] === 'W' ? 0 : 0x100 * 
  * Materialises a workload: N = w.n / scale (quick mode: scale 100), at least 20 samples, or
  * `n` when given (the tour). Row arrays for the textbook loop are built only when `rows`.
  */
-export function makeData(w, { scale = 1, n = Math.max(20, Math.round(w.n / scale)), rows = !w.grad } = {}) {
+export function makeData(w, { scale = 1, n = Math.max(20, Math.round(w.n / scale)), rows = !w.grad && !w.accumulator } = {}) {
   const rand = random(seedOf(w.id));
   const yTrue = new Int32Array(n);
   for (let i = 0; i < n; i++) yTrue[i] = Math.floor(rand() * w.classes);

@@ -27,7 +27,12 @@ function readmeBesideThePage(): Plugin {
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
-  resolve: { alias: { 'focal-loss-wasm': fileURLToPath(new URL('../dist/index.js', import.meta.url)) } },
+  resolve: {
+    alias: [
+      { find: /^focal-loss-wasm\/report$/, replacement: fileURLToPath(new URL('../dist/report.js', import.meta.url)) },
+      { find: /^focal-loss-wasm$/, replacement: fileURLToPath(new URL('../dist/index.js', import.meta.url)) },
+    ],
+  },
   server: { host: '127.0.0.1' },
   plugins: [readmeBesideThePage()],
 });

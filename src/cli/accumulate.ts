@@ -29,11 +29,12 @@ export function checkOptions(flags: LossFlags, classes: number): void {
   create(flags, classes);
 }
 
-function create(flags: LossFlags, classes: number | undefined, covered?: Covered): FocalLossAccumulator {
+/** The run's accumulator: C, what it covers (its first row names the hardest rows) and diagnostics besides the loss flags. */
+function create(flags: LossFlags, classes: number | undefined, covered?: Covered, diagnostics = false): FocalLossAccumulator {
   const spec = LOSSES[flags.loss];
   const coverage = covered === undefined ? {} : { ...covered, totalRows: covered.totalRows ?? undefined };
   try {
-    return createAccumulator(spec, `${spec.name}Accumulator`, { ...flags.options, classes, ...coverage });
+    return createAccumulator(spec, `${spec.name}Accumulator`, { ...flags.options, classes, ...coverage, diagnostics });
   } catch (error) {
     throw optionError(error);
   }
@@ -44,7 +45,7 @@ function create(flags: LossFlags, classes: number | undefined, covered?: Covered
  * buffers whatever the files' sizes. `onChunk` is told the bytes read so far.
  */
 export async function accumulate(
-  inputs: Inputs, flags: LossFlags, covered: Covered, onChunk: (bytesRead: number) => void,
+  inputs: Inputs, flags: LossFlags, covered: Covered, onChunk: (bytesRead: number) => void, diagnostics = false,
 ): Promise<Accumulated> {
   // C is unknown (0) only for an empty range of a Parquet list column: then nothing is checked against it.
   if (inputs.classes > 0) checkOptions(flags, inputs.classes);
@@ -54,7 +55,7 @@ export async function accumulate(
   let accumulator: FocalLossAccumulator | null = null;
   let rows = 0;
   for (let chunk = await inputs.next(); chunk !== null; chunk = await inputs.next()) {
-    accumulator ??= create(flags, inputs.classes, covered);
+    accumulator ??= create(flags, inputs.classes, covered, diagnostics);
     const yTrue = LOSSES[flags.loss].reduces === 'elements' ? chunk.labels : labels.convert(chunk.labels);
     try {
       accumulator.update(yTrue, chunk.preds);
@@ -64,9 +65,9 @@ export async function accumulate(
     rows += chunk.rows;
     onChunk(inputs.bytesRead());
   }
-  const read = accumulator ?? create(flags, undefined, covered);
+  const read = accumulator ?? create(flags, undefined, covered, diagnostics);
   if (covered.totalRows !== null) return { accumulator: read, rows };
   // A whole file has the rows read, known only now: an empty accumulator that knows their
   // count (and that the next row would follow them) takes them in.
-  return { accumulator: create(flags, undefined, { ...covered, firstRow: rows, totalRows: rows }).merge(read), rows };
+  return { accumulator: create(flags, undefined, { ...covered, firstRow: rows, totalRows: rows }, diagnostics).merge(read), rows };
 }

@@ -8,6 +8,7 @@ import { dataSetName } from './data-set.js';
 import { openInputs, rowsIn } from './inputs.js';
 import { checkCovered, mergeStates } from './merge.js';
 import { Progress, PROGRESS_MIN_BYTES } from './progress.js';
+import { htmlReport } from './html-report.js';
 import { jsonReport, textReport, type Report } from './report.js';
 import { checkStateOutTarget, writeStateFile, type ReadFile } from './state-file.js';
 import { USAGE } from './usage.js';
@@ -73,7 +74,7 @@ async function loss(command: Extract<Command, { kind: 'loss' }>, io: Io): Promis
     };
     let accumulated;
     try {
-      accumulated = await accumulate(inputs, command.loss, covered, (done) => progress?.update(done));
+      accumulated = await accumulate(inputs, command.loss, covered, (done) => progress?.update(done), command.diagnostics || command.html !== null);
     } finally {
       progress?.finish();
     }
@@ -118,10 +119,14 @@ function merge(command: Extract<Command, { kind: 'merge' }>, io: Io): number {
 
 /** Checks --state-out before anything is read: no use of "-" that hides the report, and none of the run's inputs. */
 function checkStateOut(command: OutputFlags, inputs: readonly ReadFile[]): void {
-  if (command.stateOut === '-' && (command.json || command.perClass)) {
-    throw new InputError('--state-out - prints the state on stdout instead of the summary; it cannot be combined with --json or --per-class');
+  if (command.stateOut === '-' && (command.json || command.perClass || command.diagnostics)) {
+    throw new InputError('--state-out - prints the state on stdout instead of the summary; it cannot be combined with --json, --per-class or --diagnostics');
   }
   if (command.stateOut !== null && command.stateOut !== '-') checkStateOutTarget(command.stateOut, inputs);
+  if (command.html !== null) {
+    const outputs = command.stateOut === null || command.stateOut === '-' ? [] : [{ flag: '--state-out', path: command.stateOut }];
+    checkStateOutTarget(command.html, [...inputs, ...outputs], '--html', 'the report');
+  }
 }
 
 function output(command: OutputFlags, report: Report, state: AccumulatorState, io: Io): number {
@@ -131,6 +136,8 @@ function output(command: OutputFlags, report: Report, state: AccumulatorState, i
     return 0;
   }
   if (command.stateOut !== null) writeStateFile(command.stateOut, stateJson);
-  io.stdout(command.json ? jsonReport(report, command.perClass) : textReport(report, command.perClass));
+  if (command.html !== null) writeStateFile(command.html, htmlReport(report), 'the report');
+  const { perClass, diagnostics } = command;
+  io.stdout(command.json ? jsonReport(report, perClass, diagnostics) : textReport(report, perClass, diagnostics));
   return 0;
 }
