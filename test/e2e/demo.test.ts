@@ -1,25 +1,22 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
 import { root } from '../packed.js';
+import { DOCS_IMAGE_BYTES, docs, writeDocsImage, type DocsCopy } from './docs-image.js';
 import { launch, serve } from './harness.js';
 import {
   accessibleName, canvasPixels, clippedText, contrast, horizontalOverflow, labelsApart, openPage, settle, smallChartText,
   smallTouchTargets,
 } from './page-checks.js';
 
-// Screenshots go to test/e2e/output. With UPDATE_SCREENSHOTS=1 three of them are written to
-// docs/ too, as small JPEGs (docs/demo.jpg is the one the README shows). DEMO_BENCH_N sets the
+// Screenshots go to test/e2e/output. With UPDATE_SCREENSHOTS=1 the one the README shows is
+// written to docs/demo.jpg too (docs-image.ts). DEMO_BENCH_N sets the
 // benchmark's size: below 2,000,000 one call is under 100 steps of the browser's 0.1 ms timer and
 // the page says so.
 const output = join(root, 'test/e2e/output');
-const docs = process.env.UPDATE_SCREENSHOTS === '1' ? join(root, 'docs') : null;
 const BENCH_N = process.env.DEMO_BENCH_N ?? '20000';
-const JPEG_QUALITY = 0.6;
-/** Each docs screenshot's most bytes (they ship in the package). */
-const JPEG_BYTES = 60_000;
 
 let browser: Browser;
 let url = '';
@@ -32,46 +29,14 @@ beforeAll(async () => {
   url = served.url;
   close = () => served.server.close();
   browser = await launch();
-  if (docs !== null) mkdirSync(docs, { recursive: true });
 });
 afterAll(async () => {
   await browser?.close();
   close();
 });
 
-/** What docs/ gets of a screenshot: its top `height` px (default: all of it), scaled to at most `width` px wide. */
-interface DocsCopy {
-  width: number;
-  height?: number;
-}
-
-/**
- * A PNG as a JPEG, cut and scaled as `copy` says and encoded by the browser's canvas. The docs'
- * copies ship in the package, whose size is budgeted: shown in a README column they need no more.
- */
-async function smallJpeg(png: Buffer, copy: DocsCopy): Promise<Buffer> {
-  const page = await browser.newPage();
-  const base64 = await page.evaluate(async ({ data, width, height, quality }) => {
-    const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${data}`)).blob());
-    const top = Math.min(height ?? Infinity, bitmap.height);
-    const scale = Math.min(1, width / bitmap.width);
-    const canvas = new OffscreenCanvas(Math.round(bitmap.width * scale), Math.round(top * scale));
-    const context = canvas.getContext('2d')!;
-    context.imageSmoothingQuality = 'high';
-    context.drawImage(bitmap, 0, 0, bitmap.width, top, 0, 0, canvas.width, canvas.height);
-    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality });
-    return new Promise<string>((done) => {
-      const reader = new FileReader();
-      reader.onload = () => done((reader.result as string).split(',')[1]);
-      reader.readAsDataURL(blob);
-    });
-  }, { ...copy, data: png.toString('base64'), quality: JPEG_QUALITY });
-  await page.close();
-  return Buffer.from(base64, 'base64');
-}
-
 /** The whole page, or one element with a 16 px margin, in CSS pixels, saved to test/e2e/output (and, as `copy` says, to docs/). */
-async function screenshot(page: Page, name: string, copy: DocsCopy, selector?: string): Promise<Buffer> {
+async function screenshot(page: Page, name: string, copy: DocsCopy | null, selector?: string): Promise<Buffer> {
   const path = join(output, name);
   let clip;
   if (selector) {
@@ -80,10 +45,8 @@ async function screenshot(page: Page, name: string, copy: DocsCopy, selector?: s
     clip = { x: box.x - 16, y: box.y + scrollY - 16, width: box.width + 32, height: box.height + 32 };
   }
   const png = await page.screenshot({ path, fullPage: true, clip, scale: 'css' });
-  if (docs !== null) {
-    const jpeg = await smallJpeg(png, copy);
-    expect(jpeg.length, `${name} as JPEG`).toBeLessThanOrEqual(JPEG_BYTES);
-    writeFileSync(join(docs, name.replace(/\.png$/, '.jpg')), jpeg);
+  if (docs !== null && copy !== null) {
+    expect(await writeDocsImage(browser, png, name.replace(/\.png$/, ''), copy), `${name} as JPEG`).toBeLessThanOrEqual(DOCS_IMAGE_BYTES);
   }
   return png;
 }
@@ -390,7 +353,7 @@ describe('the demo page', () => {
     const png = await screenshot(page, 'demo.png', { width: 800, height: 900 }, 'body');
     // A blank page compresses to a few KiB; curves, text, bars and regions do not.
     expect(png.length).toBeGreaterThan(100_000);
-    await screenshot(page, 'train.png', { width: 560 }, '#train-panel');
+    await screenshot(page, 'train.png', null, '#train-panel');
     expect(errors).toEqual([]);
   });
 
@@ -436,7 +399,7 @@ describe('the demo page', () => {
     expect(await smallChartText(page, 11.99)).toEqual([]);
     expect(await horizontalOverflow(page)).toEqual({ scrollWidth: 390, innerWidth: 390, wide: [] });
     expect(await smallTouchTargets(page, 32)).toEqual([]);
-    await screenshot(page, 'demo-phone.png', { width: 390, height: 844 });
+    await screenshot(page, 'demo-phone.png', null);
     expect(errors).toEqual([]);
   });
 });

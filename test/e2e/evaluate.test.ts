@@ -6,16 +6,16 @@ import type { Browser, Page } from 'playwright';
 import { focalSamples, reference } from '../diagnostics-reference.js';
 import { npyFile } from '../node/cli-helpers.js';
 import { root } from '../packed.js';
+import { DOCS_IMAGE_BYTES, docs, writeDocsImage } from './docs-image.js';
 import { launch, serve } from './harness.js';
 import { horizontalOverflow, openPage, smallChartText, smallTouchTargets } from './page-checks.js';
 
 // The demo's "Evaluate your predictions" panel, driven with setInputFiles: files read in the
 // page, the worker pool with its progress bar, the same charts as the --html report. Numbers
 // are checked against test/diagnostics-reference.ts (the definitions). Screenshots go to
-// test/e2e/output (with UPDATE_SCREENSHOTS=1 also docs/evaluate.jpg and docs/evaluate-phone.jpg).
+// test/e2e/output (with UPDATE_SCREENSHOTS=1 the wide one also to docs/evaluate.jpg, which the README shows).
 
 const output = join(root, 'test/e2e/output/evaluate');
-const docs = process.env.UPDATE_SCREENSHOTS === '1' ? join(root, 'docs') : null;
 
 let browser: Browser;
 let url = '';
@@ -90,14 +90,15 @@ async function evaluate(page: Page, files: [string, string] | null): Promise<voi
 }
 
 /** The panel; the docs' copy (it ships in the package) only down to its per-class table, at CSS pixels. */
-async function screenshot(page: Page, name: string): Promise<void> {
+async function screenshot(page: Page, name: string, toDocs: boolean): Promise<void> {
   const panel = page.locator('#evaluate-panel');
   await panel.screenshot({ path: join(output, `${name}.png`), scale: 'css' });
-  if (docs === null) return;
+  if (docs === null || !toDocs) return;
   const top = await page.$eval('#evaluate-panel', (e) => e.getBoundingClientRect().top + scrollY);
   const bottom = await page.$eval('#evaluate-class-table', (e) => e.getBoundingClientRect().bottom + scrollY);
   const width = await page.evaluate(() => document.documentElement.clientWidth);
-  await page.screenshot({ path: join(docs, `${name}.jpg`), type: 'jpeg', quality: 60, scale: 'css', fullPage: true, clip: { x: 0, y: top, width, height: bottom - top + 12 } });
+  const png = await page.screenshot({ scale: 'css', fullPage: true, clip: { x: 0, y: top, width, height: bottom - top + 12 } });
+  expect(await writeDocsImage(browser, png, name, { width: 800 })).toBeLessThanOrEqual(DOCS_IMAGE_BYTES);
 }
 
 describe('the Evaluate panel', () => {
@@ -137,7 +138,7 @@ describe('the Evaluate panel', () => {
       'Per class', 'Reliability diagram', 'Shares of easy and hard samples',
     ]);
     expect(await smallChartText(page, 11)).toEqual([]);
-    await screenshot(page, 'evaluate');
+    await screenshot(page, 'evaluate', true);
 
     // Probabilities in CSV (a header line), the box unticked.
     await page.uncheck('#evaluate-logits');
@@ -162,6 +163,6 @@ describe('the Evaluate panel', () => {
     const small = (await smallTouchTargets(page, 32)).filter((t) => t.control.includes('evaluate'));
     expect(small).toEqual([]);
     expect(errors).toEqual([]);
-    await screenshot(page, 'evaluate-phone');
+    await screenshot(page, 'evaluate-phone', false);
   });
 });

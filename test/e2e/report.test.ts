@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright';
 import { npyFile } from '../node/cli-helpers.js';
 import { root } from '../packed.js';
+import { DOCS_IMAGE_BYTES, docs, writeDocsImage } from './docs-image.js';
 import { launch, serve } from './harness.js';
 import { horizontalOverflow, openPage, smallChartText } from './page-checks.js';
 
@@ -12,7 +13,6 @@ import { horizontalOverflow, openPage, smallChartText } from './page-checks.js';
 // goes to test/e2e/output (with UPDATE_SCREENSHOTS=1 also to docs/report.jpg, which the README shows).
 
 const output = join(root, 'test/e2e/output/report');
-const docs = process.env.UPDATE_SCREENSHOTS === '1' ? join(root, 'docs') : null;
 
 let browser: Browser;
 let url = '';
@@ -72,7 +72,8 @@ describe('the --html report', () => {
     if (docs !== null) {
       // The README's image: the heading, the per-class chart and table, and the reliability diagram.
       const bottom = await page.$eval('#calibration svg', (svg) => svg.getBoundingClientRect().bottom + scrollY);
-      await page.screenshot({ path: join(docs, 'report.jpg'), type: 'jpeg', quality: 60, clip: { x: 0, y: 0, width: 900, height: bottom + 16 } });
+      const png = await page.screenshot({ clip: { x: 0, y: 0, width: 900, height: bottom + 16 } });
+      expect(await writeDocsImage(browser, png, 'report', { width: 720 })).toBeLessThanOrEqual(DOCS_IMAGE_BYTES);
     }
   });
 });
