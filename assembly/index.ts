@@ -6,6 +6,7 @@ export { logitLoss, logitLossGrad } from './logits';
 export { targetRowLoss, targetRowLossGrad } from './target-rows';
 export { binaryLoss, binaryLossGrad } from './binary';
 export { asymmetricLoss, asymmetricLossGrad } from './asymmetric';
+export { elementStats, foldRows, rowStats } from './row-stats';
 
 import { FRAME_LAYOUT } from './generated/frame-layout';
 

@@ -1,4 +1,4 @@
-// The asymmetric loss (Ridnik et al.) on multi-label logits, loss + gradient (workload A1): a
+// The asymmetric loss (Ridnik et al.) on multi-label logits, loss + gradient (workload M1): a
 // careful hand-written loop, TensorFlow.js composed from ops, the float64 reference, and the
 // contenders. Per element, with p = σ(x), q = 1 − p, p_m = max(p − m, 0):
 //   ℓ = −[y q^γ₊ ln p + (1 − y) p_m^γ₋ ln(1 − p_m)],
@@ -84,7 +84,7 @@ function tfAsymmetric(x, y, { gammaPos, gammaNeg, clip }) {
  */
 const TF_ROWS = 65_536;
 
-/** The contenders of A1. The gradient buffers (320 MB each at full size) are one per contender family, allocated untimed. */
+/** The contenders of M1. The gradient buffers (320 MB each at full size) are one per contender family, allocated untimed. */
 export function asymmetricLineup(w, data, { tfBackends }) {
   const d = () => data.current;
   const o = w.asymmetric;

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { backendInfo, createWorkspace, focalLoss, focalLossGrad } from '../dist/index.js';
+import { backendInfo, createFocalLossAccumulator, createWorkspace, focalLoss, focalLossGrad } from '../dist/index.js';
 import { asymmetricLineup } from './asymmetric.mjs';
 import { gatherFloor, handFlat, handFlatGrad, textbook, tfLoss, tfLossAndGrad, tfOneHot } from './contenders.mjs';
 
@@ -200,6 +200,21 @@ function gradLineup(w, data, { tfBackends }) {
   };
 }
 
+/** The accumulator contenders of A1: one update over the batch, without and with diagnostics (summary() included), each backend. */
+function accumulatorLineup(w, data) {
+  const d = () => data.current;
+  const update = (backend, diagnostics) => () => {
+    const acc = createFocalLossAccumulator({ gamma: w.gamma, fromLogits: w.fromLogits, backend, diagnostics }).update(d().yTrue, d().flat);
+    if (diagnostics) acc.summary();
+    return acc.result();
+  };
+  const list = ['wasm', 'js'].flatMap((backend) => [
+    { key: `accumulator-${backend}`, role: backend, name: `accumulator update, ${backend}`, run: update(backend, false) },
+    { key: `accumulator-${backend}-diagnostics`, role: backend, name: `accumulator update with diagnostics, ${backend}`, run: update(backend, true) },
+  ]);
+  return { list, release: () => {} };
+}
+
 /**
  * P1, P2: the library with Poly-1 and without it (checked against the plain reference), on
  * both backends, and the workspace where it takes the input.
@@ -239,7 +254,7 @@ function polyLineup(w, data) {
  * TensorFlow.js backends to include.
  */
 export function lineup(w, data, { tfBackends = ['cpu', 'wasm'], keys = null } = {}) {
-  const make = w.asymmetric ? asymmetricLineup : w.poly1 ? polyLineup : w.grad ? gradLineup : lossLineup;
+  const make = w.asymmetric ? asymmetricLineup : w.poly1 ? polyLineup : w.grad ? gradLineup : w.accumulator ? accumulatorLineup : lossLineup;
   const { list, release } = make(w, data, { tfBackends });
   const contenders = keys ? list.filter((c) => keys.includes(c.key)) : list;
   const dispose = () => {

@@ -11,6 +11,7 @@ const EXPORTS = [
   'memory', 'heapBase', 'usesSimd', 'frameLayout', 'probabilityLoss', 'probabilityLossGrad', 'gatheredLoss', 'gatheredLossGrad',
   'logitLoss', 'logitLossGrad', 'targetRowLoss', 'targetRowLossGrad', 'binaryLoss', 'binaryLossGrad',
   'asymmetricLoss', 'asymmetricLossGrad',
+  'rowStats', 'elementStats', 'foldRows',
 ] as const satisfies ReadonlyArray<keyof Exports>;
 
 /** Instantiates a compiled kernel module as a fresh instance (its own memory); throws a TypeError if it is not the kernel. */

@@ -11,7 +11,7 @@ export function chunkRows(classes: number): number {
   return Math.max(1, Math.min(CHUNK_ROWS, Math.floor(ROW_BYTES / (8 * classes))));
 }
 
-type ChunkBuffer = 'pred' | 'target' | 'losses' | 'grad' | 'row';
+type ChunkBuffer = 'pred' | 'target' | 'losses' | 'grad' | 'row' | 'stats' | 'fold';
 
 /** A block of an instance's memory. Views over wasm memory must be re-taken after anything that allocates. */
 export interface Region {
@@ -55,8 +55,8 @@ export class Scratch {
   ): void {
     try {
       for (const [name, bytes] of Object.entries(rowBytes) as Array<[ChunkBuffer, number]>) {
-        // Chunk buffers hold many rows; 'row' holds one.
-        const size = name === 'row' ? bytes : Math.max(ROW_BYTES, bytes);
+        // Chunk buffers hold a chunk's rows; 'row' holds one.
+        const size = name === 'row' ? bytes : Math.max(ROW_BYTES, bytes * chunkRows(classes));
         this.regions.set(name, this.grown(this.regions.get(name) ?? null, size));
       }
       this.frameRegion ??= this.instance.alloc(FRAME_BYTES);

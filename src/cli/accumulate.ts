@@ -12,6 +12,14 @@ export interface Accumulated {
   rows: number;
 }
 
+/** Which rows of which data set a run reads (the accumulator's coverage options). */
+export interface Covered {
+  source: string;
+  firstRow: number;
+  /** The data set's rows, or null for a run over a whole file: then the rows read. */
+  totalRows: number | null;
+}
+
 /** Checks the loss options against the library (and --alpha's length against C) before any data is read. */
 export function checkOptions(flags: LossFlags, classes: number): void {
   const alpha = flags.options.alpha;
@@ -21,10 +29,12 @@ export function checkOptions(flags: LossFlags, classes: number): void {
   create(flags, classes);
 }
 
-function create(flags: LossFlags, classes: number | undefined): FocalLossAccumulator {
+/** The run's accumulator: C, what it covers (its first row names the hardest rows) and diagnostics besides the loss flags. */
+function create(flags: LossFlags, classes: number | undefined, covered?: Covered, diagnostics = false): FocalLossAccumulator {
   const spec = LOSSES[flags.loss];
+  const coverage = covered === undefined ? {} : { ...covered, totalRows: covered.totalRows ?? undefined };
   try {
-    return createAccumulator(spec, `${spec.name}Accumulator`, { ...flags.options, classes });
+    return createAccumulator(spec, `${spec.name}Accumulator`, { ...flags.options, classes, ...coverage, diagnostics });
   } catch (error) {
     throw optionError(error);
   }
@@ -34,7 +44,9 @@ function create(flags: LossFlags, classes: number | undefined): FocalLossAccumul
  * Streams the inputs through an accumulator, chunk by chunk: memory stays at the chunk
  * buffers whatever the files' sizes. `onChunk` is told the bytes read so far.
  */
-export async function accumulate(inputs: Inputs, flags: LossFlags, onChunk: (bytesRead: number) => void): Promise<Accumulated> {
+export async function accumulate(
+  inputs: Inputs, flags: LossFlags, covered: Covered, onChunk: (bytesRead: number) => void, diagnostics = false,
+): Promise<Accumulated> {
   // C is unknown (0) only for an empty range of a Parquet list column: then nothing is checked against it.
   if (inputs.classes > 0) checkOptions(flags, inputs.classes);
   const labels = new LabelConverter();
@@ -43,7 +55,7 @@ export async function accumulate(inputs: Inputs, flags: LossFlags, onChunk: (byt
   let accumulator: FocalLossAccumulator | null = null;
   let rows = 0;
   for (let chunk = await inputs.next(); chunk !== null; chunk = await inputs.next()) {
-    accumulator ??= create(flags, inputs.classes);
+    accumulator ??= create(flags, inputs.classes, covered, diagnostics);
     const yTrue = LOSSES[flags.loss].reduces === 'elements' ? chunk.labels : labels.convert(chunk.labels);
     try {
       accumulator.update(yTrue, chunk.preds);
@@ -53,5 +65,9 @@ export async function accumulate(inputs: Inputs, flags: LossFlags, onChunk: (byt
     rows += chunk.rows;
     onChunk(inputs.bytesRead());
   }
-  return { accumulator: accumulator ?? create(flags, undefined), rows };
+  const read = accumulator ?? create(flags, undefined, covered, diagnostics);
+  if (covered.totalRows !== null) return { accumulator: read, rows };
+  // A whole file has the rows read, known only now: an empty accumulator that knows their
+  // count (and that the next row would follow them) takes them in.
+  return { accumulator: create(flags, undefined, { ...covered, firstRow: rows, totalRows: rows }, diagnostics).merge(read), rows };
 }

@@ -3,6 +3,7 @@ import { asymmetricLoss, asymmetricLossGrad } from './asymmetric.js';
 import { binaryLoss, binaryLossGrad } from './binary.js';
 import type { JsKernel, KernelName } from './frame.js';
 import { logitLoss, logitLossGrad } from './logits.js';
+import { elementStats, foldRows, rowStats } from './row-stats.js';
 import { gatheredLoss, gatheredLossGrad, probabilityLoss, probabilityLossGrad } from './probabilities.js';
 import { targetRowLoss, targetRowLossGrad } from './target-rows.js';
 
@@ -12,4 +13,5 @@ export const jsKernels: Record<KernelName, JsKernel> = {
   targetRowLoss, targetRowLossGrad,
   binaryLoss, binaryLossGrad,
   asymmetricLoss, asymmetricLossGrad,
+  rowStats, elementStats, foldRows,
 };

@@ -4,18 +4,12 @@
 // with the first pool, the workers and the kernel's compilation with its first call or ready().
 import { instantiate } from '../backend/kernel-module.js';
 import { compileInlinedModule, selectInstance } from '../backend/loader.js';
-import type { BinaryValues } from '../binary-focal-loss.js';
 import { fail } from '../errors/detail.js';
 import { describe } from '../errors/show.js';
-import type { Predictions, Targets } from '../focal-loss.js';
 import { asymmetric } from '../losses/asymmetric.js';
 import { binaryFocal } from '../losses/binary-focal.js';
 import { focal, focalArguments } from '../losses/focal.js';
 import { readSettings, type LossSettings, type LossSpec } from '../pipeline/loss-spec.js';
-import type { AsymmetricLossGradOptions, AsymmetricLossOptions } from '../options/asymmetric-loss-options.js';
-import type { BinaryFocalLossGradOptions, BinaryFocalLossOptions } from '../options/binary-focal-loss-options.js';
-import type { PerSample } from '../options/common.js';
-import type { FocalLossGradOptions, FocalLossOptions } from '../options/focal-loss-options.js';
 import { allocate, numberIn, ownOptions } from '../options/read.js';
 import { lossAndGradOf, lossOf } from '../pipeline/compute.js';
 import type { LossAndGradient } from '../pipeline/evaluate.js';
@@ -23,117 +17,15 @@ import { prepareCall } from '../pipeline/own-views.js';
 import { finishGradient, gradientScale } from '../pipeline/gradient-scale.js';
 import { gradientOutput } from '../pipeline/gradient-output.js';
 import { reduce } from '../pipeline/reduce.js';
-import { describeBatch } from '../shape.js';
+import { describeBatch, type Batch } from '../shape.js';
 import type { FromWorker } from './protocol.js';
-import { runParts, Slot, type Workers } from './schedule.js';
+import type { DiagnosticsPart } from '../pipeline/diagnostics.js';
+import { runParts, Slot, type PartsResult, type Workers } from './schedule.js';
 import { environment, message, type Environment, type Spawn, type Thread, type Threads } from './threads.js';
 import { Buffers } from './transfer.js';
+import type { FocalLossPool, FocalLossPoolInfo, FocalLossPoolOptions } from './api.js';
 
-/** Options of {@link createFocalLossPool}. */
-export interface FocalLossPoolOptions {
-  /**
-   * How many workers, from 1 to 256; default: the available parallelism (Node) or
-   * navigator.hardwareConcurrency, at most 256. The limit is a fixed number, not a multiple of
-   * the cores, so that a pool sized on one machine is not refused on a smaller one; it is far
-   * above the core count of common hardware (more workers than cores add no speed: each one
-   * computes, none waits), and it bounds what a mistaken count costs, since each worker is a
-   * thread with its own JavaScript heap and kernel instance (about 10 MB in Node). Above it:
-   * a RangeError.
-   */
-  workers?: number;
-  /** The kernel the workers instantiate; default: the inlined one, compiled once (asynchronously) on this thread. */
-  module?: WebAssembly.Module;
-}
-
-/** Where a pool's calls run. */
-export interface FocalLossPoolInfo {
-  /** Worker threads in use (0 on the calling thread). */
-  workers: number;
-  threads: Threads;
-  /** Why the pool runs on the calling thread, when it does. */
-  reason?: string;
-  /** Whether typed arrays on a SharedArrayBuffer are read in place (false: copied, as other inputs are). */
-  sharedMemory: boolean;
-  /** The workers' kernels for backend 'auto', once they have started (on the calling thread: backendInfo()'s). */
-  backend?: 'wasm' | 'js';
-  /** Why the workers have no wasm kernel, if they have not. */
-  backendReason?: string;
-  /** Present once close() was called: no worker runs (`workers` is 0) and every call rejects. `threads` is the kind the pool used. */
-  closed?: true;
-}
-
-/**
- * The losses and their gradients on worker threads: the same arguments, results and errors
- * as the one-shot calls, as promises.
- */
-export interface FocalLossPool {
-  focalLoss(yTrue: Targets, yPred: Predictions, options: PerSample<FocalLossOptions>): Promise<Float64Array>;
-  focalLoss(yTrue: Targets, yPred: Predictions, options?: FocalLossOptions): Promise<number>;
-  focalLoss(yTrue: Targets, yPred: Predictions, gamma?: number, alpha?: number | ArrayLike<number>): Promise<number>;
-  /** As {@link focalLossGrad}: `grad` is gradOut when given (typed as it is), else a new Float64Array. */
-  focalLossGrad(
-    yTrue: Targets, yPred: Predictions, options: PerSample<FocalLossGradOptions> & { gradOut: Float32Array },
-  ): Promise<LossAndGradient<Float64Array, Float32Array>>;
-  focalLossGrad(
-    yTrue: Targets, yPred: Predictions, options: PerSample<FocalLossGradOptions> & { gradOut?: Float64Array },
-  ): Promise<LossAndGradient<Float64Array, Float64Array>>;
-  focalLossGrad(yTrue: Targets, yPred: Predictions, options: PerSample<FocalLossGradOptions>): Promise<LossAndGradient<Float64Array>>;
-  focalLossGrad(
-    yTrue: Targets, yPred: Predictions, options: FocalLossGradOptions & { gradOut: Float32Array },
-  ): Promise<LossAndGradient<number, Float32Array>>;
-  focalLossGrad(
-    yTrue: Targets, yPred: Predictions, options?: FocalLossGradOptions & { gradOut?: Float64Array },
-  ): Promise<LossAndGradient<number, Float64Array>>;
-  focalLossGrad(yTrue: Targets, yPred: Predictions, options?: FocalLossGradOptions): Promise<LossAndGradient>;
-  binaryFocalLoss(yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<BinaryFocalLossOptions>): Promise<Float64Array>;
-  binaryFocalLoss(yTrue: BinaryValues, yPred: BinaryValues, options?: BinaryFocalLossOptions): Promise<number>;
-  /** As {@link binaryFocalLossGrad}. */
-  binaryFocalLossGrad(
-    yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<BinaryFocalLossGradOptions> & { gradOut: Float32Array },
-  ): Promise<LossAndGradient<Float64Array, Float32Array>>;
-  binaryFocalLossGrad(
-    yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<BinaryFocalLossGradOptions> & { gradOut?: Float64Array },
-  ): Promise<LossAndGradient<Float64Array, Float64Array>>;
-  binaryFocalLossGrad(
-    yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<BinaryFocalLossGradOptions>,
-  ): Promise<LossAndGradient<Float64Array>>;
-  binaryFocalLossGrad(
-    yTrue: BinaryValues, yPred: BinaryValues, options: BinaryFocalLossGradOptions & { gradOut: Float32Array },
-  ): Promise<LossAndGradient<number, Float32Array>>;
-  binaryFocalLossGrad(
-    yTrue: BinaryValues, yPred: BinaryValues, options?: BinaryFocalLossGradOptions & { gradOut?: Float64Array },
-  ): Promise<LossAndGradient<number, Float64Array>>;
-  binaryFocalLossGrad(yTrue: BinaryValues, yPred: BinaryValues, options?: BinaryFocalLossGradOptions): Promise<LossAndGradient>;
-  /** As {@link asymmetricLoss}. */
-  asymmetricLoss(yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<AsymmetricLossOptions>): Promise<Float64Array>;
-  asymmetricLoss(yTrue: BinaryValues, yPred: BinaryValues, options?: AsymmetricLossOptions): Promise<number>;
-  /** As {@link asymmetricLossGrad}. */
-  asymmetricLossGrad(
-    yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<AsymmetricLossGradOptions> & { gradOut: Float32Array },
-  ): Promise<LossAndGradient<Float64Array, Float32Array>>;
-  asymmetricLossGrad(
-    yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<AsymmetricLossGradOptions> & { gradOut?: Float64Array },
-  ): Promise<LossAndGradient<Float64Array, Float64Array>>;
-  asymmetricLossGrad(
-    yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<AsymmetricLossGradOptions>,
-  ): Promise<LossAndGradient<Float64Array>>;
-  asymmetricLossGrad(
-    yTrue: BinaryValues, yPred: BinaryValues, options: AsymmetricLossGradOptions & { gradOut: Float32Array },
-  ): Promise<LossAndGradient<number, Float32Array>>;
-  asymmetricLossGrad(
-    yTrue: BinaryValues, yPred: BinaryValues, options?: AsymmetricLossGradOptions & { gradOut?: Float64Array },
-  ): Promise<LossAndGradient<number, Float64Array>>;
-  asymmetricLossGrad(yTrue: BinaryValues, yPred: BinaryValues, options?: AsymmetricLossGradOptions): Promise<LossAndGradient>;
-  /** Where calls run now (before the workers have started: where they are meant to run; after close(): nowhere). */
-  info(): FocalLossPoolInfo;
-  /**
-   * Starts the workers if no call has (creating a pool starts none), and resolves once they
-   * have started, or the pool has fallen back to the calling thread, or has been closed.
-   */
-  ready(): Promise<FocalLossPoolInfo>;
-  /** Terminates the workers; later calls reject. */
-  close(): Promise<void>;
-}
+export type { FocalLossPool, FocalLossPoolInfo, FocalLossPoolOptions } from './api.js';
 
 const START_TIMEOUT_MS = 30_000;
 /** The most workers a pool may have (why: FocalLossPoolOptions.workers). */
@@ -343,14 +235,30 @@ class Pool implements FocalLossPool, Workers {
     return this.call(asymmetric, fn, () => readSettings(asymmetric, fn, 'grad', options), yTrue, yPred, true) as Promise<never>;
   }
 
-  private async call(
-    spec: LossSpec, fn: string, read: () => LossSettings, yTrue: unknown, yPred: unknown, withGrad: boolean,
-  ): Promise<number | Float64Array | LossAndGradient<number | Float64Array>> {
+  /** Starts the workers if need be and waits for them; a closed pool is an error. */
+  private async open(fn: string): Promise<void> {
     const closed = () => fail(Error, fn)`this pool is closed (close() was called); create a new pool`;
     if (this.closed) throw closed();
     this.start();
     await this.started;
     if (this.closed) throw closed();
+  }
+
+  async accumulate(fn: string, u: PoolUpdate): Promise<PartsResult | null> {
+    await this.open(fn);
+    if (this.threads === 'main-thread') return null;
+    const main = selectInstance(u.settings.backend, fn);
+    const needs = { losses: false, grad: false, perClass: true, diagnostics: u.diagnostics !== null };
+    const { job, batch } = main.exclusive(fn, () => prepareCall(u.spec, u.settings, u.batch, null, main, needs, undefined, u.exponent));
+    return runParts(this, {
+      spec: u.spec, settings: job.settings, batch, job, losses: null, grad: null, gradScale: 1, perClass: true, diagnostics: u.diagnostics,
+    });
+  }
+
+  private async call(
+    spec: LossSpec, fn: string, read: () => LossSettings, yTrue: unknown, yPred: unknown, withGrad: boolean,
+  ): Promise<number | Float64Array | LossAndGradient<number | Float64Array>> {
+    await this.open(fn);
     const s = read();
     if (this.threads === 'main-thread') return withGrad ? lossAndGradOf(spec, s, yTrue, yPred) : lossOf(spec, s, yTrue, yPred);
     const described = describeBatch(fn, yTrue, yPred, s.classes, spec.reduces === 'elements');
@@ -362,13 +270,33 @@ class Pool implements FocalLossPool, Workers {
     const losses = needs.losses ? allocate(fn, 'per-sample losses (one per sample of yTrue)', job.samples) : null;
     const scale = gradientScale(s.reduction, s.normalizer, job.samples);
     const call = { spec, settings: job.settings, batch, job, losses, grad, gradScale: scale.provisional };
-    const totals = await runParts(this, call);
+    const { totals } = await runParts(this, call);
     const correction = grad === null ? null : scale.correction(totals);
     const exact = correction === null ? null : finishGradient(grad!, correction, scale.provisional);
     if (exact !== null) await runParts(this, { ...call, gradScale: exact });
     const loss = losses ?? reduce(totals, s.reduction as Exclude<typeof s.reduction, 'none'>, s.normalizer);
     return grad === null ? loss : { loss, grad };
   }
+}
+
+/** An accumulator's update as the pool runs it: the settings carry the accumulator's settled epsilon. */
+export interface PoolUpdate {
+  spec: LossSpec;
+  settings: LossSettings;
+  batch: Batch;
+  /** The power of two the update's sample weights are scaled by. */
+  exponent: number;
+  diagnostics: DiagnosticsPart | null;
+}
+
+/**
+ * Not API: an accumulator's update on a pool's workers (FocalLossAccumulator.updateOn). Resolves
+ * to the rows' totals, per-class sums and diagnostics, or to null where the pool runs on the
+ * calling thread (the accumulator then updates as update() does).
+ */
+export function accumulateOn(pool: unknown, fn: string, update: PoolUpdate): Promise<PartsResult | null> {
+  if (!(pool instanceof Pool)) throw fail(TypeError, fn)`pool must be a pool made by createFocalLossPool(), got ${describe(pool)}`;
+  return pool.accumulate(fn, update);
 }
 
 /**
