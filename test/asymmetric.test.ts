@@ -221,6 +221,13 @@ describe('asymmetricLoss in an accumulator', () => {
       acc.summary().perClass.forEach((c, k) => expect(Math.abs(c.sum - column(k))).toBeLessThanOrEqual(1e-15 * sum));
       // Partials with other options do not merge.
       expect(() => acc.merge(createAsymmetricLossAccumulator({ ...o, clip: 0.05 }))).toThrow(/clip/);
+      // Diagnostics per label column: its positives, and its sum as without them.
+      const diagnosed = createAsymmetricLossAccumulator({ ...o, diagnostics: true }).update(target, logits).summary();
+      diagnosed.perClass.forEach((c, k) => {
+        expect(c.positives).toBe(target.filter((r) => r[k] === 1).length);
+        const sum = asymmetricLoss(target.map((r) => r[k]), logits.map((r) => r[k]), { ...o, reduction: 'sum' });
+        expect(Math.abs(c.sum - sum)).toBeLessThanOrEqual(1e-15 * sum);
+      });
     });
   }
 });

@@ -96,7 +96,7 @@ describe('evaluationFlow', () => {
       [{ labelColumn: 'y' }, TypeError, /labelColumn picks the label out of the pred file; it cannot be used with labels/],
       [{ predColumns: 'z*', predColumn: 'z' }, TypeError, /predColumns \(one column per class\) and predColumn \(one list column\) cannot be used together/],
       [{ predColumns: 3 }, TypeError, /predColumns must be a string/],
-      [{ loss: 'hinge' }, RangeError, /loss must be one of "focalLoss", "binaryFocalLoss", got "hinge"/],
+      [{ loss: 'hinge' }, RangeError, /loss must be one of "focalLoss", "binaryFocalLoss", "asymmetricLoss", got "hinge"/],
       [{ shards: 0 }, RangeError, /shards must be an integer in \[1, 100000\], got 0/],
       [{ shards: 2.5 }, RangeError, /shards must be an integer/],
       [{ shards: '4' }, TypeError, /shards must be a number/],
