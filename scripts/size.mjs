@@ -4,14 +4,15 @@
 // (both builds, as the bundle carries them) and the JS around them.
 //
 // History: 0.1's entry was 32.5 KiB gzip. Gradients for four input kinds, accumulators and the
-// pool took it to 56 KiB. 0.3 adds the diagnostics kernels (row and element statistics), the
-// focal family's kernels (asymmetric loss, Poly-1), the channels-first transposes, and in JS
-// the maps' layouts, the diagnostics' tallies, readNpy and the class weights.
+// pool took it to 56 KiB (kernels 33, JS 23). 0.3 adds to the kernels the diagnostics' row and
+// element statistics (+4 KiB), Poly-1 in every loop and the asymmetric loss (+10.6 KiB), the
+// channels-first transposes; to the JS the maps' layouts, the diagnostics' tallies, readNpy,
+// the class weights and the asymmetric loss's spec.
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 
-const BUDGET = { kernels: 40 * 1024, js: 40 * 1024 };
+const BUDGET = { kernels: 52 * 1024, js: 42 * 1024 };
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
 
