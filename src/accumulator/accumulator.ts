@@ -142,7 +142,7 @@ class Accumulator {
     const fn = `${this.fn}.update`;
     const weights = arrayOption(fn, 'sampleWeight', sampleWeight, 'an array of per-sample weights');
     const s = { ...this.settings, fn, sampleWeight: weights, reduction: 'sum' as const };
-    const batch = describeBatch(fn, yTrue, yPred, this.classes ?? undefined, this.spec.reduces === 'elements');
+    const batch = describeBatch(fn, yTrue, yPred, { classes: this.classes ?? undefined, axis: this.settings.axis }, this.spec.reduces === 'elements');
     // epsilon 'auto' follows the first chunk's dtype, so every chunk is clipped alike.
     const epsilon = this.epsilon ?? epsilonFor('auto', batch.f32);
     const exponent = weights === undefined ? 0 : weightExponent(fn, weights);

@@ -36,7 +36,7 @@ export const binaryFocal: LossSpec<BinaryFocalLossSettings> = {
 
   plan(batch, s, instance, needs) {
     const { n, classes } = batch;
-    reserve(s.fn, instance, classes, needs, 8 * classes, 8 * classes, 1);
+    reserve(s.fn, instance, classes, needs, 8 * classes, 8 * classes, 1, !batch.layout.rowMajor);
     const scratch = instance.scratch;
     const pred = rowSource(batch, 'yPred', batch.yPred, batch.predRows, instance, scratch.f64('pred'), null);
     const targets = rowSource(batch, 'yTrue', batch.yTrue, batch.trueRows, instance, scratch.f64('target'), null);

@@ -1,6 +1,6 @@
 import { show } from '../errors/show.js';
 import { ALL_LOSSES, type LossName } from './loss-names.js';
-import { arrayOption, finiteNonNegative, numberIn, numbers, oneOf, booleanOr } from './read.js';
+import { arrayOption, finiteNonNegative, numberIn, numbers, oneOf, booleanOr, readDims } from './read.js';
 import { fail } from '../errors/detail.js';
 
 // Every option of every loss, once: how it is checked, its default, which losses take it,
@@ -63,6 +63,12 @@ function checkRows(fn: string, value: unknown): number {
   if (value === false) return 0;
   if (typeof value !== 'number') throw fail(TypeError, fn)`checkRows must be a boolean or a tolerance, got ${show(value)}`;
   return numberIn(fn, 'checkRows', value, (v) => v > 0 && v < 1, 'true, false or a tolerance in (0, 1)');
+}
+
+/** yPred's dimensions: numbers, or BigInts as ONNX Runtime gives them. */
+function dims(fn: string, value: unknown): number[] {
+  if (!Array.isArray(value)) throw fail(TypeError, fn)`shape must be an array of dimensions (yPred's), got ${show(value)}`;
+  return readDims(fn, 'shape', value);
 }
 
 function gradOut(fn: string, value: unknown): Float64Array | Float32Array {
@@ -160,6 +166,25 @@ export const OPTIONS = [
     read: (fn, v) => numberIn(fn, 'classes', v, positiveInteger, 'a positive integer'),
     identity: false,
     refused: { workspace: 'classes is fixed when the workspace is created' },
+  },
+  {
+    name: 'axis',
+    losses: ALL_LOSSES,
+    read: (fn, v) => numberIn(fn, 'axis', v, Number.isSafeInteger, 'an integer (negative counts from the end)'),
+    default: -1,
+    identity: false,
+    refused: { workspace: 'the layout is fixed when the workspace is created: createWorkspace({ shape, axis })' },
+  },
+  {
+    name: 'shape',
+    losses: ALL_LOSSES,
+    read: dims,
+    identity: false,
+    refused: {
+      accumulator: 'chunks differ in size: pass each chunk to update() as a tensor or as { data, shape }',
+      tfjs: 'tensors carry their shape',
+      workspace: 'the layout is fixed when the workspace is created: createWorkspace({ shape, axis })',
+    },
   },
   {
     name: 'checkRows',

@@ -257,7 +257,7 @@ class Pool implements FocalLossPool, Workers {
     if (this.closed) throw closed();
     const s = read();
     if (this.threads === 'main-thread') return withGrad ? lossAndGradOf(spec, s, yTrue, yPred) : lossOf(spec, s, yTrue, yPred);
-    const batch = describeBatch(fn, yTrue, yPred, s.classes, spec.reduces === 'elements');
+    const batch = describeBatch(fn, yTrue, yPred, s, spec.reduces === 'elements');
     const grad = withGrad ? gradientOutput(fn, s.gradOut, batch.n * batch.classes, batch.yPred) : null;
     // What the one-shot call checks before it reads a row (backend, plan, weights, alpha's length), here.
     const main = selectInstance(s.backend, fn);
