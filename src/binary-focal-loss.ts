@@ -1,3 +1,4 @@
+import type { BinaryValues } from './inputs.js';
 import { binaryFocal } from './losses/binary-focal.js';
 import type { BinaryFocalLossGradOptions, BinaryFocalLossOptions } from './options/binary-focal-loss-options.js';
 import type { PerSample } from './options/common.js';
@@ -5,8 +6,7 @@ import { readSettings } from './pipeline/loss-spec.js';
 import { lossAndGradOf, lossOf } from './pipeline/compute.js';
 import type { LossAndGradient } from './pipeline/evaluate.js';
 
-/** Targets or predictions of binaryFocalLoss: N values, or N rows of K. */
-export type BinaryValues = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+export type { BinaryValues } from './inputs.js';
 
 /**
  * Sigmoid (binary, multi-label) focal loss, as torchvision's `sigmoid_focal_loss` and Keras'

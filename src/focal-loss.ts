@@ -1,3 +1,4 @@
+import type { Predictions, Targets } from './inputs.js';
 import { focal, focalArguments } from './losses/focal.js';
 import type { PerSample } from './options/common.js';
 import type { FocalLossGradOptions, FocalLossOptions } from './options/focal-loss-options.js';
@@ -5,10 +6,7 @@ import { readSettings } from './pipeline/loss-spec.js';
 import { lossAndGradOf, lossOf } from './pipeline/compute.js';
 import type { LossAndGradient } from './pipeline/evaluate.js';
 
-/** Class indices (N), or target rows (N rows of C values in [0, 1]: one-hot or soft). */
-export type Targets = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
-/** N rows of C values, or one flat row-major buffer of N·C values. */
-export type Predictions = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+export type { Predictions, Targets } from './inputs.js';
 
 /**
  * Multi-class focal loss, FL(p_t) = −α_t · (1 − p_t)^γ · ln(p_t), over a batch.

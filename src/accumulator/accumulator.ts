@@ -1,4 +1,5 @@
 import type { BackendChoice } from '../backend/loader.js';
+import type { BinaryValues, Predictions, Targets } from '../inputs.js';
 import { fail } from '../errors/detail.js';
 import { show } from '../errors/show.js';
 import { PER_CLASS_SLOTS } from '../kernels/frame.js';
@@ -30,6 +31,8 @@ export interface FocalLossAccumulatorOptions {
   labelSmoothing?: number;
   /** C; otherwise taken from the first update. */
   classes?: number;
+  /** The class axis of each update's yPred, where it has dimensions (a tensor, nested array or { data, shape }): as focalLoss's. */
+  axis?: number;
   /** Check each row of every update, as focalLoss's checkRows does. */
   checkRows?: boolean | number;
   backend?: BackendChoice;
@@ -44,6 +47,8 @@ export interface BinaryFocalLossAccumulatorOptions {
   labelSmoothing?: number;
   /** K, the labels per sample; otherwise taken from the first update. */
   classes?: number;
+  /** The label axis of each update's yPred, where it has dimensions: as binaryFocalLoss's. */
+  axis?: number;
   backend?: BackendChoice;
 }
 
@@ -83,16 +88,14 @@ export interface FocalLossAccumulator<Y = unknown, P = unknown> {
   merge(other: FocalLossAccumulator<Y, P> | AccumulatorState): this;
 }
 
-type Values = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
-
 /** A streaming accumulator of focalLoss. */
-export function createFocalLossAccumulator(options?: FocalLossAccumulatorOptions): FocalLossAccumulator<Values, Values> {
+export function createFocalLossAccumulator(options?: FocalLossAccumulatorOptions): FocalLossAccumulator<Targets, Predictions> {
   return create(focal, 'createFocalLossAccumulator', options);
 }
 createFocalLossAccumulator.fromState = (state: AccumulatorState) => fromState(focal, 'createFocalLossAccumulator.fromState', state);
 
 /** A streaming accumulator of binaryFocalLoss, with statistics per label column. */
-export function createBinaryFocalLossAccumulator(options?: BinaryFocalLossAccumulatorOptions): FocalLossAccumulator<Values, Values> {
+export function createBinaryFocalLossAccumulator(options?: BinaryFocalLossAccumulatorOptions): FocalLossAccumulator<BinaryValues, BinaryValues> {
   return create(binaryFocal, 'createBinaryFocalLossAccumulator', options);
 }
 createBinaryFocalLossAccumulator.fromState = (state: AccumulatorState) =>

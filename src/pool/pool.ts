@@ -4,10 +4,9 @@
 // (process.getBuiltinModule, never a static import) come with the first pool.
 import { instantiate } from '../backend/kernel-module.js';
 import { compileInlinedModule, selectInstance } from '../backend/loader.js';
-import type { BinaryValues } from '../binary-focal-loss.js';
 import { fail } from '../errors/detail.js';
 import { describe } from '../errors/show.js';
-import type { Predictions, Targets } from '../focal-loss.js';
+import type { BinaryValues, Predictions, Targets } from '../inputs.js';
 import { binaryFocal } from '../losses/binary-focal.js';
 import { focal, focalArguments } from '../losses/focal.js';
 import { readSettings, type LossSettings, type LossSpec } from '../pipeline/loss-spec.js';
