@@ -15,6 +15,8 @@ export interface Argument {
 
 /** Nested arrays deeper than this are refused (no model output has that many dimensions). */
 const MAX_RANK = 32;
+/** The most values one JavaScript array holds. */
+const MAX_ARRAY = 2 ** 32 - 1;
 
 export const isBigIntArray = (value: unknown): value is BigInt64Array | BigUint64Array =>
   value instanceof BigInt64Array || value instanceof BigUint64Array;
@@ -80,7 +82,11 @@ export function readArgument(fn: string, name: string, value: unknown, flatFrom:
 
 /** A nested array of shape `dims` (read from its first elements) as one flat array; a ragged level is an error. */
 function flatten(fn: string, name: string, value: ArrayLike<unknown>, dims: number[]): unknown[] {
-  const out = new Array<unknown>(dims.reduce((a, b) => a * b, 1));
+  const total = dims.reduce((a, b) => a * b, 1);
+  if (total > MAX_ARRAY) {
+    throw fail(RangeError, fn)`${name} has shape ${shapeText(dims)} (as read from its first entries): ${total} values are more than an array holds`;
+  }
+  const out = new Array<unknown>(total);
   let k = 0;
   const at: number[] = [];
   const walk = (v: ArrayLike<unknown>, d: number): void => {
