@@ -86,9 +86,11 @@ export function describeEnvironment(env) {
 
 /** The float64 references of a workload's data: { f64, f32 } ({ loss, grad } for G workloads). */
 export function references(w, d) {
-  if (w.grad) return { f64: referenceGrad(d.yTrue, d.flat, w.classes, w.gamma, d.alpha) };
+  // Maps are checked against their values channels-last (rows of C).
+  const flat = d.flatLast ?? d.flat;
+  if (w.grad) return { f64: referenceGrad(d.yTrue, flat, w.classes, w.gamma, d.alpha) };
   return {
-    f64: { loss: reference(d.yTrue, d.flat, w.classes, w.gamma, d.alpha, w.fromLogits) },
+    f64: { loss: reference(d.yTrue, flat, w.classes, w.gamma, d.alpha, w.fromLogits) },
     f32: d.flat32 ? { loss: reference(d.yTrue, d.flat32, w.classes, w.gamma, d.alpha, w.fromLogits) } : null,
   };
 }

@@ -13,6 +13,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { backendInfo, createWorkspace, focalLoss, focalLossGrad } from '../dist/index.js';
 import { gatherFloor, handFlat, handFlatGrad, textbook, tfLoss, tfLossAndGrad, tfOneHot } from './contenders.mjs';
+import { mapLineup } from './maps.mjs';
 
 /** Switches TensorFlow.js to `name`; a backend that cannot initialise is an error, not a warning. */
 export async function useTf(name) {
@@ -206,7 +207,7 @@ function gradLineup(w, data, { tfBackends }) {
  * TensorFlow.js backends to include.
  */
 export function lineup(w, data, { tfBackends = ['cpu', 'wasm'], keys = null } = {}) {
-  const { list, release } = (w.grad ? gradLineup : lossLineup)(w, data, { tfBackends });
+  const { list, release } = (w.map ? mapLineup : w.grad ? gradLineup : lossLineup)(w, data, { tfBackends, useTf });
   const contenders = keys ? list.filter((c) => keys.includes(c.key)) : list;
   const dispose = () => {
     for (const c of list) {

@@ -19,7 +19,8 @@ const BUDGET_MS = 100;
 // but generating 1.6 GB takes ~20 s on a VM where fresh memory is slow; the table says so.
 // Logits are bound by exp, not memory: their N keeps each library call above ~20 ms (G1 and G2
 // also keep TensorFlow.js's tf.grad, seconds per call at full size, within the minute).
-const TOUR_N = { W1: 1_000_000, W2: 1_000_000, W3: 20_000, W4: 500_000, W5: 200, G1: 250_000, G2: 1024 };
+// D1, D2 (segmentation maps) run at their full 4 × 19 × 256 × 256.
+const TOUR_N = { W1: 1_000_000, W2: 1_000_000, W3: 20_000, W4: 500_000, W5: 200, G1: 250_000, G2: 1024, D1: 262_144, D2: 262_144 };
 const COLUMNS = [
   ['textbook', 'textbook loop'],
   ['hand', 'hand-written'],
@@ -28,8 +29,11 @@ const COLUMNS = [
   ['tfjs-wasm', 'TF.js wasm'],
 ];
 const KEYS = COLUMNS.map(([key]) => key);
+// Maps also run the library on the same data channels-last, for the channels-first / channels-last line.
+const MAP_KEYS = [...KEYS, 'wasm-last'];
 const label = (w, n) => {
   const what = w.grad ? 'logits, loss + grad' : w.fromLogits ? 'logits' : 'probabilities';
+  if (w.map) return `${w.id} ${w.map.join('×')} NCHW ${what}, γ=${w.gamma}`;
   return `${w.id} ${n.toLocaleString('en-US')}×${w.classes.toLocaleString('en-US')} ${what}, γ=${w.gamma}${w.alpha ? ', α' : ''}`;
 };
 
@@ -49,7 +53,7 @@ for (const [index, w] of WORKLOADS.entries()) {
   p.plain(head);
   // One process per workload (see bench/worker.mjs), single calls timed for BUDGET_MS a round.
   const { result, failure } = await runWorker(
-    [`--workload=${w.id}`, `--n=${n}`, `--rounds=${ROUNDS}`, '--timer=calls', `--budget-ms=${BUDGET_MS}`, '--backends=wasm', `--keys=${KEYS.join(',')}`],
+    [`--workload=${w.id}`, `--n=${n}`, `--rounds=${ROUNDS}`, '--timer=calls', `--budget-ms=${BUDGET_MS}`, '--backends=wasm', `--keys=${(w.map ? MAP_KEYS : KEYS).join(',')}`],
     { status: (text) => p.status(`${head}: ${text}`), line: (text) => p.line(text) },
   );
   if (!result) p.line(`  ${w.id}: ${failure}`);
@@ -96,6 +100,12 @@ const out = [
   ...table.slice(1).map(line),
   '',
   `W3 runs at ${TOUR_N.W3.toLocaleString('en-US')} rows here; at its full 200,000 rows (1.6 GB, npm run bench) every contender pays more per row.`,
+  'D1, D2: ns per pixel; TF.js wasm is a softmaxCrossEntropy-based focal loss on the tensor transposed to channels-last.',
+  ...rows.filter((r) => r.w.map).map((r) => {
+    const [first, last] = [r.cells.wasm?.ns, r.cells['wasm-last']?.ns];
+    const ratio = first && last ? `${(first / last).toFixed(2)}×` : '–';
+    return `${r.w.id}: channels-first takes ${ratio} the time of the same data channels-last (target ≤ 1.3×).`;
+  }),
   `Relative error against a float64 reference: loss |x − ref| / |ref|; gradient max |g − ref| / max |ref|${table.some((row) => row.some((s) => s.endsWith('!'))) ? '; ! marks a wrong result (> 1e-3)' : ''}.`,
   `${describeEnvironment(env)}.`,
   `Took ${seconds.toFixed(0)} s; CPU share while timing: median ${share?.toFixed(2) ?? '–'}, min ${shares.length ? Math.min(...shares).toFixed(2) : '–'}` +

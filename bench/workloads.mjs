@@ -1,6 +1,8 @@
 // The benchmark workloads, generated from a fixed seed so every run (and every contender)
-// sees the same numbers: W1-W5 measure the loss, G1-G2 the loss and its gradient.
+// sees the same numbers: W1-W5 measure the loss, G1-G2 the loss and its gradient, D1-D2 the
+// same on channels-first segmentation maps.
 
+import { makeMapData } from './maps.mjs';
 import { random } from './random.mjs';
 
 function probabilities(n, classes, rand) {
@@ -44,9 +46,12 @@ export const WORKLOADS = [
   { id: 'W5', title: '200 × 50,000 Float32Array logits, γ = 2', n: 200, classes: 50_000, gamma: 2, alpha: false, fromLogits: true, nested: false },
   { id: 'G1', title: '1,000,000 × 10 Float32Array logits, γ = 2, loss + gradient', n: 1_000_000, classes: 10, gamma: 2, alpha: false, fromLogits: true, nested: false, grad: true },
   { id: 'G2', title: '4096 × 1000 Float32Array logits (a classifier head), γ = 2, loss + gradient', n: 4096, classes: 1000, gamma: 2, alpha: false, fromLogits: true, nested: false, grad: true },
+  // Segmentation maps, channels-first (bench/maps.mjs): N counts pixels.
+  { id: 'D1', title: '4 × 19 × 256 × 256 Float32Array logits, channels-first (NCHW), γ = 2', n: 262_144, classes: 19, gamma: 2, alpha: false, fromLogits: true, nested: false, map: [4, 19, 256, 256] },
+  { id: 'D2', title: '4 × 19 × 256 × 256 Float32Array logits, channels-first (NCHW), γ = 2, loss + gradient', n: 262_144, classes: 19, gamma: 2, alpha: false, fromLogits: true, nested: false, map: [4, 19, 256, 256], grad: true },
 ];
 
-/** Seeds: W1-W5 keep the seeds of the first suite (same data); G workloads get their own. */
+/** Seeds: W1-W5 keep the seeds of the first suite (same data); G and D workloads get their own. */
 const seedOf = (id) => 0x5eed + id.charCodeAt(1) + (id[0] === 'W' ? 0 : 0x100 * id.charCodeAt(0));
 
 /**
@@ -54,6 +59,7 @@ const seedOf = (id) => 0x5eed + id.charCodeAt(1) + (id[0] === 'W' ? 0 : 0x100 * 
  * `n` when given (the tour). Row arrays for the textbook loop are built only when `rows`.
  */
 export function makeData(w, { scale = 1, n = Math.max(20, Math.round(w.n / scale)), rows = !w.grad } = {}) {
+  if (w.map) return makeMapData(w, seedOf(w.id), n);
   const rand = random(seedOf(w.id));
   const yTrue = new Int32Array(n);
   for (let i = 0; i < n; i++) yTrue[i] = Math.floor(rand() * w.classes);
