@@ -3,6 +3,7 @@ import { backendInfo, wasmBuild } from 'focal-loss-wasm';
 import { setupBenchPanel } from './bench-panel.js';
 import { setupComputePanel } from './compute-panel.js';
 import { setupCurvesPanel } from './curves-panel.js';
+import { setupSegmentationPanel } from './segmentation-panel.js';
 import { setupTrainPanel } from './train-panel.js';
 
 const info = backendInfo();
@@ -12,5 +13,6 @@ document.getElementById('backend')!.textContent =
 
 setupCurvesPanel();
 setupComputePanel();
+setupSegmentationPanel();
 setupBenchPanel();
 setupTrainPanel();
