@@ -19,7 +19,9 @@ export type { BinaryValues } from './inputs.js';
  *   `reduction: 'none'`, a Float64Array of the N·K element losses, row-major.
  * @throws TypeError for a wrong type; RangeError for a shape mismatch or a value out of range.
  */
-export function binaryFocalLoss(yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<BinaryFocalLossOptions>): Float64Array;
+export function binaryFocalLoss(
+  yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<BinaryFocalLossOptions>,
+): Float64Array;
 export function binaryFocalLoss(yTrue: BinaryValues, yPred: BinaryValues, options?: BinaryFocalLossOptions): number;
 export function binaryFocalLoss(yTrue: unknown, yPred: unknown, options?: unknown): number | Float64Array {
   const fn = 'binaryFocalLoss';
@@ -31,9 +33,23 @@ export function binaryFocalLoss(yTrue: unknown, yPred: unknown, options?: unknow
  * `fromLogits`), in one pass: `grad` has yPred's N·K values, row-major.
  */
 export function binaryFocalLossGrad(
+  yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<BinaryFocalLossGradOptions> & { gradOut: Float32Array },
+): LossAndGradient<Float64Array, Float32Array>;
+export function binaryFocalLossGrad(
+  yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<BinaryFocalLossGradOptions> & { gradOut?: Float64Array },
+): LossAndGradient<Float64Array, Float64Array>;
+export function binaryFocalLossGrad(
   yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<BinaryFocalLossGradOptions>,
 ): LossAndGradient<Float64Array>;
-export function binaryFocalLossGrad(yTrue: BinaryValues, yPred: BinaryValues, options?: BinaryFocalLossGradOptions): LossAndGradient;
+export function binaryFocalLossGrad(
+  yTrue: BinaryValues, yPred: BinaryValues, options: BinaryFocalLossGradOptions & { gradOut: Float32Array },
+): LossAndGradient<number, Float32Array>;
+export function binaryFocalLossGrad(
+  yTrue: BinaryValues, yPred: BinaryValues, options?: BinaryFocalLossGradOptions & { gradOut?: Float64Array },
+): LossAndGradient<number, Float64Array>;
+export function binaryFocalLossGrad(
+  yTrue: BinaryValues, yPred: BinaryValues, options?: BinaryFocalLossGradOptions,
+): LossAndGradient;
 export function binaryFocalLossGrad(yTrue: unknown, yPred: unknown, options?: unknown): LossAndGradient<number | Float64Array> {
   const fn = 'binaryFocalLossGrad';
   return lossAndGradOf(binaryFocal, readSettings(binaryFocal, fn, 'grad', options), yTrue, yPred);

@@ -34,11 +34,24 @@ export function focalLoss(yTrue: unknown, yPred: unknown, third?: unknown, fourt
  * is what {@link focalLoss} returns for the same arguments; `grad` has yPred's N·C values,
  * row-major, the derivative of that loss with respect to each probability (0 where the clip
  * is active and for entries the loss does not read) or, with `fromLogits`, each logit.
- * Pass `gradOut` to have it written into your own array.
+ * Pass `gradOut` to have it written into your own array (`grad` is then that array, typed as
+ * it is); without it, `grad` is a new Float64Array.
  */
+export function focalLossGrad(
+  yTrue: Targets, yPred: Predictions, options: PerSample<FocalLossGradOptions> & { gradOut: Float32Array },
+): LossAndGradient<Float64Array, Float32Array>;
+export function focalLossGrad(
+  yTrue: Targets, yPred: Predictions, options: PerSample<FocalLossGradOptions> & { gradOut?: Float64Array },
+): LossAndGradient<Float64Array, Float64Array>;
 export function focalLossGrad(
   yTrue: Targets, yPred: Predictions, options: PerSample<FocalLossGradOptions>,
 ): LossAndGradient<Float64Array>;
+export function focalLossGrad(
+  yTrue: Targets, yPred: Predictions, options: FocalLossGradOptions & { gradOut: Float32Array },
+): LossAndGradient<number, Float32Array>;
+export function focalLossGrad(
+  yTrue: Targets, yPred: Predictions, options?: FocalLossGradOptions & { gradOut?: Float64Array },
+): LossAndGradient<number, Float64Array>;
 export function focalLossGrad(yTrue: Targets, yPred: Predictions, options?: FocalLossGradOptions): LossAndGradient;
 export function focalLossGrad(yTrue: unknown, yPred: unknown, options?: unknown): LossAndGradient<number | Float64Array> {
   const fn = 'focalLossGrad';

@@ -12,3 +12,4 @@ export {
   type BinaryFocalLossAccumulatorOptions, type ClassSummary, type FocalLossAccumulator, type FocalLossAccumulatorOptions,
 } from './accumulator/accumulator.js';
 export { createFocalLossPool, type FocalLossPool, type FocalLossPoolInfo, type FocalLossPoolOptions } from './pool/pool.js';
+export { readNpy, readNpyHeader, type NpyArray, type NpyDataTypes, type NpyDtype, type NpyHeader } from './io/npy.js';

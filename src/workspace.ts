@@ -17,6 +17,9 @@ import type { Batch } from './shape.js';
 /** Element type of a workspace's predictions (and gradients). */
 export type Dtype = 'f64' | 'f32';
 
+/** The typed array of a dtype. */
+export type ValuesOf<D extends Dtype> = D extends 'f32' ? Float32Array : D extends 'f64' ? Float64Array : Float64Array | Float32Array;
+
 /**
  * What {@link createWorkspace} needs to know about the batches it will hold: `rows` and
  * `classes` (rows of C, row-major), or the predictions' `shape` and class `axis` (maps).
@@ -53,24 +56,25 @@ export type WorkspaceLossOptions = Omit<FocalLossOptions, 'backend' | 'labelSmoo
  * `predictions` (rows × classes, row-major) and `labels`, then call `loss()` or
  * `lossAndGrad()`. The getters return fresh views: wasm memory can grow (another workspace,
  * a first call with wider rows, the first `lossAndGrad()`), which detaches older views, so
- * read them again after such a call instead of keeping them.
+ * read them again after such a call instead of keeping them. `D` is the dtype, so that an
+ * 'f32' workspace's arrays are typed Float32Array.
  */
-export interface Workspace {
+export interface Workspace<D extends Dtype = Dtype> {
   readonly rows: number;
   readonly classes: number;
-  readonly dtype: Dtype;
+  readonly dtype: D;
   /** N·C predictions, row-major: probabilities, or logits when `fromLogits`. */
-  readonly predictions: Float64Array | Float32Array;
+  readonly predictions: ValuesOf<D>;
   /** N class indices. */
   readonly labels: Int32Array;
   /** N·C gradient values, written by `lossAndGrad()` (allocated on first use unless created with `gradients: true`). */
-  readonly gradients: Float64Array | Float32Array;
+  readonly gradients: ValuesOf<D>;
   /** The focal loss of the batch; options as for focalLoss (alpha, gamma, reduction, ignoreIndex, sampleWeight, ...). */
   loss(options: PerSample<WorkspaceLossOptions>): Float64Array;
   loss(options?: WorkspaceLossOptions): number;
   /** The loss and its gradient, written into `gradients` in place (returned as `grad`). */
-  lossAndGrad(options: PerSample<WorkspaceLossOptions>): LossAndGradient<Float64Array, Float64Array | Float32Array>;
-  lossAndGrad(options?: WorkspaceLossOptions): LossAndGradient<number, Float64Array | Float32Array>;
+  lossAndGrad(options: PerSample<WorkspaceLossOptions>): LossAndGradient<Float64Array, ValuesOf<D>>;
+  lossAndGrad(options?: WorkspaceLossOptions): LossAndGradient<number, ValuesOf<D>>;
   /** Frees the buffers; the workspace cannot be used afterwards. */
   dispose(): void;
 }
@@ -96,6 +100,9 @@ function layoutOf(o: Record<string, unknown>): Layout {
 }
 
 /** Allocates a workspace of `rows` × `classes` predictions (or predictions of `shape`) and a label per sample. */
+export function createWorkspace(options: WorkspaceOptions & { dtype: 'f32' }): Workspace<'f32'>;
+export function createWorkspace(options: WorkspaceOptions & { dtype?: 'f64' }): Workspace<'f64'>;
+export function createWorkspace(options: WorkspaceOptions): Workspace;
 export function createWorkspace(options: WorkspaceOptions): Workspace {
   const o = ownOptions(FN, options, KEYS);
   if (options === undefined) throw fail(TypeError, FN)`expected an options object with rows and classes (or shape), got undefined`;

@@ -12,6 +12,7 @@ import { addTo, valueOf, type Compensated } from '../math/compensated.js';
 import { epsilonFor, type Reduction } from '../options/common.js';
 import { arrayOption } from '../options/read.js';
 import { readOptions } from '../options/read-options.js';
+import { missing, overlap, showRanges, union, type Coverage, type RowRange } from './coverage.js';
 import { computeLoss } from '../pipeline/compute.js';
 import { scaleBy, weightExponent } from '../pipeline/sample-weights.js';
 import { describeBatch } from '../shape.js';
@@ -36,6 +37,12 @@ export interface FocalLossAccumulatorOptions {
   /** Check each row of every update, as focalLoss's checkRows does. */
   checkRows?: boolean | number;
   backend?: BackendChoice;
+  /** A name for the data set (e.g. a file's path and size): the state then records which of its rows it covers. */
+  source?: string;
+  /** The data set's row of the first update's first row (a shard's start). Default 0. */
+  firstRow?: number;
+  /** The data set's rows, if known: a merge of shards then says which rows are missing. */
+  totalRows?: number;
 }
 
 /** Options of {@link createBinaryFocalLossAccumulator}. */
@@ -50,6 +57,10 @@ export interface BinaryFocalLossAccumulatorOptions {
   /** The label axis of each update's yPred, where it has dimensions: as binaryFocalLoss's. */
   axis?: number;
   backend?: BackendChoice;
+  /** As for {@link FocalLossAccumulatorOptions.source}. */
+  source?: string;
+  firstRow?: number;
+  totalRows?: number;
 }
 
 /** Count, loss sum and mean of one class (binary: one label column). */
@@ -69,6 +80,15 @@ export interface AccumulatorSummary {
   mean: number;
   /** Per true class of class-index targets (binary: per label column); zero counts for target rows. */
   perClass: ClassSummary[];
+  /** Per data set (`source`): the rows seen, and with `totalRows` the rows still missing. */
+  coverage: CoverageSummary[];
+}
+
+export interface CoverageSummary extends Coverage {
+  /** The rows of [0, totalRows) no update or merged state covered (with totalRows). */
+  missing?: RowRange[];
+  /** Every row of [0, totalRows) is covered (with totalRows). */
+  complete?: boolean;
 }
 
 /**
@@ -126,6 +146,10 @@ class Accumulator {
   private perClass: Float64Array | null = null;
   /** Sums are held times 2^exponent: sample weights are scaled so that Σw neither overflows nor loses subnormal products. */
   private exponent = 0;
+  /** The data set's row of the next update's first row (set by fromState too). */
+  nextRow: number;
+  /** The rows seen, per data set (empty without a source). */
+  private coverage: Coverage[];
 
   constructor(
     private readonly spec: LossSpec,
@@ -135,6 +159,10 @@ class Accumulator {
   ) {
     this.classes = settings.classes ?? null;
     if (settings.epsilon !== 'auto') this.epsilon = settings.epsilon;
+    this.nextRow = options.firstRow as number;
+    const source = options.source as string | undefined;
+    const totalRows = options.totalRows as number | undefined;
+    this.coverage = source === undefined ? [] : [{ source, ranges: [], ...(totalRows === undefined ? {} : { totalRows }) }];
   }
 
   private get fn(): string {
@@ -149,8 +177,15 @@ class Accumulator {
     // epsilon 'auto' follows the first chunk's dtype, so every chunk is clipped alike.
     const epsilon = this.epsilon ?? epsilonFor('auto', batch.f32);
     const exponent = weights === undefined ? 0 : weightExponent(fn, weights);
+    const rows: RowRange = [this.nextRow, this.nextRow + batch.n];
+    const own = this.coverage[0];
+    if (own?.totalRows !== undefined && rows[1] > own.totalRows) {
+      throw fail(RangeError, fn)`this update holds rows ${rows[0]}–${rows[1] - 1} of ${own.source}, which has ${own.totalRows} (totalRows)`;
+    }
     const { totals, perClass } = computeLoss(this.spec, s, batch, null, true, epsilon, exponent);
     this.add(batch.classes, epsilon, exponent, totals.sum, totals.count, totals.weightSum, perClass!);
+    if (own !== undefined) own.ranges = union(own.ranges, [rows]);
+    this.nextRow = rows[1];
     return this;
   }
 
@@ -201,7 +236,12 @@ class Accumulator {
       perClass.push({ count, sum, mean: count === 0 ? 0 : sum / count });
     }
     const weightSum = scaleBy(valueOf(this.weightSum), -this.exponent);
-    return { count: this.count, weightSum, sum: this.result('sum'), mean: this.result('mean'), perClass };
+    const coverage = this.coverage.map((c): CoverageSummary => {
+      if (c.totalRows === undefined) return copy(c);
+      const gaps = missing(c.ranges, c.totalRows);
+      return { ...copy(c), missing: gaps, complete: gaps.length === 0 };
+    });
+    return { count: this.count, weightSum, sum: this.result('sum'), mean: this.result('mean'), perClass, coverage };
   }
 
   state(): AccumulatorState {
@@ -223,6 +263,7 @@ class Accumulator {
       weightSum: [json(this.weightSum[0]), json(this.weightSum[1])],
       perClass,
       ...(this.exponent === 0 ? {} : { exponent: this.exponent }),
+      ...(this.coverage.length === 0 ? {} : { coverage: this.coverage.map(copy), nextRow: this.nextRow }),
     };
   }
 
@@ -233,6 +274,7 @@ class Accumulator {
 
   merge(other: unknown): this {
     const fn = `${this.fn}.merge`;
+    if (other === this) throw fail(RangeError, fn)`cannot merge an accumulator with itself: its rows would count twice`;
     const state = other instanceof Accumulator ? other.state() : checkState(fn, other);
     if (state.loss !== this.spec.name) {
       throw fail(TypeError, fn)`cannot merge a ${state.loss} accumulator into a ${this.spec.name} one`;
@@ -243,7 +285,11 @@ class Accumulator {
       const b = JSON.stringify(state.options[key] ?? null);
       if (a !== b) throw fail(RangeError, fn)`the partials were made with different options: ${key} is ${a} here and ${b} there`;
     }
-    if (state.classes === null || state.epsilon === null) return this;
+    const coverage = mergedCoverage(fn, this.coverage, state.coverage ?? []);
+    if (state.classes === null || state.epsilon === null) {
+      this.coverage = coverage;
+      return this;
+    }
     if (this.classes !== null && this.classes !== state.classes) {
       throw fail(RangeError, fn)`the partials have ${this.classes} and ${state.classes} classes`;
     }
@@ -256,8 +302,33 @@ class Accumulator {
       state.classes, state.epsilon, state.exponent ?? 0, [number(state.sum[0]), number(state.sum[1])], state.count,
       [number(state.weightSum[0]), number(state.weightSum[1])], perClass,
     );
+    this.coverage = coverage;
     return this;
   }
+}
+
+const copy = (c: Coverage): Coverage => ({ ...c, ranges: c.ranges.map(([a, b]): RowRange => [a, b]) });
+
+/** Both partials' coverage, per source; rows of one source seen by both are an error (a shard counted twice). */
+function mergedCoverage(fn: string, mine: readonly Coverage[], theirs: readonly Coverage[]): Coverage[] {
+  const out = mine.map(copy);
+  for (const c of theirs) {
+    const same = out.find((o) => o.source === c.source);
+    if (same === undefined) {
+      out.push(copy(c));
+      continue;
+    }
+    if (same.totalRows !== undefined && c.totalRows !== undefined && same.totalRows !== c.totalRows) {
+      throw fail(RangeError, fn)`the partials give ${c.source} ${same.totalRows} and ${c.totalRows} rows (totalRows)`;
+    }
+    const both = overlap(same.ranges, c.ranges);
+    if (both !== null) {
+      throw fail(RangeError, fn)`both partials hold ${showRanges([both])} of ${c.source}: a shard would count twice`;
+    }
+    same.ranges = union(same.ranges, c.ranges);
+    same.totalRows ??= c.totalRows;
+  }
+  return out;
 }
 
 /** Multiplies a part's sums (not its counts) by 2^e. */
@@ -276,5 +347,7 @@ function fromState(spec: LossSpec, fn: string, state: unknown): Accumulator {
   const options: Record<string, unknown> = Object.create(null);
   for (const [key, value] of Object.entries(s.options)) if (value !== null) options[key] = value;
   if (s.classes !== null) options.classes = s.classes;
-  return create(spec, fn, options).merge(s);
+  const restored = create(spec, fn, options).merge(s);
+  restored.nextRow = s.nextRow ?? 0;
+  return restored;
 }

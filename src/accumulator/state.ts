@@ -2,6 +2,7 @@ import { fail } from '../errors/detail.js';
 import { describe, show } from '../errors/show.js';
 import { isLossName, type LossName } from '../options/loss-names.js';
 import { OPTIONS, type OptionSpec } from '../options/schema.js';
+import type { Coverage } from './coverage.js';
 
 /** A number in JSON: non-finite ones are written as the strings "Infinity", "-Infinity", "NaN". */
 export type JsonNumber = number | 'Infinity' | '-Infinity' | 'NaN';
@@ -30,6 +31,10 @@ export interface AccumulatorState {
    * extreme sample weights neither overflow Σw nor vanish; absent when 0.
    */
   exponent?: number;
+  /** Per data set (an accumulator's `source`): the rows seen, as sorted disjoint [from, to) ranges. */
+  coverage?: Coverage[];
+  /** With coverage: the data set's row of the next update's first row. */
+  nextRow?: number;
 }
 
 export const FORMAT = 'focal-loss-wasm/accumulator@1';
@@ -96,11 +101,39 @@ export function checkState(fn: string, value: unknown): AccumulatorState {
     checkSum(fn, `${field}[3]`, [entry[3], 0]);
     counted += entry[2];
   });
+  if (s.coverage !== undefined) checkCoverage(fn, s.coverage);
+  if (s.nextRow !== undefined && !(Number.isSafeInteger(s.nextRow) && s.nextRow >= 0)) {
+    throw bad(RangeError, 'nextRow', s.nextRow, 'must be an integer >= 0');
+  }
   // Target-row updates keep no per-class counts: the classes account for all samples, or none.
   if (counted !== 0 && counted !== s.count) {
     throw bad(RangeError, 'perClass', `counts summing to ${counted}`, `must add up to count = ${s.count}`);
   }
   return s;
+}
+
+/** Coverage: per source, sorted disjoint ranges of rows within totalRows. */
+function checkCoverage(fn: string, coverage: unknown): void {
+  if (!Array.isArray(coverage)) throw fail(TypeError, fn)`state.coverage = ${show(coverage)} must be an array`;
+  const sources = new Set<string>();
+  coverage.forEach((c: Coverage, k) => {
+    const field = `coverage[${k}]`;
+    if (typeof c !== 'object' || c === null || typeof c.source !== 'string' || !Array.isArray(c.ranges)) {
+      throw fail(TypeError, fn)`state.${field} = ${show(c)} must be { source, ranges, totalRows? }`;
+    }
+    if (sources.has(c.source)) throw fail(RangeError, fn)`state.${field}.source = ${show(c.source)} appears twice`;
+    sources.add(c.source);
+    if (c.totalRows !== undefined && !(Number.isSafeInteger(c.totalRows) && c.totalRows >= 0)) {
+      throw fail(RangeError, fn)`state.${field}.totalRows = ${show(c.totalRows)} must be an integer >= 0`;
+    }
+    let end = -1;
+    c.ranges.forEach((r, i) => {
+      const ok = Array.isArray(r) && r.length === 2 && Number.isSafeInteger(r[0]) && Number.isSafeInteger(r[1]) &&
+        r[0] > end && r[0] < r[1] && (c.totalRows === undefined || r[1] <= c.totalRows);
+      if (!ok) throw fail(RangeError, fn)`state.${field}.ranges[${i}] = ${show(r)} must be [from, to) after the previous range and within totalRows`;
+      end = r[1];
+    });
+  });
 }
 
 /** A compensated sum: a non-negative sum (losses and weights are >= 0), and a carry that is finite unless the sum is not. */

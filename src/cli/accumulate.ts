@@ -5,6 +5,7 @@ import type { Inputs } from './inputs.js';
 import { LabelConverter } from './labels.js';
 import { chunkError, optionError } from './library-errors.js';
 import type { LossFlags } from './loss-flags.js';
+import { count } from './words.js';
 
 export interface Accumulated {
   accumulator: FocalLossAccumulator;
@@ -15,7 +16,7 @@ export interface Accumulated {
 export function checkOptions(flags: LossFlags, classes: number): void {
   const alpha = flags.options.alpha;
   if (Array.isArray(alpha) && alpha.length !== classes) {
-    throw new InputError(`--alpha has ${alpha.length} weights but the predictions have ${classes} classes`);
+    throw new InputError(`--alpha has ${count(alpha.length, 'weight')} but the predictions have ${count(classes, 'class')}`);
   }
   create(flags, classes);
 }

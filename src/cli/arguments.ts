@@ -1,3 +1,4 @@
+import { parseDelimiter } from './csv-dialect.js';
 import { clip, InputError, quote } from './input-error.js';
 import { LOSS_SWITCHES_ALL, LOSS_VALUED, lossFlags, type LossFlags } from './loss-flags.js';
 import type { RowRange } from './source.js';
@@ -5,8 +6,12 @@ import type { RowRange } from './source.js';
 
 /** How the input files are read: the layout of a CSV file. */
 export interface InputFlags {
-  /** --header / --no-header: whether a CSV file's first line is a header; null to tell from the line. */
-  header: boolean | null;
+  csv: {
+    /** --header / --no-header: whether a CSV file's first line is a header; null to tell from the line. */
+    header: boolean | null;
+    /** --delimiter, or null to tell from the first line. */
+    delimiter: string | null;
+  };
 }
 
 export interface OutputFlags {
@@ -36,7 +41,7 @@ export type Command =
 export const DEFAULT_CHUNK_BYTES = 8 << 20;
 
 /** Flags that take a value, and those that do not. */
-const INPUT_VALUED = ['--labels', '--pred', '--label-column', '--rows', '--shard', '--chunk-size'];
+const INPUT_VALUED = ['--labels', '--pred', '--label-column', '--rows', '--shard', '--chunk-size', '--delimiter'];
 const INPUT_SWITCHES = ['--progress', '--no-progress', '--header', '--no-header'];
 const VALUED = new Set([...INPUT_VALUED, ...LOSS_VALUED, '--state-out']);
 const SWITCHES = new Set([...INPUT_SWITCHES, ...LOSS_SWITCHES_ALL, '--per-class', '--json', '--help', '--version', '--merge']);
@@ -128,15 +133,21 @@ export function parseArguments(argv: readonly string[]): Command {
     loss,
     progress: switches.has('--progress') ? 'on' : switches.has('--no-progress') ? 'off' : 'auto',
     chunkBytes: chunk === undefined ? DEFAULT_CHUNK_BYTES : bytes('--chunk-size', chunk),
-    ...inputFlags(switches),
+    ...inputFlags(values, switches),
     ...output,
   };
 }
 
 /** The flags that say how to read the input files. */
-function inputFlags(switches: ReadonlySet<string>): InputFlags {
+function inputFlags(values: ReadonlyMap<string, string>, switches: ReadonlySet<string>): InputFlags {
   if (switches.has('--header') && switches.has('--no-header')) throw new InputError('--header and --no-header contradict each other');
-  return { header: switches.has('--header') ? true : switches.has('--no-header') ? false : null };
+  const delimiter = values.get('--delimiter');
+  return {
+    csv: {
+      header: switches.has('--header') ? true : switches.has('--no-header') ? false : null,
+      delimiter: delimiter === undefined ? null : parseDelimiter(delimiter),
+    },
+  };
 }
 
 function rowRange(text: string): RowRange {

@@ -1,17 +1,31 @@
 /// <reference types="node" />
+import { delimiterName, detectDelimiter } from './csv-dialect.js';
 import { csvNumber, isIntegerField, unquote } from './csv-field.js';
 import { InputError, quote } from './input-error.js';
 import { closeFile, openFile, readSome, type OpenFile, type RowRange, type RowSource } from './source.js';
+import { count } from './words.js';
 
 /** Bytes of text read per step; a line longer than this still works (the step's text grows by the line). */
 const TEXT_BYTES = 1 << 22;
 
+/** How to read a CSV file: null lets the file tell (see the constructor). */
+export interface CsvOptions {
+  /** Whether the first line is a header (--header, --no-header). */
+  header: boolean | null;
+  /** The field delimiter (--delimiter). */
+  delimiter: string | null;
+}
+
 /**
- * A CSV (or, for .tsv, tab-separated) file of numbers as a RowSource: one row per non-blank
- * line, every line with the same number of fields, an optional header line (a first line
- * with a field that is not a number, or pandas' names 0, 1, …, k-1 of unnamed columns; see
- * unnamedColumns). Read in steps of 4 MiB of text, parsed where it lies (no array of lines),
- * so the garbage per row is its fields' short strings.
+ * A CSV file of numbers as a RowSource: one row per non-blank line, every line with the same
+ * number of fields, split by a delimiter told from the first line (see detectDelimiter), an
+ * optional header line (a first line with a field that is not a number, or pandas' names 0, 1,
+ * …, k-1 of unnamed columns; see unnamedColumns). Read in steps of 4 MiB of text, parsed where
+ * it lies (no array of lines), so the garbage per row is its fields' short strings.
+ *
+ * Messages name a place as "line N (row i), column j": N the file's line as an editor shows it
+ * (from 1, header and blank lines counted), i the data row as NumPy and pandas index it and
+ * --rows counts it (from 0), j the field as --label-column counts it (from 0).
  */
 export class CsvSource implements RowSource {
   rows: number | null = null;
@@ -31,7 +45,7 @@ export class CsvSource implements RowSource {
   readonly header: string[] | null;
   /** Whether the first line, read as data, may be a header of unnamed columns 0, 1, …: for a hint at --header. */
   readonly headerLike: boolean;
-  private readonly delimiter: string;
+  readonly delimiter: string;
   private readonly bytes: Uint8Array;
   private position = 0;
   /** Where the text starts: 3 after a UTF-8 byte order mark. */
@@ -46,12 +60,18 @@ export class CsvSource implements RowSource {
   private lineStart = 0;
   private lineEnd = 0;
   private lineNumber = 0;
+  /** The current line's data row (-1 before the first). */
+  private row = -1;
   private values: Float64Array | null = null;
+  /** The line number of each row of the last chunk, and the first row's index. */
+  private lines: Float64Array | null = null;
+  private chunkStart = 0;
+  private readonly range: RowRange | null;
   private toSkip: number;
   private toYield: number;
 
-  private constructor(readonly path: string, private readonly file: OpenFile, range: RowRange | null, header: boolean | null) {
-    this.delimiter = /\.tsv$/i.test(path) ? '\t' : ',';
+  private constructor(readonly path: string, private readonly file: OpenFile, range: RowRange | null, options: CsvOptions) {
+    this.range = range;
     this.bytes = new Uint8Array(Math.max(1, Math.min(TEXT_BYTES, file.size)));
     this.totalBytes = file.size;
     if (!this.nextLine()) throw new InputError(`${path} is empty: expected a header line or rows of numbers`);
@@ -61,7 +81,9 @@ export class CsvSource implements RowSource {
       first = first.slice(3);
       this.start = this.lineStart + 3;
     }
+    this.delimiter = options.delimiter ?? detectDelimiter(first);
     const fields = first.split(this.delimiter);
+    const { header } = options;
     const isHeader = header ?? (fields.some((f) => csvNumber(f) === undefined) || this.unnamedColumns(fields));
     this.headerLike = header === null && !isHeader && fields.every((f, i) => unquote(f) === String(i));
     this.header = isHeader ? fields.map((f) => Buffer.from(unquote(f), 'latin1').toString('utf8')) : null;
@@ -71,7 +93,8 @@ export class CsvSource implements RowSource {
     this.width = fields.length;
     this.flat = this.width === 1;
     this.rowBytes = 8 * this.width;
-    this.description = `${this.width} column${this.width === 1 ? '' : 's'}${isHeader ? ' with a header line' : ''}`;
+    const separated = this.delimiter === ',' || this.width === 1 ? '' : `, ${delimiterName(this.delimiter)}-separated`;
+    this.description = `${count(this.width, 'column')}${separated}${isHeader ? ' with a header line' : ''}`;
     this.toSkip = range?.start ?? 0;
     this.toYield = range?.end === null || range?.end === undefined ? Infinity : range.end - this.toSkip;
   }
@@ -97,13 +120,13 @@ export class CsvSource implements RowSource {
     this.pending = '';
     this.ended = false;
     this.lineNumber = 0;
+    this.row = -1;
   }
 
-  /** `header`: whether the first line is a header (--header, --no-header); null to tell from the line itself. */
-  static open(path: string, range: RowRange | null = null, header: boolean | null = null): CsvSource {
+  static open(path: string, range: RowRange | null, options: CsvOptions): CsvSource {
     const file = openFile(path);
     try {
-      return new CsvSource(path, file, range, header);
+      return new CsvSource(path, file, range, options);
     } catch (error) {
       closeFile(file);
       throw error;
@@ -111,8 +134,8 @@ export class CsvSource implements RowSource {
   }
 
   /** The number of data rows in the file: a pass over the whole file (for --shard on CSV input). */
-  static countRows(path: string, header: boolean | null): number {
-    const source = CsvSource.open(path, null, header);
+  static countRows(path: string, options: CsvOptions): number {
+    const source = CsvSource.open(path, null, options);
     try {
       let rows = 0;
       while (source.nextLine()) rows++;
@@ -166,25 +189,30 @@ export class CsvSource implements RowSource {
 
   next(maxRows: number): Float64Array | null {
     const width = this.width;
-    if (this.values === null || this.values.length < maxRows * width) this.values = new Float64Array(maxRows * width);
+    if (this.values === null || this.values.length < maxRows * width) {
+      this.values = new Float64Array(maxRows * width);
+      this.lines = new Float64Array(maxRows);
+    }
     const out = this.values;
+    const lines = this.lines!;
     if (this.toYield === 0) return null;
+    this.chunkStart = this.row + 1 + this.toSkip;
     let m = 0;
     while (m < maxRows && this.toYield > 0) {
       if (!this.nextLine()) break;
+      this.row++;
       if (this.toSkip > 0) {
         this.toSkip--;
         continue;
       }
+      lines[m] = this.lineNumber;
       this.parse(out, m * width);
       m++;
       this.toYield--;
     }
-    if (this.toSkip > 0) {
-      throw new InputError(`the row range starts after the end of ${this.path}, which has fewer rows`);
-    }
-    if (this.toYield !== Infinity && this.toYield > 0 && m < maxRows) {
-      throw new InputError(`the row range ends after the end of ${this.path}, which has fewer rows`);
+    if (this.toSkip > 0 || (this.toYield !== Infinity && this.toYield > 0 && m < maxRows)) {
+      const { start, end } = this.range!;
+      throw new InputError(`the row range ${start}:${end ?? ''} is outside ${this.path}, which has ${count(this.row + 1, 'row')}`);
     }
     if (m === 0) return null;
     return out.subarray(0, m * width);
@@ -213,15 +241,28 @@ export class CsvSource implements RowSource {
     }
   }
 
+  /** "data.csv line 4 (row 2)" for row i of the last chunk, or "data.csv row 2" if it is not there. */
+  name(row: number): string {
+    const k = row - this.chunkStart;
+    const line = this.lines !== null && k >= 0 && k < this.lines.length ? this.lines[k] : 0;
+    return line > 0 ? `${this.path} line ${line} (row ${row})` : `${this.path} row ${row}`;
+  }
+
   private fieldCount(): never {
-    const fields = this.text.slice(this.lineStart, this.lineEnd).split(this.delimiter).length;
-    throw new InputError(`${this.path} line ${this.lineNumber} has ${fields} fields; expected ${this.width} like the first line`);
+    const line = this.text.slice(this.lineStart, this.lineEnd);
+    const fields = line.split(this.delimiter).length;
+    const other = /[,;\t]/.test(line.split(this.delimiter).join(''));
+    throw new InputError(
+      `${this.path} line ${this.lineNumber} (row ${this.row}) has ${count(fields, 'field')}; expected ${this.width} like the first line` +
+      `${other ? `: a delimiter other than ${delimiterName(this.delimiter)}? pass --delimiter` : ''}`,
+    );
   }
 
   private notANumber(field: string, column: number): never {
-    const where = `${this.path} line ${this.lineNumber}, column ${column}`;
+    const where = `${this.path} line ${this.lineNumber} (row ${this.row}), column ${column}`;
     if (field.trim() === '') throw new InputError(`${where} is empty: every field needs a number (a missing value is written as nan)`);
-    throw new InputError(`${where}: ${quote(Buffer.from(field, 'latin1').toString('utf8'))} is not a number`);
+    const comma = /^\s*[-+]?\d+,\d+\s*$/.test(field) ? ' (a decimal comma: write numbers with a point)' : '';
+    throw new InputError(`${where}: ${quote(Buffer.from(field, 'latin1').toString('utf8'))} is not a number${comma}`);
   }
 
   close(): void {

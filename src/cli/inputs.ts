@@ -1,8 +1,10 @@
 import { shardRange } from './arguments.js';
-import { CsvSource } from './csv.js';
+import { delimiterName } from './csv-dialect.js';
+import { CsvSource, type CsvOptions } from './csv.js';
 import { InputError, quote } from './input-error.js';
 import { NpySource } from './npy.js';
 import type { RowRange, RowSource, Values } from './source.js';
+import { count } from './words.js';
 
 /** One chunk of rows: labels (or binary targets) and predictions, row-major. */
 export interface Chunk {
@@ -43,8 +45,8 @@ export interface InputRequest {
   shard: { index: number; count: number } | null;
   binary: boolean;
   chunkBytes: number;
-  /** Whether a CSV file's first line is a header; null to tell from the line. */
-  header: boolean | null;
+  /** How to read CSV files. */
+  csv: CsvOptions;
 }
 
 type Format = 'npy' | 'csv';
@@ -55,13 +57,13 @@ function formatOf(path: string, flag = '--pred'): Format {
   throw new InputError(`${flag} ${path}: unknown file type; expected a NumPy .npy file or a .csv / .tsv file`);
 }
 
-function open(path: string, range: RowRange | null, header: boolean | null): RowSource {
-  return formatOf(path) === 'npy' ? NpySource.open(path, range) : CsvSource.open(path, range, header);
+function open(path: string, range: RowRange | null, csv: CsvOptions): RowSource {
+  return formatOf(path) === 'npy' ? NpySource.open(path, range) : CsvSource.open(path, range, csv);
 }
 
 /** Rows in a file, for --shard: the .npy header's, or a count of a CSV file's lines. */
-function rowsIn(path: string, header: boolean | null): number {
-  if (formatOf(path) === 'csv') return CsvSource.countRows(path, header);
+function rowsIn(path: string, csv: CsvOptions): number {
+  if (formatOf(path) === 'csv') return CsvSource.countRows(path, csv);
   const source = NpySource.open(path);
   source.close();
   return source.fileRows;
@@ -73,13 +75,13 @@ export function openInputs(request: InputRequest): Inputs {
   formatOf(request.pred);
   const range = request.shard === null
     ? request.range
-    : shardRange(request.shard.index, request.shard.count, rowsIn(request.pred, request.header));
+    : shardRange(request.shard.index, request.shard.count, rowsIn(request.pred, request.csv));
   if (request.labels === null) return singleFile(request, range);
   const opened: RowSource[] = [];
   try {
-    const labels = open(request.labels, range, request.header);
+    const labels = open(request.labels, range, request.csv);
     opened.push(labels);
-    const preds = open(request.pred, range, request.header);
+    const preds = open(request.pred, range, request.csv);
     opened.push(preds);
     return pair(request, labels, preds, range?.start ?? 0);
   } catch (error) {
@@ -112,8 +114,8 @@ function pair(request: InputRequest, labels: RowSource, preds: RowSource, firstR
   checkPredictions(preds, binary);
   if (labels instanceof NpySource && preds instanceof NpySource && labels.fileRows !== preds.fileRows) {
     throw new InputError(
-      `shape mismatch: ${labels.path} is ${labels.description} (${labels.fileRows} rows) but ${preds.path} is ` +
-      `${preds.description} (${preds.fileRows} rows)`,
+      `shape mismatch: ${labels.path} is ${labels.description} (${count(labels.fileRows, 'row')}) but ${preds.path} is ` +
+      `${preds.description} (${count(preds.fileRows, 'row')})`,
     );
   }
   if (binary) {
@@ -140,11 +142,12 @@ function pair(request: InputRequest, labels: RowSource, preds: RowSource, firstR
   const chunkRows = rowsPerChunk(request.chunkBytes / preds.rowBytes, preds);
   const classes = preds.width;
   let done = 0;
-  const csvName = (source: RowSource, row: number, column: number | null) =>
-    `${source.path} row ${row}${column === null || source.width === 1 ? '' : `, column ${column}`}`;
+  const csvName = (source: CsvSource, row: number, column: number | null) =>
+    `${source.name(row)}${column === null || source.width === 1 ? '' : `, column ${column}`}`;
   const npyName = (source: RowSource, row: number, column: number | null) =>
     `${source.path}[${row}${column === null || source.flat ? '' : `, ${column}`}]`;
-  const name = (source: RowSource) => (source instanceof NpySource ? npyName : csvName).bind(null, source);
+  const name = (source: RowSource) => (row: number, column: number | null) =>
+    (source instanceof CsvSource ? csvName(source, row, column) : npyName(source, row, column));
   return {
     classes,
     firstRow,
@@ -166,7 +169,7 @@ function pair(request: InputRequest, labels: RowSource, preds: RowSource, firstR
           : '';
         throw new InputError(
           `${short.path} and ${long.path} have different numbers of rows: ${short.path} ends after ` +
-          `${done + Math.min(lr, pr)} rows, ${long.path} goes on${hint}`,
+          `${count(done + Math.min(lr, pr), 'row')}, ${long.path} goes on${hint}`,
         );
       }
       if (l === null || p === null) return null;
@@ -189,11 +192,14 @@ function singleFile(request: InputRequest, range: RowRange | null): Inputs {
   if (formatOf(request.pred) !== 'csv') {
     throw new InputError(`--labels is required with ${request.pred}: only a CSV file can hold the labels beside the predictions`);
   }
-  const table = CsvSource.open(request.pred, range, request.header);
+  const table = CsvSource.open(request.pred, range, request.csv);
   try {
     const width = table.width;
     if (width < 2) {
-      throw new InputError(`${table.path} has ${width} column; with no --labels file it needs a label column and prediction columns`);
+      throw new InputError(
+        `${table.path} has ${count(width, 'column')} (fields split by ${delimiterName(table.delimiter)}); with no --labels file it needs ` +
+        'a label column and prediction columns; if another character splits the fields, pass --delimiter',
+      );
     }
     const column = labelColumnOf(request.labelColumn, table);
     if (binary && width !== 2) {
@@ -215,7 +221,7 @@ function singleFile(request: InputRequest, range: RowRange | null): Inputs {
       chunkRows,
       totalBytes: table.totalBytes,
       bytesRead: () => table.bytesRead,
-      describe: { labels: `${table.path} column ${column}`, pred: `${table.path} (${classes} other column${classes === 1 ? '' : 's'})` },
+      describe: { labels: `${table.path} column ${column}`, pred: `${table.path} (${count(classes, 'other column')} of ${table.description})` },
       next() {
         const rows = table.next(chunkRows);
         if (rows === null) return null;
@@ -229,8 +235,8 @@ function singleFile(request: InputRequest, range: RowRange | null): Inputs {
         done += m;
         return chunk;
       },
-      labelName: (row) => `${table.path} row ${row}, column ${column}`,
-      predName: (row, c) => `${table.path} row ${row}${c === null ? '' : `, column ${fileColumn(c)}`}`,
+      labelName: (row) => `${table.name(row)}, column ${column}`,
+      predName: (row, c) => `${table.name(row)}${c === null ? '' : `, column ${fileColumn(c)}`}`,
       close: () => table.close(),
     };
   } catch (error) {

@@ -1,6 +1,7 @@
 import type { LossName } from '../options/loss-names.js';
 import { LOSSES } from '../losses/registry.js';
 import type { AccumulatorState, AccumulatorSummary } from '../accumulator/accumulator.js';
+import { grouped } from './words.js';
 
 /** What a run (or a merge) found, for the text and JSON reports. */
 export interface Report {
@@ -46,9 +47,9 @@ export function jsonReport(report: Report, perClass: boolean): string {
 export function textReport(report: Report, perClass: boolean): string {
   const { summary, state } = report;
   const binary = LOSSES[report.loss].reduces === 'elements';
-  const what = binary ? 'elements' : 'samples';
+  const what = binary ? 'element' : 'sample';
   const lines: Array<[string, string]> = [
-    [LOSSES[report.loss].title, `${number(summary.mean)}  (mean over ${grouped(summary.count)} ${what})`],
+    [LOSSES[report.loss].title, `${number(summary.mean)}  (mean over ${grouped(summary.count, what)})`],
     ['sum', number(summary.sum)],
     ['count', `${summary.count}`],
   ];
@@ -94,8 +95,4 @@ function settings(state: AccumulatorState): string {
 /** Every digit needed to read the double back (JavaScript's shortest round trip). */
 function number(x: number): string {
   return String(x);
-}
-
-function grouped(n: number): string {
-  return n.toLocaleString('en-US');
 }

@@ -1,6 +1,7 @@
 /// <reference types="node" />
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InputError } from './input-error.js';
+import { count } from './words.js';
 
 /** One chunk of a file's values, row-major, as the loss reads them. */
 export type Values = Float64Array | Float32Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array | Uint32Array;
@@ -101,7 +102,7 @@ export function resolveRange(range: RowRange | null, n: number, path: string): {
   if (range === null) return { start: 0, end: n };
   const end = range.end ?? n;
   if (range.start > n || end > n) {
-    throw new InputError(`the row range ${range.start}:${range.end ?? ''} is outside ${path}, which has ${n} rows`);
+    throw new InputError(`the row range ${range.start}:${range.end ?? ''} is outside ${path}, which has ${count(n, 'row')}`);
   }
   return { start: range.start, end };
 }

@@ -14,14 +14,19 @@ Inputs:
                          with --binary, targets in [0, 1] of the predictions' shape (also float)
   --pred FILE            predictions, shape (N, C) (or (N,) with --binary): float32 or float64
                          probabilities (logits with --from-logits)
-                         Files are NumPy .npy (format 1.0, 2.0, 3.0; C order, little-endian) or
+                         Files are NumPy .npy (format 1.0, 2.0, 3.0; C order, either byte order) or
                          .csv/.tsv (one row per sample, optional header line).
   --label-column K       with --pred data.csv alone: the column holding the label (0-based index,
                          or a header name; default 0); every other column is a prediction
   --header, --no-header  a CSV file's first line is (is not) a header; by default it is one when
                          a field is not a number, or when it reads 0,1,…,k-1 (pandas' names of
                          unnamed columns) above a line with fractions
-                         CSV numbers: decimal or scientific notation, nan, inf, -inf
+  --delimiter D          the CSV field delimiter: comma, semicolon, tab, space or pipe (default:
+                         told from the first line: the most frequent of tab, semicolon, comma,
+                         else a space)
+                         CSV numbers: decimal or scientific notation, nan, inf, -inf; messages
+                         name "line N (row i), column j": the file's line from 1, the data row
+                         and the field from 0
   --rows START:END       only rows [START, END) (either end may be left out)
   --shard I/N            only the I-th of N equal row ranges (I from 0): the map step of a
                          sharded run; merge the shards' --state-out files with --merge

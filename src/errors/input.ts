@@ -19,7 +19,12 @@ export function labelError(
   if (label === undefined) return fail(TypeError, fn)`${at} is missing (undefined): every sample needs a label`;
   if (typeof label !== 'number' && !(typeof label === 'bigint' && int64)) return notANumber(fn, at, label);
   const ignore = ignoreIndex === undefined ? [] : words` (or the ${option('ignoreIndex')} ${ignoreIndex})`;
-  const hint = classes === 1 ? words`; ${advice('oneClass')}` : [];
+  // -100 is PyTorch's and kornia's ignore_index, 255 segmentation's "void": the option they mean.
+  const value = Number(label);
+  const ignoreHint = ignoreIndex === undefined && (value === -100 || value === 255)
+    ? words`; to skip samples labelled ${value}, pass ${option('ignoreIndex', value)}`
+    : [];
+  const hint = classes === 1 ? words`; ${advice('oneClass')}` : ignoreHint;
   return fail(RangeError, fn)`${at} = ${show(label)} is not a class index: expected an integer in [0, ${classes})${ignore}${shapeAside(shape)}${hint}`;
 }
 

@@ -1,6 +1,10 @@
 import type { CommonOptions } from './common.js';
 
-/** Options of {@link binaryFocalLoss}. */
+/**
+ * Options of {@link binaryFocalLoss}. `reduction` here is one that gives one number; for
+ * `reduction: 'none'` (one loss per sample, a Float64Array) type the options as
+ * `PerSample<BinaryFocalLossOptions>`.
+ */
 export interface BinaryFocalLossOptions extends CommonOptions {
   /** α in [0, 1] weighs positives, 1 − α negatives. Default: no weighting. */
   alpha?: number;

@@ -1,6 +1,10 @@
 import type { CommonOptions } from './common.js';
 
-/** Options of {@link focalLoss}. */
+/**
+ * Options of {@link focalLoss}. `reduction` here is one that gives one number; for
+ * `reduction: 'none'` (one loss per sample, a Float64Array) type the options as
+ * `PerSample<FocalLossOptions>`.
+ */
 export interface FocalLossOptions extends CommonOptions {
   /** Class weight α: one number for every class, or one weight per class. Default: none. */
   alpha?: number | ArrayLike<number>;

@@ -1,7 +1,7 @@
 import { show } from '../errors/show.js';
 import type { LossName } from './loss-names.js';
 import { ownOptions } from './read.js';
-import { optionsOf, type Surface } from './schema.js';
+import { HABITS, optionsOf, type Surface } from './schema.js';
 import { fail } from '../errors/detail.js';
 
 /**
@@ -14,7 +14,11 @@ export function readOptions(
   fn: string, loss: LossName, surface: Surface, value: unknown, defaults?: Record<string, unknown>,
 ): Record<string, unknown> {
   const known = optionsOf(loss, surface);
-  const given = ownOptions(fn, value, [...known.keys()]);
+  const habits: Record<string, string> = Object.create(null);
+  for (const [other, [name, note]] of Object.entries(HABITS)) {
+    if (known.has(name)) habits[other] = `${show(name)}?${note === undefined ? '' : ` ${note}`}`;
+  }
+  const given = ownOptions(fn, value, [...known.keys()], 'options', habits);
   const read: Record<string, unknown> = Object.create(null);
   for (const [name, option] of known) {
     const v = given[name];

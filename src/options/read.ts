@@ -6,15 +6,22 @@ import { entry, fail, option } from '../errors/detail.js';
 // changes nothing), each read exactly once (a getter cannot hand the check one value and the
 // computation another), and `undefined` treated as absent.
 
-/** The options object's own properties, with unknown keys rejected and undefined values dropped. */
-export function ownOptions(fn: string, value: unknown, known: readonly string[], what = 'options'): Record<string, unknown> {
+/**
+ * The options object's own properties, with unknown keys rejected and undefined values dropped.
+ * `habits` maps names other libraries use to the "did you mean …" that says what they are here.
+ */
+export function ownOptions(
+  fn: string, value: unknown, known: readonly string[], what = 'options', habits: Readonly<Record<string, string>> = {},
+): Record<string, unknown> {
   const read: Record<string, unknown> = Object.create(null);
   if (value === undefined) return read;
   if (!isOptionsObject(value)) throw fail(TypeError, fn)`${what} must be an object, got ${describe(value)}`;
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) {
+      const habit = Object.hasOwn(habits, key) ? habits[key] : undefined;
       const near = known.find((k) => editDistance(k, key) <= 2);
-      throw fail(TypeError, fn)`unknown option ${show(key)}${near ? ` (did you mean ${show(near)}?)` : ''}`;
+      const hint = habit !== undefined ? ` (did you mean ${habit})` : near !== undefined ? ` (did you mean ${show(near)}?)` : '';
+      throw fail(TypeError, fn)`unknown option ${show(key)}${hint}`;
     }
     const v = (value as Record<string, unknown>)[key];
     if (v !== undefined) read[key] = v;

@@ -1,7 +1,7 @@
-import { show } from '../errors/show.js';
+import { fail, option } from '../errors/detail.js';
+import { describe, show } from '../errors/show.js';
 import { ALL_LOSSES, type LossName } from './loss-names.js';
-import { arrayOption, finiteNonNegative, numberIn, numbers, oneOf, booleanOr, readDims } from './read.js';
-import { fail } from '../errors/detail.js';
+import { arrayOption, booleanOr, finiteNonNegative, numberIn, numbers, oneOf, readDims } from './read.js';
 
 // Every option of every loss, once: how it is checked, its default, which losses take it,
 // whether it changes the loss's value, where it is refused (and why), and its command-line
@@ -53,7 +53,11 @@ function epsilon(fn: string, value: unknown): number | 'auto' {
   return numberIn(fn, 'epsilon', value, (v) => v >= 0 && v < 0.5, 'in [0, 0.5) or "auto"');
 }
 
+/** torchvision's alpha = -1 means "no class weighting"; here that is an absent alpha. */
+const NO_ALPHA = '; alpha = -1 is torchvision\'s "no weighting": omit alpha instead';
+
 function classWeights(fn: string, value: unknown): number | Float64Array {
+  if (value === -1) throw fail(RangeError, fn)`${option('alpha')} must be finite and >= 0, got -1${NO_ALPHA}`;
   if (typeof value === 'number') return numberIn(fn, 'alpha', value, finiteNonNegative, 'finite and >= 0');
   return numbers(fn, 'alpha', value, finiteNonNegative, 'finite and >= 0');
 }
@@ -95,7 +99,10 @@ export const OPTIONS = [
   {
     name: 'alpha',
     losses: ['binaryFocalLoss'],
-    read: (fn, v) => numberIn(fn, 'alpha', v, (x) => x >= 0 && x <= 1, 'in [0, 1]'),
+    read: (fn, v) => {
+      if (v === -1) throw fail(RangeError, fn)`${option('alpha')} must be in [0, 1], got -1${NO_ALPHA}`;
+      return numberIn(fn, 'alpha', v, (x) => x >= 0 && x <= 1, 'in [0, 1]');
+    },
     identity: true,
     cli: { flag: '--alpha', value: 'number', placeholder: 'A', help: 'the weight of positives, in [0, 1]' },
   },
@@ -211,9 +218,46 @@ export const OPTIONS = [
     only: ['grad'],
     refused: { tfjs: 'the adapter manages the gradient buffer', workspace: 'the workspace writes its own gradients buffer' },
   },
+  {
+    name: 'source',
+    losses: ALL_LOSSES,
+    read: (fn, v) => {
+      if (typeof v !== 'string' || v === '') throw fail(TypeError, fn)`${option('source')} must be a non-empty string naming the data set, got ${describe(v)}`;
+      return v;
+    },
+    identity: false,
+    only: ['accumulator'],
+  },
+  {
+    name: 'firstRow',
+    losses: ALL_LOSSES,
+    read: (fn, v) => numberIn(fn, 'firstRow', v, (x) => Number.isSafeInteger(x) && x >= 0, 'an integer >= 0'),
+    default: 0,
+    identity: false,
+    only: ['accumulator'],
+  },
+  {
+    name: 'totalRows',
+    losses: ALL_LOSSES,
+    read: (fn, v) => numberIn(fn, 'totalRows', v, (x) => Number.isSafeInteger(x) && x >= 0, 'an integer >= 0'),
+    identity: false,
+    only: ['accumulator'],
+  },
 ] as const satisfies readonly OptionSpec[];
 
 export type OptionName = (typeof OPTIONS)[number]['name'];
+
+/** Names other libraries give options: the option they mean here, and a note for the "did you mean". */
+export const HABITS: Readonly<Record<string, readonly [name: string, note?: string]>> = {
+  weight: ['alpha', 'PyTorch\'s weight: one weight per class'],
+  class_weight: ['alpha', 'one weight per class'],
+  classWeight: ['alpha', 'one weight per class'],
+  pos_weight: ['alpha', 'the weight of positives'],
+  ignore_index: ['ignoreIndex'],
+  label_smoothing: ['labelSmoothing'],
+  from_logits: ['fromLogits'],
+  sample_weight: ['sampleWeight'],
+};
 
 type Entry = (typeof OPTIONS)[number];
 type TakenOn<E, S extends Surface> =

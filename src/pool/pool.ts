@@ -1,7 +1,7 @@
 // createFocalLossPool: the losses and their gradients split by rows across workers (Node
 // worker_threads or browser Web Workers), each with its own kernel instance, combined exactly.
-// Nothing runs at import: the workers, the kernel's compilation and Node's modules
-// (process.getBuiltinModule, never a static import) come with the first pool.
+// Nothing runs at import: Node's modules (process.getBuiltinModule, never a static import) come
+// with the first pool, the workers and the kernel's compilation with its first call or ready().
 import { instantiate } from '../backend/kernel-module.js';
 import { compileInlinedModule, selectInstance } from '../backend/loader.js';
 import { fail } from '../errors/detail.js';
@@ -27,7 +27,15 @@ import { Buffers } from './transfer.js';
 
 /** Options of {@link createFocalLossPool}. */
 export interface FocalLossPoolOptions {
-  /** How many workers; default: the available parallelism (Node) or navigator.hardwareConcurrency. */
+  /**
+   * How many workers, from 1 to 256; default: the available parallelism (Node) or
+   * navigator.hardwareConcurrency, at most 256. The limit is a fixed number, not a multiple of
+   * the cores, so that a pool sized on one machine is not refused on a smaller one; it is far
+   * above the core count of common hardware (more workers than cores add no speed: each one
+   * computes, none waits), and it bounds what a mistaken count costs, since each worker is a
+   * thread with its own JavaScript heap and kernel instance (about 10 MB in Node). Above it:
+   * a RangeError.
+   */
   workers?: number;
   /** The kernel the workers instantiate; default: the inlined one, compiled once (asynchronously) on this thread. */
   module?: WebAssembly.Module;
@@ -46,6 +54,8 @@ export interface FocalLossPoolInfo {
   backend?: 'wasm' | 'js';
   /** Why the workers have no wasm kernel, if they have not. */
   backendReason?: string;
+  /** Present once close() was called: no worker runs (`workers` is 0) and every call rejects. `threads` is the kind the pool used. */
+  closed?: true;
 }
 
 /**
@@ -56,25 +66,56 @@ export interface FocalLossPool {
   focalLoss(yTrue: Targets, yPred: Predictions, options: PerSample<FocalLossOptions>): Promise<Float64Array>;
   focalLoss(yTrue: Targets, yPred: Predictions, options?: FocalLossOptions): Promise<number>;
   focalLoss(yTrue: Targets, yPred: Predictions, gamma?: number, alpha?: number | ArrayLike<number>): Promise<number>;
+  /** As {@link focalLossGrad}: `grad` is gradOut when given (typed as it is), else a new Float64Array. */
+  focalLossGrad(
+    yTrue: Targets, yPred: Predictions, options: PerSample<FocalLossGradOptions> & { gradOut: Float32Array },
+  ): Promise<LossAndGradient<Float64Array, Float32Array>>;
+  focalLossGrad(
+    yTrue: Targets, yPred: Predictions, options: PerSample<FocalLossGradOptions> & { gradOut?: Float64Array },
+  ): Promise<LossAndGradient<Float64Array, Float64Array>>;
   focalLossGrad(yTrue: Targets, yPred: Predictions, options: PerSample<FocalLossGradOptions>): Promise<LossAndGradient<Float64Array>>;
+  focalLossGrad(
+    yTrue: Targets, yPred: Predictions, options: FocalLossGradOptions & { gradOut: Float32Array },
+  ): Promise<LossAndGradient<number, Float32Array>>;
+  focalLossGrad(
+    yTrue: Targets, yPred: Predictions, options?: FocalLossGradOptions & { gradOut?: Float64Array },
+  ): Promise<LossAndGradient<number, Float64Array>>;
   focalLossGrad(yTrue: Targets, yPred: Predictions, options?: FocalLossGradOptions): Promise<LossAndGradient>;
   binaryFocalLoss(yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<BinaryFocalLossOptions>): Promise<Float64Array>;
   binaryFocalLoss(yTrue: BinaryValues, yPred: BinaryValues, options?: BinaryFocalLossOptions): Promise<number>;
+  /** As {@link binaryFocalLossGrad}. */
+  binaryFocalLossGrad(
+    yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<BinaryFocalLossGradOptions> & { gradOut: Float32Array },
+  ): Promise<LossAndGradient<Float64Array, Float32Array>>;
+  binaryFocalLossGrad(
+    yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<BinaryFocalLossGradOptions> & { gradOut?: Float64Array },
+  ): Promise<LossAndGradient<Float64Array, Float64Array>>;
   binaryFocalLossGrad(
     yTrue: BinaryValues, yPred: BinaryValues, options: PerSample<BinaryFocalLossGradOptions>,
   ): Promise<LossAndGradient<Float64Array>>;
+  binaryFocalLossGrad(
+    yTrue: BinaryValues, yPred: BinaryValues, options: BinaryFocalLossGradOptions & { gradOut: Float32Array },
+  ): Promise<LossAndGradient<number, Float32Array>>;
+  binaryFocalLossGrad(
+    yTrue: BinaryValues, yPred: BinaryValues, options?: BinaryFocalLossGradOptions & { gradOut?: Float64Array },
+  ): Promise<LossAndGradient<number, Float64Array>>;
   binaryFocalLossGrad(yTrue: BinaryValues, yPred: BinaryValues, options?: BinaryFocalLossGradOptions): Promise<LossAndGradient>;
-  /** Where calls run now (before the workers have started: where they are meant to run). */
+  /** Where calls run now (before the workers have started: where they are meant to run; after close(): nowhere). */
   info(): FocalLossPoolInfo;
-  /** Resolves once the workers have started, or the pool has fallen back to the calling thread. */
+  /**
+   * Starts the workers if no call has (creating a pool starts none), and resolves once they
+   * have started, or the pool has fallen back to the calling thread, or has been closed.
+   */
   ready(): Promise<FocalLossPoolInfo>;
   /** Terminates the workers; later calls reject. */
   close(): Promise<void>;
 }
 
 const START_TIMEOUT_MS = 30_000;
+/** The most workers a pool may have (why: FocalLossPoolOptions.workers). */
+const MAX_WORKERS = 256;
 
-/** Not API: the tests reach the Worker objects through this key to simulate crashes. */
+/** Not API: the tests reach the Worker objects through this key to simulate crashes and to hold a part in flight (worker.ts's 'hold'). */
 const WORKERS = Symbol.for('focal-loss-wasm.pool.workers');
 
 class Pool implements FocalLossPool, Workers {
@@ -90,46 +131,62 @@ class Pool implements FocalLossPool, Workers {
   private markStarted!: () => void;
   readonly share = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
 
+  /** The kernel the workers are sent, once known; null until the pool starts. */
+  private kernel: Promise<void> | null = null;
+
   constructor(
     count: number,
     env: Environment,
     private readonly spawnThread: Spawn | null,
-    module: WebAssembly.Module | undefined,
+    private readonly given: WebAssembly.Module | undefined,
   ) {
     this.threads = env.threads;
     this.reason = env.reason;
     this.buffers = new Buffers(8 * count + 8);
     this.started = new Promise<void>((resolve) => (this.markStarted = resolve));
-    if (spawnThread === null) {
-      this.markStarted();
-      return;
-    }
-    try {
-      for (let k = 0; k < count; k++) {
-        const slot = new Slot(null);
-        this.slots.push(slot);
-        slot.thread = this.spawn(slot);
-      }
-    } catch (error) {
-      this.fallBack(`the workers could not be created: ${message(error)}`);
-      return;
-    }
-    const timer = setTimeout(() => this.fallBack(`the workers did not start within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
-    (timer as { unref?: () => void }).unref?.();
-    void this.started.then(() => clearTimeout(timer));
-    void (module !== undefined ? Promise.resolve(module) : compileInlinedModule()).then((m) => {
-      if (typeof m === 'string') this.backendReason = m;
-      else this.module = m;
-      for (const slot of this.slots) slot.thread?.post({ type: 'init', module: this.module }, []);
-    });
+    if (spawnThread === null) this.markStarted();
+    else for (let k = 0; k < count; k++) this.slots.push(new Slot(null));
   }
 
+  /**
+   * On the first call or ready(): compiles the kernel and spawns the workers, one per task,
+   * since creating a thread holds this one for milliseconds and a large pool must not hold it for seconds.
+   */
+  private start(): void {
+    if (this.kernel !== null || this.spawnThread === null || this.closed) return;
+    this.kernel = (this.given !== undefined ? Promise.resolve(this.given) : compileInlinedModule()).then((m) => {
+      if (typeof m === 'string') this.backendReason = m;
+      else this.module = m;
+    });
+    const next = (k: number) => {
+      if (this.closed || this.threads === 'main-thread') return;
+      try {
+        this.slots[k].thread = this.spawn(this.slots[k]);
+      } catch (error) {
+        this.fallBack(`the workers could not be created: ${message(error)}`);
+        return;
+      }
+      if (k + 1 < this.slots.length) {
+        setTimeout(() => next(k + 1), 0);
+        return;
+      }
+      const timer = setTimeout(() => this.fallBack(`the workers did not start within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
+      (timer as { unref?: () => void }).unref?.();
+      void this.started.then(() => clearTimeout(timer));
+    };
+    setTimeout(() => next(0), 0);
+  }
+
+  /** A worker for the slot, sent the kernel (null: the JS kernels) once it is known. */
   private spawn(slot: Slot): Thread {
     const thread: Thread = this.spawnThread!({
       message: (data) => this.receive(slot, data),
       failure: (why) => {
         if (slot.thread === thread) this.failed(slot, why);
       },
+    });
+    void this.kernel!.then(() => {
+      if (slot.thread === thread) thread.post({ type: 'init', module: this.module }, []);
     });
     return thread;
   }
@@ -164,7 +221,6 @@ class Pool implements FocalLossPool, Workers {
     else {
       try {
         slot.thread = this.spawn(slot);
-        slot.thread.post({ type: 'init', module: this.module }, []);
       } catch (error) {
         this.fallBack(`a pool worker could not be replaced: ${message(error)}`);
       }
@@ -189,8 +245,13 @@ class Pool implements FocalLossPool, Workers {
 
   info(): FocalLossPoolInfo {
     const onMain = this.threads === 'main-thread';
-    const info: FocalLossPoolInfo = { workers: onMain ? 0 : this.slots.length, threads: this.threads, sharedMemory: !onMain && this.share };
+    const running = !onMain && !this.closed;
+    const info: FocalLossPoolInfo = { workers: running ? this.slots.length : 0, threads: this.threads, sharedMemory: running && this.share };
     if (this.reason !== undefined) info.reason = this.reason;
+    if (this.closed) {
+      info.closed = true;
+      return info;
+    }
     if (onMain) {
       const backend = selectInstance('auto', 'createFocalLossPool').backend;
       info.backend = backend;
@@ -206,6 +267,7 @@ class Pool implements FocalLossPool, Workers {
   }
 
   async ready(): Promise<FocalLossPoolInfo> {
+    this.start();
     await this.started;
     return this.info();
   }
@@ -252,6 +314,7 @@ class Pool implements FocalLossPool, Workers {
   ): Promise<number | Float64Array | LossAndGradient<number | Float64Array>> {
     const closed = () => fail(Error, fn)`this pool is closed (close() was called); create a new pool`;
     if (this.closed) throw closed();
+    this.start();
     await this.started;
     if (this.closed) throw closed();
     const s = read();
@@ -280,13 +343,15 @@ class Pool implements FocalLossPool, Workers {
  * merged and reduced exactly as the one-shot call reduces them. Typed arrays on a
  * SharedArrayBuffer are read in place; other inputs are copied to the workers part by part.
  * Where workers cannot start, calls run on the calling thread and `info().reason` says why.
+ * Creating a pool starts no thread: the workers start with its first call or `ready()`.
  */
 export function createFocalLossPool(options?: FocalLossPoolOptions): FocalLossPool {
   const fn = 'createFocalLossPool';
   const o = ownOptions(fn, options, ['workers', 'module']);
   const workers = o.workers === undefined
     ? undefined
-    : numberIn(fn, 'workers', o.workers, (v) => Number.isSafeInteger(v) && v >= 1, 'a positive integer');
+    : numberIn(fn, 'workers', o.workers, (v) => Number.isSafeInteger(v) && v >= 1 && v <= MAX_WORKERS,
+      `an integer from 1 to ${MAX_WORKERS} (leave it out for one worker per core)`);
   const module = o.module as WebAssembly.Module | undefined;
   if (module !== undefined) {
     if (!(typeof WebAssembly === 'object' && module instanceof WebAssembly.Module)) {
@@ -296,5 +361,5 @@ export function createFocalLossPool(options?: FocalLossPoolOptions): FocalLossPo
     instantiate(module, fn);
   }
   const env = environment();
-  return new Pool(workers ?? env.parallelism, env, env.spawn, module);
+  return new Pool(workers ?? Math.min(env.parallelism, MAX_WORKERS), env, env.spawn, module);
 }

@@ -56,5 +56,15 @@ export interface FailedMessage {
   spare: ArrayBuffer[];
 }
 
-export type ToWorker = InitMessage | RunMessage;
+/**
+ * Test-only; the pool never sends it. A test posts it (through the workers' symbol) to hold the
+ * worker's next part: the part stores 1 in flag[0], wakes the test and waits until the test
+ * stores another value, so the test acts while a call is certainly in flight, with no timer.
+ */
+export interface HoldMessage {
+  type: 'hold';
+  flag: Int32Array;
+}
+
+export type ToWorker = InitMessage | RunMessage | HoldMessage;
 export type FromWorker = ReadyMessage | DoneMessage | FailedMessage;

@@ -31,6 +31,8 @@ const post = (data: FromWorker, transfer: Transferable[] = []): void =>
 const js = new JsInstance();
 let wasm: WasmInstance | null = null;
 let reason = 'the pool sent no wasm module';
+/** Test-only (protocol.ts's HoldMessage): the flag the next part holds on. */
+let hold: Int32Array | null = null;
 
 function instanceFor(m: RunMessage): KernelInstance {
   const { backend, fn } = m.settings;
@@ -56,7 +58,18 @@ function spare(m: RunMessage): ArrayBuffer[] {
   return [...buffers];
 }
 
+/** Waits, if a test asked to hold this part, until the test releases it (released before: no wait). */
+function held(): void {
+  const flag = hold;
+  hold = null;
+  if (flag !== null && Atomics.compareExchange(flag, 0, 0, 1) === 0) {
+    Atomics.notify(flag, 0);
+    Atomics.wait(flag, 0, 1);
+  }
+}
+
 function run(m: RunMessage): void {
+  held();
   const spec = LOSSES[m.loss];
   const { n, classes } = m.batch;
   const losses = m.losses === null ? null : new Float64Array(m.losses, 0, n * (spec.reduces === 'elements' ? classes : 1));
@@ -87,6 +100,10 @@ function run(m: RunMessage): void {
 function receive(m: ToWorker): void {
   // A malformed message is a bug in the pool: it throws here, uncaught, and the pool replaces the worker.
   if (m.type === 'run') return run(m);
+  if (m.type === 'hold') {
+    hold = m.flag;
+    return;
+  }
   if (m.type !== 'init') throw new Error(`focal-loss-wasm pool worker: unknown message ${String((m as { type: unknown }).type)}`);
   if (m.module !== null) {
     try {

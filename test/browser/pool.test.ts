@@ -1,7 +1,7 @@
 // createFocalLossPool in Chromium: Web Workers (module workers, the kernel posted to each),
 // or, where they cannot start, the calling thread with the reason stated.
 import { afterAll, describe, expect, it } from 'vitest';
-import { binaryFocalLoss, createFocalLossPool, focalLoss } from '../../src/index.js';
+import { binaryFocalLoss, createFocalLossPool, focalLoss, type FocalLossPoolInfo } from '../../src/index.js';
 
 const n = 30_000;
 const classes = 10;
@@ -67,16 +67,18 @@ describe('createFocalLossPool in the browser', () => {
         super(URL.createObjectURL(new Blob(['import "./missing-file.js";'], { type: 'text/javascript' })), options);
       }
     };
-    let fallback;
+    // The workers start with ready(), in later tasks: the stand-in stays until it resolves.
+    const fallback = createFocalLossPool({ workers: 2 });
+    let info: FocalLossPoolInfo;
     try {
-      fallback = createFocalLossPool({ workers: 2 });
+      info = await fallback.ready();
     } finally {
       globalThis.Worker = RealWorker;
     }
-    const info = await fallback.ready();
     expect(info).toMatchObject({ workers: 0, threads: 'main-thread' });
     expect(info.reason).toMatch(/could not start/);
     close(await fallback.focalLoss(labels, logits, { fromLogits: true }), focalLoss(labels, logits, { fromLogits: true }));
     await fallback.close();
+    expect(fallback.info()).toEqual({ workers: 0, threads: 'main-thread', sharedMemory: false, reason: info.reason, closed: true });
   });
 });

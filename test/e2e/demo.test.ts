@@ -60,34 +60,47 @@ async function compute(page: Page, fields: Record<string, string>): Promise<{ re
   return { result: await text(page, '#compute-result'), error: await text(page, '#compute-error') };
 }
 
-/** Starts training, samples the focal model's canvas at two epochs, and waits for the run to finish. */
-async function train(page: Page): Promise<{ early: string; later: string; longTasks: number[]; ms: number }> {
-  await page.evaluate(() => {
-    const w = window as unknown as { longTasks: number[] };
-    w.longTasks = [];
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask' });
-  });
-  const epochAtLeast = (n: number) =>
-    page.waitForFunction((n) => Number(/epoch (\d+)/.exec(document.getElementById('train-focal-stats')!.textContent!)?.[1]) >= n, n);
-  const start = Date.now();
+const STOP_AT = 6;
+
+/**
+ * Trains, stopped at epoch 6 exactly (Stop clicked from inside the page as the frame that
+ * reaches it ends, before another frame can run), then to the end. Returns the focal model's
+ * canvas at both points, and each frame's epoch with the button's label then: no timer decides
+ * where anything is sampled.
+ */
+async function train(page: Page): Promise<{ early: string; later: string; frames: Array<{ epoch: number; button: string }> }> {
+  await page.evaluate((stopAt) => {
+    const w = window as unknown as { frames: Array<{ epoch: number; button: string }> };
+    w.frames = [];
+    const stats = document.getElementById('train-focal-stats')!;
+    const button = document.getElementById('train-run')!;
+    new MutationObserver(() => {
+      const epoch = Number(/^epoch (\d+):/.exec(stats.textContent!)?.[1]);
+      if (!(epoch > 0)) return;
+      w.frames.push({ epoch, button: button.textContent! });
+      if (epoch === stopAt) button.click();
+    }).observe(stats, { childList: true, characterData: true, subtree: true });
+  }, STOP_AT);
   await page.click('#train-run');
-  expect(await text(page, '#train-run')).toBe('Stop');
-  await epochAtLeast(6);
+  await page.waitForFunction(() => /^Stopped/.test(document.getElementById('train-status')!.textContent!));
   const early = await canvasPixels(page, '#train-focal');
-  // Stop holds the run where it is; Start carries on from there.
-  await page.click('#train-run');
+  // Stop holds the run where it is (nothing changes over the next two frames); Start carries on from there.
   const stopped = await text(page, '#train-status');
-  expect(stopped).toMatch(/^Stopped at epoch \d+: minority recall/);
-  await page.waitForTimeout(300);
+  expect(stopped).toMatch(new RegExp(`^Stopped at epoch ${STOP_AT}: minority recall`));
+  await settle(page);
   expect(await text(page, '#train-status')).toBe(stopped);
   expect(await text(page, '#train-run')).toBe('Start');
   await page.click('#train-run');
-  await epochAtLeast(80);
-  const later = await canvasPixels(page, '#train-focal');
   await page.waitForSelector('#train-status[data-done="true"]', { timeout: 60_000 });
-  const ms = Date.now() - start;
-  const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
-  return { early, later, longTasks, ms };
+  const later = await canvasPixels(page, '#train-focal');
+  const frames = await page.evaluate(() => (window as unknown as { frames: Array<{ epoch: number; button: string }> }).frames);
+  return { early, later, frames };
+}
+
+/** Each frame trains 2 epochs (so the page stays responsive); the button says Stop until the last one ends the run. */
+function expectSlicedRun(frames: Array<{ epoch: number; button: string }>): void {
+  expect(frames.map((f) => f.epoch)).toEqual(Array.from({ length: 150 }, (_, k) => 2 * (k + 1)));
+  expect(frames.filter((f) => f.button !== 'Stop')).toEqual([{ epoch: 300, button: 'Start' }]);
 }
 
 describe('the demo page', () => {
@@ -203,14 +216,12 @@ describe('the demo page', () => {
     await page.fill('#train-gamma', '2');
     const run = await train(page);
     expect(run.later).not.toBe(run.early);
+    expectSlicedRun(run.frames);
     for (const id of ['train-focal-stats', 'train-ce-stats']) {
       expect(await text(page, `#${id}`)).toMatch(/^epoch 300: loss \S+, minority recall [01]\.\d\d, accuracy 0\.\d{3}$/);
     }
     expect(await text(page, '#train-status')).toMatch(/^Finished 300 epochs: minority recall [01]\.\d\d with focal loss, γ = 2, minority recall [01]\.\d\d with cross-entropy \(γ = 0\)\.$/);
     expect(await page.$$eval('#train-recall path.curve', (paths) => paths.map((p) => p.getAttribute('d')!.split('L').length))).toEqual([300, 300]);
-    // Run in slices: no task holds the page for more than a fifth of the run (one task would be all of it).
-    // A fraction, not milliseconds, because a shared CI machine stretches every frame.
-    expect(Math.max(0, ...run.longTasks)).toBeLessThan(run.ms / 5);
 
     expect(await horizontalOverflow(page)).toEqual({ scrollWidth: 1280, innerWidth: 1280, wide: [] });
     await page.mouse.move(0, 0);
@@ -284,14 +295,27 @@ describe('the demo page', () => {
     expect(await labelsApart(page)).toEqual([]);
     expect(await smallTouchTargets(page, 32)).toEqual([]);
 
-    // A benchmark too small for the timer: a warning, and the results still fit.
+    // A benchmark too small for the timer: a warning, and the results still fit. The page's timer
+    // is made a 1 ms one (as some browsers' are), so the page warns when a call takes under 100 ms:
+    // at 5,000 samples, unless the machine is about 1000 times slower than usual; checked either way.
+    await page.evaluate(() => {
+      const now = performance.now.bind(performance);
+      performance.now = () => Math.floor(now());
+    });
     await page.fill('#bench-n', '5000');
     await page.click('#bench-run');
     await page.waitForSelector('#bench-status[data-done="true"]', { timeout: 120_000 });
-    expect(await text(page, '#bench-warning')).toMatch(/^Too few samples for this browser's timer: at 5,000 samples one call takes .* Use [\d,]+ samples or more/);
+    const msPerCall = await page.$$eval('#bench-table tbody tr', (trs) => trs.map((tr) => Number(tr.children[2].textContent)));
+    const warning = await text(page, '#bench-warning');
+    if (Math.min(...msPerCall) < 100) {
+      expect(warning).toMatch(/^Too few samples for this browser's timer: at 5,000 samples one call takes .* \(resolution 1 ms\).* Use [\d,]+ samples or more/);
+    } else {
+      expect(warning).toBe('');
+    }
 
     const run = await train(page);
     expect(run.later).not.toBe(run.early);
+    expectSlicedRun(run.frames);
     await settle(page);
     expect(await smallChartText(page, 11)).toEqual([]);
     // Drawn at the rendered width, chart text is the 12 px it is drawn at, not scaled.

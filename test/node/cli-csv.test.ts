@@ -51,7 +51,7 @@ describe('CSV numbers (issue 16, item 15)', () => {
     for (const [spelling, shown] of [['nan', 'NaN'], ['NaN', 'NaN'], ['NAN', 'NaN'], ['inf', 'Infinity'], ['Inf', 'Infinity'],
       ['-inf', '-Infinity'], ['-INF', '-Infinity'], ['+inf', 'Infinity'], ['"nan"', 'NaN']]) {
       const path = file(`label,p0,p1\n0,0.5,0.5\n1,0.25,${spelling}\n`);
-      expectInputError(['--pred', path], new RegExp(`row 1, column 2 = ${shown} is not a probability`));
+      expectInputError(['--pred', path], new RegExp(`line 3 \\(row 1\\), column 2 = ${shown} is not a probability`));
     }
     // -inf is a legitimate logit (probability 0 for that class); +inf is not.
     const logits = runJson(['--pred', file('label,z0,z1\n0,0,-inf\n1,0,0\n'), '--from-logits', '--gamma', '0']);
@@ -64,13 +64,13 @@ describe('CSV numbers (issue 16, item 15)', () => {
     for (const field of refused) {
       const path = file(`label,p0,p1\n0,0.5,0.5\n1,${field},0.5\n`);
       const quoted = JSON.stringify(field).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      expectInputError(['--pred', path], new RegExp(`line 3, column 1: ${quoted} is not a number`));
+      expectInputError(['--pred', path], new RegExp(`line 3 \\(row 1\\), column 1: ${quoted} is not a number`));
     }
     for (const blank of ['', ' ', '\t']) {
-      expectInputError(['--pred', file(`label,p0,p1\n0,0.5,${blank}\n`)], /line 2, column 2 is empty: every field needs a number/);
+      expectInputError(['--pred', file(`label,p0,p1\n0,0.5,${blank}\n`)], /line 2 \(row 0\), column 2 is empty: every field needs a number/);
     }
     // Labels too: a hexadecimal class index is not 1.
-    expectInputError(['--pred', file('label,p0,p1\n0x1,0.5,0.5\n')], /line 2, column 0: "0x1" is not a number/);
+    expectInputError(['--pred', file('label,p0,p1\n0x1,0.5,0.5\n')], /line 2 \(row 0\), column 0: "0x1" is not a number/);
   });
 
   it('quotes at most 80 characters of a bad field', () => {
@@ -115,7 +115,7 @@ describe('CSV header lines', () => {
   it('refuses --header with --no-header, and a named header with --no-header', () => {
     const path = file('label,p0,p1\n0,0.5,0.5\n');
     expectInputError(['--pred', path, '--header', '--no-header'], /--header and --no-header contradict each other/);
-    expectInputError(['--pred', path, '--no-header'], /line 1, column 0: "label" is not a number/);
+    expectInputError(['--pred', path, '--no-header'], /line 1 \(row 0\), column 0: "label" is not a number/);
   });
 });
 
@@ -150,7 +150,7 @@ describe('empty inputs', () => {
 describe('C = 1 (issue 16, item 13)', () => {
   it('points a one-column prediction at --binary, in the CLI\'s words', () => {
     const message = expectInputError(['--pred', file('label,p\n0,0.5\n1,0.25\n')],
-      /row 1, column 0 = 1 is not a class index: expected an integer in \[0, 1\); the predictions have one column, so C is 1 class: for binary targets \(0 or 1 per row\) pass --binary\n$/);
+      /line 3 \(row 1\), column 0 = 1 is not a class index: expected an integer in \[0, 1\); the predictions have one column, so C is 1 class: for binary targets \(0 or 1 per row\) pass --binary\n$/);
     expect(message).not.toMatch(/binaryFocalLoss|labels\[i\]|yTrue|yPred| has one/);
     const binary = runJson(['--pred', file('label,p\n0,0.5\n1,0.25\n'), '--binary', '--gamma', '0']);
     expect(relative(binary.loss, -(Math.log(0.5) + Math.log(0.25)) / 2)).toBeLessThanOrEqual(1e-12);

@@ -186,7 +186,7 @@ const npyBytes = fc.oneof(npyFields, plausibleNpy).map(({ major, header, lengthD
 const FLAGS = [
   '--labels', '--pred', '--label-column', '--rows', '--shard', '--gamma', '--alpha', '--ignore-index', '--epsilon', '--label-smoothing',
   '--backend', '--state-out', '--chunk-size', '--binary', '--from-logits', '--per-class', '--json', '--progress', '--no-progress',
-  '--help', '--version', '--merge', '--header', '--no-header', '-h', '-v', '--preds', '--targets', '--gama', '-x', '---pred', '--', '-',
+  '--help', '--version', '--merge', '--header', '--no-header', '--delimiter', '-h', '-v', '--preds', '--targets', '--gama', '-x', '---pred', '--', '-',
 ];
 const lossValue = fc.constantFrom('2', '0', '-1', '1e309', 'nan', '0x1', '', ' ', '1,2,3', '0.25', 'auto', '0:2', ':', '5:1', '1/2', '0/0',
   '1', '8M', '3G', '0.5,0.5', 'wasm', 'js', 'label', 'p0', '-100', 'x'.repeat(3000));
@@ -237,7 +237,7 @@ describe('fuzz: the CLI\'s arguments and file readers', () => {
       { weight: 2, arbitrary: fc.constantFrom([], ['--json'], ['--per-class']) },
       { weight: 1, arbitrary: fc.subarray(['--binary', '--from-logits', '--header', '--no-header', '--json', '--per-class'], { maxLength: 2 }) },
     );
-    const extra = fc.option(fc.constantFrom(['--label-column', '1'], ['--label-column', 'label'], ['--rows', '1:3'], ['--shard', '1/2'], ['--chunk-size', '1'], ['--alpha', '0.25,0.75']), { freq: 2 });
+    const extra = fc.option(fc.constantFrom(['--label-column', '1'], ['--label-column', 'label'], ['--rows', '1:3'], ['--shard', '1/2'], ['--chunk-size', '1'], ['--alpha', '0.25,0.75'], ['--delimiter', 'semicolon'], ['--delimiter', 'space']), { freq: 2 });
     const text = fc.oneof(
       { weight: 1, arbitrary: fc.tuple(csvText, fc.constantFrom('csv', 'tsv')) },
       { weight: 2, arbitrary: fc.tuple(plausibleCsv, fc.constant('csv')) },

@@ -82,3 +82,20 @@ export function load(dir: string, manifest: Manifest, name: string): ArrayLike<n
 export function relative(a: number, b: number): number {
   return a === b ? 0 : Math.abs(a - b) / Math.abs(b);
 }
+
+/**
+ * The bytes of an .npy file with this header text and data, written here byte by byte (not by
+ * the code under test): format 1.0, or 2.0 for a header too long for 1.0, or `major` if given.
+ */
+export function npyBytes(header: string, data: Uint8Array = new Uint8Array(0), major = header.length < 65_000 ? 1 : 2): Buffer {
+  const start = major === 1 ? 10 : 12;
+  const pad = (64 - ((start + header.length + 1) % 64)) % 64;
+  const text = Buffer.from(`${header}${' '.repeat(pad)}\n`, major === 3 ? 'utf8' : 'latin1');
+  const bytes = Buffer.alloc(start + text.length + data.length);
+  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, major, 0]).copy(bytes);
+  if (major === 1) bytes.writeUInt16LE(text.length, 8);
+  else bytes.writeUInt32LE(text.length, 8);
+  text.copy(bytes, start);
+  bytes.set(data, start + text.length);
+  return bytes;
+}

@@ -50,7 +50,7 @@ describe('the published package', () => {
   it('type-checks typical calls against the shipped declarations', () => {
     writeFileSync(
       join(dir, 'use.ts'),
-      `import { focalLoss, binaryFocalLoss, createWorkspace, type FocalLossOptions } from 'focal-loss-wasm';
+      `import { focalLoss, focalLossGrad, binaryFocalLoss, binaryFocalLossGrad, createWorkspace, type FocalLossOptions } from 'focal-loss-wasm';
       const a: number = focalLoss([0, 1], [[0.5, 0.5], [0.2, 0.8]]);
       const b: number = focalLoss([[1, 0], [0, 1]], [[0.5, 0.5], [0.2, 0.8]], { alpha: 0.25, labelSmoothing: 0.1 });
       const c: Float64Array = focalLoss(Int32Array.of(0, 1), new Float32Array(4), { reduction: 'none', fromLogits: true });
@@ -59,7 +59,13 @@ describe('the published package', () => {
       const f: Float64Array = binaryFocalLoss([[0, 1]], [[0.3, 0.9]], { reduction: 'none' });
       const options: FocalLossOptions = { gamma: 1, sampleWeight: [1, 2], reduction: 'weightedMean' };
       const g: number = createWorkspace({ rows: 2, classes: 2 }).loss(options);
-      export { a, b, c, d, e, f, g };`,
+      // The array types carry through: a Float32Array gradOut comes back as one, an f32 workspace holds them.
+      const h: Float32Array = focalLossGrad([0], [[0.5, 0.5]], { gradOut: new Float32Array(2) }).grad;
+      const i: Float64Array = focalLossGrad([0], [[0.5, 0.5]]).grad;
+      const j: Float32Array = binaryFocalLossGrad([1], [0.5], { reduction: 'none', gradOut: new Float32Array(1) }).grad;
+      const k: Float32Array = createWorkspace({ rows: 1, classes: 2, dtype: 'f32' }).predictions;
+      const l: Float64Array = createWorkspace({ rows: 1, classes: 2 }).lossAndGrad().grad;
+      export { a, b, c, d, e, f, g, h, i, j, k, l };`,
     );
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
@@ -94,6 +100,8 @@ describe('the published package', () => {
       createWorkspace({ rows: 1, classes: 2, dtpye: 'f32' });
       // @ts-expect-error gamma is a number
       focalLoss(y, p, { gamma: [2] });
+      // @ts-expect-error an f32 workspace's predictions are a Float32Array
+      const x64: Float64Array = createWorkspace({ rows: 1, classes: 2, dtype: 'f32' }).predictions;
 
       const f: Float64Array = ws.loss({ reduction: 'none' });
       const g: Float64Array = ws.lossAndGrad({ reduction: 'none' }).loss;
@@ -103,7 +111,7 @@ describe('the published package', () => {
       const x: number = focalLoss(y, p, o);
       const w: WorkspaceLossOptions = { gamma: 1, alpha: 0.25 };
       const z: number = made.loss(w);
-      export { n, m, f, g, x, z };`,
+      export { n, m, f, g, x, z, x64 };`,
     );
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
