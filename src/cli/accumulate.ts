@@ -21,10 +21,14 @@ export function checkOptions(flags: LossFlags, classes: number): void {
   create(flags, classes);
 }
 
-function create(flags: LossFlags, classes: number | undefined): FocalLossAccumulator {
+/**
+ * The run's accumulator. --axis says where the files keep the classes; the reader hands the
+ * accumulator rows of C, or channels-first chunks as C planes (`planes`), read with axis 1.
+ */
+function create(flags: LossFlags, classes: number | undefined, planes = false): FocalLossAccumulator {
   const spec = LOSSES[flags.loss];
   try {
-    return createAccumulator(spec, `${spec.name}Accumulator`, { ...flags.options, classes });
+    return createAccumulator(spec, `${spec.name}Accumulator`, { ...flags.options, classes, axis: planes ? 1 : -1 });
   } catch (error) {
     throw optionError(error);
   }
@@ -42,10 +46,11 @@ export function accumulate(inputs: Inputs, flags: LossFlags, onChunk: (bytesRead
   let accumulator: FocalLossAccumulator | null = null;
   let rows = 0;
   for (let chunk = inputs.next(); chunk !== null; chunk = inputs.next()) {
-    accumulator ??= create(flags, inputs.classes);
-    const yTrue = LOSSES[flags.loss].reduces === 'elements' ? chunk.labels : labels.convert(chunk.labels);
+    accumulator ??= create(flags, inputs.classes, chunk.planes);
+    const shaped = (values: typeof chunk.preds) => (chunk.planes ? { data: values, shape: [1, inputs.classes, chunk.rows] } : values);
+    const yTrue = LOSSES[flags.loss].reduces === 'elements' ? shaped(chunk.labels) : labels.convert(chunk.labels);
     try {
-      accumulator.update(yTrue, chunk.preds);
+      accumulator.update(yTrue, shaped(chunk.preds));
     } catch (error) {
       throw chunkError(error, chunk.firstRow, inputs);
     }

@@ -2,17 +2,19 @@ import { shardRange } from './arguments.js';
 import { delimiterName } from './csv-dialect.js';
 import { CsvSource, type CsvOptions } from './csv.js';
 import { InputError, quote } from './input-error.js';
-import { NpySource } from './npy.js';
+import { NpySource, type Reading } from './npy.js';
 import type { RowRange, RowSource, Values } from './source.js';
 import { count } from './words.js';
 
-/** One chunk of rows: labels (or binary targets) and predictions, row-major. */
+/** One chunk of rows (samples): labels (or binary targets) and predictions, row-major or as class planes. */
 export interface Chunk {
   labels: Values;
   preds: Values;
   rows: number;
   /** Index of the chunk's first row in the file(s). */
   firstRow: number;
+  /** Predictions (and binary targets) come as C planes of `rows` values (channels-first maps), not rows of C. */
+  planes: boolean;
 }
 
 /**
@@ -44,6 +46,8 @@ export interface InputRequest {
   range: RowRange | null;
   shard: { index: number; count: number } | null;
   binary: boolean;
+  /** The class axis of .npy predictions (binary: the label axis of targets and predictions); -1 is the last. */
+  axis: number;
   chunkBytes: number;
   /** How to read CSV files. */
   csv: CsvOptions;
@@ -57,14 +61,19 @@ function formatOf(path: string, flag = '--pred'): Format {
   throw new InputError(`${flag} ${path}: unknown file type; expected a NumPy .npy file or a .csv / .tsv file`);
 }
 
-function open(path: string, range: RowRange | null, csv: CsvOptions): RowSource {
-  return formatOf(path) === 'npy' ? NpySource.open(path, range) : CsvSource.open(path, range, csv);
+function open(path: string, range: RowRange | null, csv: CsvOptions, reading: Reading): RowSource {
+  if (formatOf(path) === 'npy') return NpySource.open(path, range, reading);
+  // A CSV row holds a sample's classes: they are its last (and only) axis.
+  if (reading !== 'flat' && reading !== -1 && reading !== 1) {
+    throw new InputError(`--axis ${reading} applies to .npy files; the rows of ${path} hold the classes`);
+  }
+  return CsvSource.open(path, range, csv);
 }
 
-/** Rows in a file, for --shard: the .npy header's, or a count of a CSV file's lines. */
-function rowsIn(path: string, csv: CsvOptions): number {
+/** Rows (samples) in a file, for --shard: the .npy header's, or a count of a CSV file's lines. */
+function rowsIn(path: string, csv: CsvOptions, reading: Reading): number {
   if (formatOf(path) === 'csv') return CsvSource.countRows(path, csv);
-  const source = NpySource.open(path);
+  const source = NpySource.open(path, null, reading);
   source.close();
   return source.fileRows;
 }
@@ -75,13 +84,14 @@ export function openInputs(request: InputRequest): Inputs {
   formatOf(request.pred);
   const range = request.shard === null
     ? request.range
-    : shardRange(request.shard.index, request.shard.count, rowsIn(request.pred, request.csv));
+    : shardRange(request.shard.index, request.shard.count, rowsIn(request.pred, request.csv, request.axis));
   if (request.labels === null) return singleFile(request, range);
   const opened: RowSource[] = [];
   try {
-    const labels = open(request.labels, range, request.csv);
+    // Class indices: one per sample, whatever the file's rank; binary targets: the predictions' shape.
+    const labels = open(request.labels, range, request.csv, request.binary ? request.axis : 'flat');
     opened.push(labels);
-    const preds = open(request.pred, range, request.csv);
+    const preds = open(request.pred, range, request.csv, request.axis);
     opened.push(preds);
     return pair(request, labels, preds, range?.start ?? 0);
   } catch (error) {
@@ -112,42 +122,24 @@ function rowsPerChunk(rows: number, source: RowSource): number {
 function pair(request: InputRequest, labels: RowSource, preds: RowSource, firstRow: number): Inputs {
   const { binary } = request;
   checkPredictions(preds, binary);
-  if (labels instanceof NpySource && preds instanceof NpySource && labels.fileRows !== preds.fileRows) {
+  const map = preds instanceof NpySource && (preds.shape.length > 2 || preds.planes !== null);
+  if (map && labels instanceof NpySource) checkMap(labels, preds as NpySource, binary, request.axis);
+  else if (!map) checkRows(labels, preds, binary);
+  else if (binary) throw new InputError(`--binary with ${preds.path} ${preds.description} needs targets of its shape in a .npy file`);
+  if (!binary && labels.kind === 'float' && labels instanceof NpySource) {
     throw new InputError(
-      `shape mismatch: ${labels.path} is ${labels.description} (${count(labels.fileRows, 'row')}) but ${preds.path} is ` +
-      `${preds.description} (${count(preds.fileRows, 'row')})`,
+      `${labels.path} holds ${labels.dtype} values; class indices must be integers (int8/16/32/64, uint8/16/32/64): ` +
+      'convert with y.astype(np.int64), or pass --binary for binary targets',
     );
-  }
-  if (binary) {
-    if (labels.width !== preds.width) {
-      throw new InputError(
-        `shape mismatch: --binary needs targets of the predictions' shape, but ${labels.path} is ${labels.description} ` +
-        `and ${preds.path} is ${preds.description}`,
-      );
-    }
-  } else {
-    if (labels.width !== 1) {
-      const hint = labels.width === preds.width
-        ? ': one-hot or soft target rows are not supported by the CLI; save class indices (np.argmax(y, axis=1))'
-        : '';
-      throw new InputError(`${labels.path} is ${labels.description}; expected one class index per row, (N,) or (N, 1)${hint}`);
-    }
-    if (labels.kind === 'float' && labels instanceof NpySource) {
-      throw new InputError(
-        `${labels.path} holds ${labels.dtype} values; class indices must be integers (int8/16/32/64, uint8/16/32/64): ` +
-        'convert with y.astype(np.int64), or pass --binary for binary targets',
-      );
-    }
   }
   const chunkRows = rowsPerChunk(request.chunkBytes / preds.rowBytes, preds);
   const classes = preds.width;
   let done = 0;
   const csvName = (source: CsvSource, row: number, column: number | null) =>
     `${source.name(row)}${column === null || source.width === 1 ? '' : `, column ${column}`}`;
-  const npyName = (source: RowSource, row: number, column: number | null) =>
-    `${source.path}[${row}${column === null || source.flat ? '' : `, ${column}`}]`;
   const name = (source: RowSource) => (row: number, column: number | null) =>
-    (source instanceof CsvSource ? csvName(source, row, column) : npyName(source, row, column));
+    (source instanceof CsvSource ? csvName(source, row, column) : (source as NpySource).name(row, column));
+  const planes = preds instanceof NpySource && preds.planes !== null;
   return {
     classes,
     firstRow,
@@ -173,7 +165,7 @@ function pair(request: InputRequest, labels: RowSource, preds: RowSource, firstR
         );
       }
       if (l === null || p === null) return null;
-      const chunk = { labels: l, preds: p, rows: lr, firstRow: firstRow + done };
+      const chunk = { labels: l, preds: p, rows: lr, firstRow: firstRow + done, planes };
       done += lr;
       return chunk;
     },
@@ -231,7 +223,7 @@ function singleFile(request: InputRequest, range: RowRange | null): Inputs {
           labels[i] = rows[at + column];
           for (let j = 0; j < width; j++) if (j !== column) preds[k++] = rows[at + j];
         }
-        const chunk = { labels: labels.subarray(0, m), preds: preds.subarray(0, m * classes), rows: m, firstRow: firstRow + done };
+        const chunk = { labels: labels.subarray(0, m), preds: preds.subarray(0, m * classes), rows: m, firstRow: firstRow + done, planes: false };
         done += m;
         return chunk;
       },
@@ -243,6 +235,64 @@ function singleFile(request: InputRequest, range: RowRange | null): Inputs {
     table.close();
     throw error;
   }
+}
+
+/** Rows of predictions, (N, C) or (N,), and what goes with them: (N,) or (N, 1) class indices, or targets of their shape. */
+function checkRows(labels: RowSource, preds: RowSource, binary: boolean): void {
+  if (binary) {
+    if (labels.width !== preds.width) {
+      throw new InputError(
+        `shape mismatch: --binary needs targets of the predictions' shape, but ${labels.path} is ${labels.description} ` +
+        `and ${preds.path} is ${preds.description}`,
+      );
+    }
+  } else {
+    // .npy labels are read flat: (N,) and (N, 1) are one class index per row, anything wider is not.
+    const width = labels instanceof NpySource ? labels.shape.slice(1).reduce((a, b) => a * b, 1) : labels.width;
+    if (width !== 1) {
+      const hint = width === preds.width
+        ? ': one-hot or soft target rows are not supported by the CLI; save class indices (np.argmax(y, axis=1))'
+        : '';
+      throw new InputError(`${labels.path} is ${labels.description}; expected one class index per row, (N,) or (N, 1)${hint}`);
+    }
+  }
+  if (labels instanceof NpySource && preds instanceof NpySource && labels.fileRows !== preds.fileRows) {
+    throw new InputError(
+      `shape mismatch: ${labels.path} is ${labels.description} (${count(labels.fileRows, 'row')}) but ${preds.path} is ` +
+      `${preds.description} (${count(preds.fileRows, 'row')})`,
+    );
+  }
+}
+
+/**
+ * Map predictions (rank ≥ 3, or classes before the last axis) and what goes with them: class
+ * indices of their shape without the class axis (or with it of length 1), or, with --binary,
+ * targets of their shape. Shapes that do not fit name the axis that does.
+ */
+function checkMap(labels: NpySource, preds: NpySource, binary: boolean, axis: number): void {
+  const dims = preds.shape;
+  const got = labels.shape;
+  const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, k) => d === b[k]);
+  const shape = (d: readonly number[]) => `(${d.join(', ')}${d.length === 1 ? ',' : ''})`;
+  const on = `its classes on axis ${axis}${axis === -1 ? ' (the last)' : ''}`;
+  if (binary) {
+    if (!same(got, dims)) {
+      throw new InputError(`shape mismatch: --binary needs targets of the predictions' shape, but ${labels.path} is ${labels.description} and ${preds.path} is ${preds.description}`);
+    }
+    return;
+  }
+  const fits = (a: number) => same(got, dims.filter((_, d) => d !== a)) || same(got, dims.map((x, d) => (d === a ? 1 : x)));
+  if (fits(preds.axis!)) return;
+  if (same(got, dims)) {
+    throw new InputError(`${labels.path} is ${labels.description}, the predictions' shape: one-hot or soft targets are not supported by the CLI; ` +
+      `save class indices (np.argmax(y, axis=${preds.axis}))`);
+  }
+  const other = dims.map((_, d) => d).find((d) => d !== preds.axis && fits(d));
+  const advice = other === undefined
+    ? ''
+    : `; they fit classes on axis ${other}: pass --axis ${other}${other === dims.length - 1 ? '' : ` (or save the predictions channels-last: np.moveaxis(a, ${other}, -1))`}`;
+  throw new InputError(`${labels.path} is ${labels.description}, which does not fit ${preds.path} ${preds.description} with ${on}: ` +
+    `expected class indices of shape ${shape(dims.filter((_, d) => d !== preds.axis))}${advice}`);
 }
 
 function labelColumnOf(given: string | null, table: CsvSource): number {

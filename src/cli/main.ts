@@ -60,7 +60,8 @@ function loss(command: Extract<Command, { kind: 'loss' }>, io: Io): number {
   const read: ReadFile[] = [{ flag: '--pred', path: command.pred }];
   if (command.labels !== null) read.push({ flag: '--labels', path: command.labels });
   checkStateOut(command, read);
-  const inputs = openInputs({ ...command, binary: LOSSES[command.loss.loss].reduces === 'elements' });
+  const axis = (command.loss.options.axis as number | undefined) ?? -1;
+  const inputs = openInputs({ ...command, binary: LOSSES[command.loss.loss].reduces === 'elements', axis });
   try {
     const show = command.progress === 'on' || (command.progress === 'auto' && io.stderrIsTTY && inputs.totalBytes >= PROGRESS_MIN_BYTES);
     const progress = show ? new Progress(io.stderr, basename(command.pred), inputs.totalBytes, io.columns) : null;

@@ -135,7 +135,7 @@ export const OPTIONS = [
     losses: FOCAL,
     read: (fn, v) => numberIn(fn, 'ignoreIndex', v, Number.isSafeInteger, 'an integer'),
     identity: true,
-    cli: { flag: '--ignore-index', value: 'integer', placeholder: 'I', help: 'samples with this label are skipped (e.g. -100)' },
+    cli: { flag: '--ignore-index', value: 'integer', placeholder: 'I', help: 'samples with this label are skipped (e.g. -100, or 255 for void pixels)' },
   },
   {
     name: 'labelSmoothing',
@@ -181,6 +181,10 @@ export const OPTIONS = [
     default: -1,
     identity: false,
     refused: { workspace: 'the layout is fixed when the workspace is created: createWorkspace({ shape, axis })' },
+    cli: {
+      flag: '--axis', value: 'integer', placeholder: 'A',
+      help: 'the class axis of .npy predictions of any rank (--binary: the label axis):\n1 for channels-first (N, C, H, W); default -1, the last',
+    },
   },
   {
     name: 'shape',
