@@ -78,27 +78,22 @@ export class Layout {
     return this.coordinates ? entry(argument, { sample: i, coords: this.coordinatesOf(i, null) }) : entry(argument, { sample: i });
   }
 
-  /** Samples [start, start + m) of a typed buffer as rows of C: a view where they already are rows, else a copy into `into`. */
+  /**
+   * Samples [start, start + m) of a row-major typed buffer as rows of C: a view where they
+   * are (`inPlace`), else a copy into `into`. (Channels-first chunks come through planes().)
+   */
   rows(values: Typed, start: number, m: number, into: Typed, inPlace: boolean): Typed {
     const C = this.classes;
-    if (this.inner === 1) {
-      const run = values.subarray(start * C, (start + m) * C);
-      if (inPlace) return run;
-      into.set(run);
-      return into;
-    }
-    for (let j = 0; j < m; j++) for (let c = 0; c < C; c++) into[j * C + c] = values[this.index(start + j, c)];
+    const run = values.subarray(start * C, (start + m) * C);
+    if (inPlace) return run;
+    into.set(run);
     return into;
   }
 
-  /** Writes rows of C (`from`, a chunk of samples [start, start + m)) into a buffer of this layout. */
+  /** Writes rows of C (`from`, a chunk of samples [start, start + m)) into a row-major buffer. (Channels-first: writePlanes().) */
   writeRows(from: ArrayLike<number>, into: Typed, start: number, m: number): void {
     const C = this.classes;
-    if (this.inner === 1) {
-      into.set(from.length === m * C ? from : (from as Typed).subarray(0, m * C), start * C);
-      return;
-    }
-    for (let j = 0; j < m; j++) for (let c = 0; c < C; c++) into[this.index(start + j, c)] = from[j * C + c];
+    into.set(from.length === m * C ? from : (from as Typed).subarray(0, m * C), start * C);
   }
 
   /**

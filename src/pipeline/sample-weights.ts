@@ -50,7 +50,7 @@ export function copySampleWeights(weights: SampleWeights, start: number, m: numb
 }
 
 /** Sample i's weight, checked and scaled. */
-export function weightOf(weights: SampleWeights, i: number): number {
+function weightOf(weights: SampleWeights, i: number): number {
   const k = Math.floor(i / weights.repeat);
   return scaleBy(checked(weights.fn, weights.values[k], k), weights.exponent);
 }
