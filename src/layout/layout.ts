@@ -13,8 +13,9 @@ export interface Dims {
  * (binary: labels): sample i's value for class c sits at
  *   (i div inner) · classes · inner + c · inner + (i mod inner).
  * `inner` = 1 is rows of C values, row-major ([N, C]; channels-last maps are such rows, one per
- * pixel); `inner` > 1 is channels-first maps ([N, C, ...]: each image holds C planes of
- * `inner` pixels, and a pixel is a sample whose classes lie `inner` apart). With `dims`
+ * pixel); `inner` > 1 is maps with the classes on an earlier axis (channels-first [N, C, H, W]:
+ * each image holds C planes of `inner` = H·W pixels, and a pixel is a sample whose classes lie
+ * `inner` apart; with the classes on axis a, `inner` is the product of the dimensions after it). With `dims`
  * (yPred's shape and class axis), entries of maps are named by their coordinates. This module
  * is the one place that indexes flat buffers: filling the kernels' contiguous chunk rows,
  * writing gradients back, naming an entry in messages, and cutting a batch into parts.
@@ -67,7 +68,7 @@ export class Layout {
     return this.classes === 1 ? entry(argument, { index, sample: i }) : entry(argument, { index, sample: i, class: c });
   }
 
-  /** Sample i of an argument with one value per sample (labels, per-sample weights): yTrue[3]; in maps yTrue[0, 1, 3]. */
+  /** Sample i of an argument with one value per sample (class indices): yTrue[3]; in maps yTrue[0, 1, 3]. */
   sampleEntry(argument: string, i: number): EntryRef {
     if (!this.coordinates) return entry(argument, { sample: i });
     return entry(argument, { sample: i, coords: this.coordinatesOf(i, null).filter((x): x is number => x !== null) });
