@@ -5,10 +5,12 @@
 import { main } from './cli/main.js';
 
 // The exit code is set rather than process.exit() called, so stdout is flushed first.
-process.exitCode = main(process.argv.slice(2), {
+void main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   stderrIsTTY: process.stderr.isTTY === true,
   // A pseudo-terminal with no size (script(1), some CI runners) reports 0 columns.
   columns: process.stderr.columns || 80,
+}).then((code) => {
+  process.exitCode = code;
 });

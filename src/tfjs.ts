@@ -138,6 +138,7 @@ export function tfFocalLoss(options?: TfFocalLossOptions): TfLossFunction {
     if (yPred.rank < 2) {
       throw fail(RangeError, fn)`yPred must have shape [N, C] (or [..., C]), got ${shapeOf(yPred)}`;
     }
+    noValues(fn, yPred, 'one sample and one class');
     const shape = yPred.shape;
     const a = classAxis(fn, s.axis, yPred);
     const c = shape[a];
@@ -153,10 +154,7 @@ export function tfFocalLoss(options?: TfFocalLossOptions): TfLossFunction {
     } else if (sameShape(yTrue.shape, lead) || sameShape(yTrue.shape, single)) {
       targets = truth;
     } else {
-      throw new RangeError(
-        `${fn}: yTrue has shape ${shapeOf(yTrue)} but yPred has shape ${shapeOf(yPred)}; expected ${show(shape)} ` +
-          `(one-hot or soft target rows), or ${show(lead)} or ${show(single)} (class indices)`,
-      );
+      throw fail(RangeError, fn)`yTrue has shape ${shapeOf(yTrue)} but yPred has shape ${shapeOf(yPred)}; expected ${dims(shape)} (one-hot or soft target rows), or ${dims(lead)} or ${dims(single)} (class indices)`;
     }
     const pred = probabilities(values(fn, 'yPred', yPred, ['float32']), s.fromLogits);
     const grad = new Float32Array(yPred.size);
@@ -188,6 +186,7 @@ export function tfBinaryFocalLoss(options?: TfBinaryFocalLossOptions): TfLossFun
     if (yPred.size !== yTrue.size || !sameShape(squeezeLast(yTrue.shape), squeezeLast(yPred.shape))) {
       throw fail(RangeError, fn)`yTrue and yPred must have the same shape, got ${shapeOf(yTrue)} and ${shapeOf(yPred)}`;
     }
+    noValues(fn, yPred, 'one element');
     const labels = yPred.rank === 0 ? 1 : yPred.shape[classAxis(fn, s.axis, yPred)];
     if (s.classes !== undefined && labels !== s.classes) {
       throw fail(RangeError, fn)`yPred has ${labels} labels (axis ${s.axis} of ${shapeOf(yPred)}) but classes is ${s.classes}`;
@@ -236,6 +235,13 @@ function checkTensor(fn: string, name: string, value: unknown): void {
       : '';
     throw fail(TypeError, fn)`${name} must be a tf.Tensor${hint}, got ${describe(value)}`;
   }
+  // TF.js' own "Tensor is disposed." would not say which.
+  if (value.isDisposed) throw fail(TypeError, fn)`${name} is a disposed tensor (dispose() was called on it, or the tf.tidy that made it has ended)`;
+}
+
+/** A RangeError for a yPred with a dimension of 0 (a batch needs `what`). */
+function noValues(fn: string, yPred: tf.Tensor, what: string): void {
+  if (yPred.size === 0) throw fail(RangeError, fn)`yPred has shape ${shapeOf(yPred)}, which holds no values: a batch needs at least ${what}`;
 }
 
 type TensorValues = Float32Array | Int32Array | Uint8Array;
@@ -275,4 +281,5 @@ function classAxis(fn: string, axis: number, yPred: tf.Tensor): number {
 
 const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 const squeezeLast = (s: readonly number[]): readonly number[] => (s.length > 1 && s[s.length - 1] === 1 ? s.slice(0, -1) : s);
-const shapeOf = (t: tf.Tensor): string => `[${t.shape.join(', ')}]`;
+const dims = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
+const shapeOf = (t: tf.Tensor): string => dims(t.shape);

@@ -56,7 +56,9 @@ export type WorkspaceLossOptions = Omit<FocalLossOptions, 'backend' | 'labelSmoo
  * `predictions` (rows × classes, row-major) and `labels`, then call `loss()` or
  * `lossAndGrad()`. The getters return fresh views: wasm memory can grow (another workspace,
  * a first call with wider rows, the first `lossAndGrad()`), which detaches older views, so
- * read them again after such a call instead of keeping them. `D` is the dtype, so that an
+ * read them again after such a call instead of keeping them. Views given to another call
+ * (one-shot, accumulator, pool) that grows memory are read where they are after the growth;
+ * a view detached before the call is a TypeError naming it. `D` is the dtype, so that an
  * 'f32' workspace's arrays are typed Float32Array.
  */
 export interface Workspace<D extends Dtype = Dtype> {

@@ -101,3 +101,51 @@ describe('createWorkspace limits', () => {
     ws.dispose();
   });
 });
+
+describe('workspace.loss and lossAndGrad check rows when asked (issue 16, item 4)', () => {
+  for (const backend of BACKENDS) {
+    it(`${backend}: checkRows refuses a row that is not a distribution, and passes the rows that are`, () => {
+      const ws = createWorkspace({ rows: 2, classes: 3, backend });
+      ws.predictions.set([0.7, 0.2, 0.1, 0.2, 0.3, 0.6]);
+      ws.labels.set([0, 2]);
+      for (const call of [() => ws.loss({ checkRows: true }), () => ws.lossAndGrad({ checkRows: true })]) {
+        expect(call).toThrow(RangeError);
+        expect(call).toThrow(/^workspace\.(loss|lossAndGrad): checkRows: predictions\[1\] sums to 1\.1, not 1 \(tolerance 0\.001\)/);
+      }
+      // −(1 − p_t)² ln p_t, mean over the two samples; a tolerance of 0.2 lets the second row pass.
+      const want = (-(0.3 ** 2) * Math.log(0.7) - 0.4 ** 2 * Math.log(0.6)) / 2;
+      expectClose(ws.loss({ checkRows: 0.2 }), want);
+      expectClose(ws.lossAndGrad({ checkRows: 0.2 }).loss as number, want);
+      ws.predictions[5] = 0.5;
+      expectClose(ws.loss({ checkRows: true }), (-(0.3 ** 2) * Math.log(0.7) - 0.5 ** 2 * Math.log(0.5)) / 2);
+      // Probability rows where logits are expected.
+      expect(() => ws.loss({ checkRows: true, fromLogits: true })).toThrow(/checkRows: predictions\[0\] is a probability distribution/);
+      ws.dispose();
+    });
+  }
+});
+
+describe('a new workspace starts at zero, whatever a disposed one left in memory (issue 16, item 5)', () => {
+  for (const backend of BACKENDS) {
+    for (const dtype of ['f64', 'f32'] as const) {
+      it(`${backend} ${dtype}: predictions, labels and gradients (made at once or on first use) are zero`, () => {
+        const shape = { rows: 64, classes: 8, dtype, backend };
+        const old = createWorkspace({ ...shape, gradients: true });
+        old.predictions.fill(0.125);
+        old.labels.fill(7);
+        const { grad } = old.lossAndGrad();
+        expect(grad.some((g) => g !== 0), 'the old workspace wrote gradients').toBe(true);
+        old.dispose();
+        const eager = createWorkspace({ ...shape, gradients: true });
+        const lazy = createWorkspace(shape);
+        for (const [what, ws] of [['gradients: true', eager], ['gradients on first use', lazy]] as const) {
+          expect(ws.predictions.every((v) => v === 0), `${what}: predictions`).toBe(true);
+          expect(ws.labels.every((v) => v === 0), `${what}: labels`).toBe(true);
+          expect(ws.gradients.every((v) => v === 0), `${what}: gradients`).toBe(true);
+        }
+        eager.dispose();
+        lazy.dispose();
+      });
+    }
+  }
+});

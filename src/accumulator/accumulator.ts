@@ -78,7 +78,11 @@ export interface AccumulatorSummary {
   sum: number;
   /** sum / count (0 when nothing was counted). */
   mean: number;
-  /** Per true class of class-index targets (binary: per label column); zero counts for target rows. */
+  /**
+   * Per true class of class-index targets (binary: per label column). Target rows (one-hot or
+   * soft) have no one true class: their samples count in `count`, `sum` and `mean` but in no
+   * class here (a per-class split of a soft target's loss is not computed).
+   */
   perClass: ClassSummary[];
   /** Per data set (`source`): the rows seen, and with `totalRows` the rows still missing. */
   coverage: CoverageSummary[];
@@ -193,7 +197,11 @@ class Accumulator {
   private add(
     classes: number, epsilon: number, exponent: number, sum: Compensated, count: number, weightSum: Compensated, perClass: Float64Array,
   ): void {
-    const common = this.classes === null || this.perClass === null ? exponent : Math.min(this.exponent, exponent);
+    // A side that holds no weight (nothing yet, or weights all 0) has no scale of its own: it takes the other's.
+    const weightless = (total: Compensated, weights: Compensated) => total[0] === 0 && weights[0] === 0;
+    const common = this.perClass === null || weightless(this.sum, this.weightSum)
+      ? exponent
+      : weightless(sum, weightSum) ? this.exponent : Math.min(this.exponent, exponent);
     rescale(this.sum, this.weightSum, this.perClass, common - this.exponent);
     rescale(sum, weightSum, perClass, common - exponent);
     this.exponent = common;

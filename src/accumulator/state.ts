@@ -1,6 +1,7 @@
 import { fail } from '../errors/detail.js';
 import { describe, show } from '../errors/show.js';
 import { isLossName, type LossName } from '../options/loss-names.js';
+import { LOSSES } from '../losses/registry.js';
 import { OPTIONS, type OptionSpec } from '../options/schema.js';
 import type { Coverage } from './coverage.js';
 
@@ -87,27 +88,33 @@ export function checkState(fn: string, value: unknown): AccumulatorState {
   checkSum(fn, 'weightSum', s.weightSum);
   const seen = s.count > 0 || number(s.sum[0]) !== 0 || number(s.weightSum[0]) !== 0;
   // A state without C or epsilon has seen nothing: one that says otherwise would be merged by dropping its data.
-  if (seen && s.classes === null) throw bad(RangeError, 'classes', null, `but the state counted ${s.count} samples`);
-  if (seen && s.epsilon === null) throw bad(RangeError, 'epsilon', null, `but the state counted ${s.count} samples`);
+  const data = `but the state holds data (count ${s.count}, sum ${show(s.sum[0])}, weightSum ${show(s.weightSum[0])})`;
+  if (seen && s.classes === null) throw bad(RangeError, 'classes', null, data);
+  if (seen && s.epsilon === null) throw bad(RangeError, 'epsilon', null, data);
   if (!Array.isArray(s.perClass)) throw bad(TypeError, 'perClass', s.perClass, 'must be an array');
   const classes = s.classes ?? 0;
   if (s.perClass.length !== classes) throw bad(RangeError, 'perClass', s.perClass, `must have ${classes} entries (classes)`);
   let counted = 0;
-  s.perClass.forEach((entry, c) => {
+  // Indexed loops, not forEach: a hole in a forged array is an entry to refuse, not one to skip.
+  for (let c = 0; c < s.perClass.length; c++) {
+    const entry = s.perClass[c];
     const field = `perClass[${c}]`;
     if (!Array.isArray(entry) || entry.length !== 4) throw bad(TypeError, field, entry, 'must be [sum, carry, count, weightSum]');
     checkSum(fn, field, [entry[0], entry[1]]);
     if (!Number.isSafeInteger(entry[2]) || entry[2] < 0) throw bad(RangeError, `${field}[2]`, entry[2], 'must be a count: an integer >= 0');
     checkSum(fn, `${field}[3]`, [entry[3], 0]);
     counted += entry[2];
-  });
+  }
   if (s.coverage !== undefined) checkCoverage(fn, s.coverage);
   if (s.nextRow !== undefined && !(Number.isSafeInteger(s.nextRow) && s.nextRow >= 0)) {
     throw bad(RangeError, 'nextRow', s.nextRow, 'must be an integer >= 0');
   }
-  // Target-row updates keep no per-class counts: the classes account for all samples, or none.
-  if (counted !== 0 && counted !== s.count) {
-    throw bad(RangeError, 'perClass', `counts summing to ${counted}`, `must add up to count = ${s.count}`);
+  // Every element of a binary batch counts in its column; a focal sample counts in its true
+  // class, except those of target-row updates, which count in none.
+  const exact = LOSSES[s.loss].reduces === 'elements';
+  if (exact ? counted !== s.count : counted > s.count) {
+    const rule = exact ? 'they must equal it' : 'they must not exceed it (samples of target rows count in no class)';
+    throw fail(RangeError, fn)`state.perClass counts add up to ${counted}, but state.count = ${s.count}: ${rule}`;
   }
   return s;
 }
@@ -116,7 +123,8 @@ export function checkState(fn: string, value: unknown): AccumulatorState {
 function checkCoverage(fn: string, coverage: unknown): void {
   if (!Array.isArray(coverage)) throw fail(TypeError, fn)`state.coverage = ${show(coverage)} must be an array`;
   const sources = new Set<string>();
-  coverage.forEach((c: Coverage, k) => {
+  for (let k = 0; k < coverage.length; k++) {
+    const c = coverage[k] as Coverage;
     const field = `coverage[${k}]`;
     if (typeof c !== 'object' || c === null || typeof c.source !== 'string' || !Array.isArray(c.ranges)) {
       throw fail(TypeError, fn)`state.${field} = ${show(c)} must be { source, ranges, totalRows? }`;
@@ -127,23 +135,29 @@ function checkCoverage(fn: string, coverage: unknown): void {
       throw fail(RangeError, fn)`state.${field}.totalRows = ${show(c.totalRows)} must be an integer >= 0`;
     }
     let end = -1;
-    c.ranges.forEach((r, i) => {
+    for (let i = 0; i < c.ranges.length; i++) {
+      const r = c.ranges[i];
       const ok = Array.isArray(r) && r.length === 2 && Number.isSafeInteger(r[0]) && Number.isSafeInteger(r[1]) &&
         r[0] > end && r[0] < r[1] && (c.totalRows === undefined || r[1] <= c.totalRows);
       if (!ok) throw fail(RangeError, fn)`state.${field}.ranges[${i}] = ${show(r)} must be [from, to) after the previous range and within totalRows`;
       end = r[1];
-    });
-  });
+    }
+  }
 }
 
-/** A compensated sum: a non-negative sum (losses and weights are >= 0), and a carry that is finite unless the sum is not. */
+/**
+ * A compensated sum: a non-negative sum (losses and weights are >= 0), and a carry (the
+ * rounding errors of adding non-negative terms) no larger than the sum, unless the sum is infinite.
+ */
 function checkSum(fn: string, field: string, pair: unknown): void {
   if (!Array.isArray(pair) || pair.length !== 2 || !pair.every(isJsonNumber)) {
     throw fail(TypeError, fn)`state.${field} = ${show(pair)} must be a [sum, carry] pair of numbers`;
   }
   const [sum, carry] = pair.map(number);
   if (!(sum >= 0)) throw fail(RangeError, fn)`state.${field} = ${show(pair[0])} must be a sum >= 0`;
-  if (Number.isFinite(sum) && !Number.isFinite(carry)) throw fail(RangeError, fn)`state.${field} carry = ${show(pair[1])} must be finite`;
+  if (Number.isFinite(sum) && !(Math.abs(carry) <= sum)) {
+    throw fail(RangeError, fn)`state.${field} carry = ${show(pair[1])} must be finite and no larger than the sum ${show(pair[0])}`;
+  }
 }
 
 /** The recorded options: exactly the loss's identity options, each a value its schema entry accepts. */

@@ -24,6 +24,8 @@ export abstract class KernelInstance implements Memory {
   abstract i32(region: Region, length?: number): Int32Array;
   /** Bytes of wasm linear memory (0 for the JS kernels). */
   abstract memoryBytes(): number;
+  /** The memory that can grow, detaching every view of it (wasm linear memory); null for the JS kernels. */
+  abstract growingMemory(): ArrayBuffer | null;
   /** Whether a kernel can read this array where it is, without a copy into the chunk buffers. */
   abstract reads(view: ArrayBufferView): boolean;
   /** Runs one kernel over a chunk; returns -1 or the index of the first invalid row. */

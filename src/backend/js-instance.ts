@@ -44,6 +44,10 @@ export class JsInstance extends KernelInstance {
     return 0;
   }
 
+  growingMemory(): null {
+    return null;
+  }
+
   reads(): boolean {
     return true;
   }

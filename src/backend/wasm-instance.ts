@@ -54,6 +54,10 @@ export class WasmInstance extends KernelInstance {
     return this.exports.memory.buffer.byteLength;
   }
 
+  growingMemory(): ArrayBuffer {
+    return this.exports.memory.buffer;
+  }
+
   reads(view: ArrayBufferView): boolean {
     return view.buffer === this.exports.memory.buffer;
   }

@@ -38,14 +38,15 @@ function create(flags: LossFlags, classes: number | undefined, planes = false): 
  * Streams the inputs through an accumulator, chunk by chunk: memory stays at the chunk
  * buffers whatever the files' sizes. `onChunk` is told the bytes read so far.
  */
-export function accumulate(inputs: Inputs, flags: LossFlags, onChunk: (bytesRead: number) => void): Accumulated {
-  checkOptions(flags, inputs.classes);
+export async function accumulate(inputs: Inputs, flags: LossFlags, onChunk: (bytesRead: number) => void): Promise<Accumulated> {
+  // C is unknown (0) only for an empty range of a Parquet list column: then nothing is checked against it.
+  if (inputs.classes > 0) checkOptions(flags, inputs.classes);
   const labels = new LabelConverter();
   // C is pinned on the first chunk: an accumulator that pins it but sees no rows (an empty
   // shard) writes a state that merge() rejects, so an empty input leaves it unpinned.
   let accumulator: FocalLossAccumulator | null = null;
   let rows = 0;
-  for (let chunk = inputs.next(); chunk !== null; chunk = inputs.next()) {
+  for (let chunk = await inputs.next(); chunk !== null; chunk = await inputs.next()) {
     accumulator ??= create(flags, inputs.classes, chunk.planes);
     const shaped = (values: typeof chunk.preds) => (chunk.planes ? { data: values, shape: [1, inputs.classes, chunk.rows] } : values);
     const yTrue = LOSSES[flags.loss].reduces === 'elements' ? shaped(chunk.labels) : labels.convert(chunk.labels);

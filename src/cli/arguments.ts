@@ -12,6 +12,10 @@ export interface InputFlags {
     /** --delimiter, or null to tell from the first line. */
     delimiter: string | null;
   };
+  /** --pred-columns: the prediction columns of a CSV or Parquet table (see columns.ts). */
+  predColumns: string | null;
+  /** --pred-column: a Parquet list column holding each row's predictions. */
+  predColumn: string | null;
 }
 
 export interface OutputFlags {
@@ -41,7 +45,7 @@ export type Command =
 export const DEFAULT_CHUNK_BYTES = 8 << 20;
 
 /** Flags that take a value, and those that do not. */
-const INPUT_VALUED = ['--labels', '--pred', '--label-column', '--rows', '--shard', '--chunk-size', '--delimiter'];
+const INPUT_VALUED = ['--labels', '--pred', '--label-column', '--rows', '--shard', '--chunk-size', '--delimiter', '--pred-columns', '--pred-column'];
 const INPUT_SWITCHES = ['--progress', '--no-progress', '--header', '--no-header'];
 const VALUED = new Set([...INPUT_VALUED, ...LOSS_VALUED, '--state-out']);
 const SWITCHES = new Set([...INPUT_SWITCHES, ...LOSS_SWITCHES_ALL, '--per-class', '--json', '--help', '--version', '--merge']);
@@ -142,11 +146,19 @@ export function parseArguments(argv: readonly string[]): Command {
 function inputFlags(values: ReadonlyMap<string, string>, switches: ReadonlySet<string>): InputFlags {
   if (switches.has('--header') && switches.has('--no-header')) throw new InputError('--header and --no-header contradict each other');
   const delimiter = values.get('--delimiter');
+  const predColumns = values.get('--pred-columns') ?? null;
+  const predColumn = values.get('--pred-column') ?? null;
+  if (predColumns !== null && predColumn !== null) {
+    throw new InputError('--pred-columns (one column per class) and --pred-column (one list column) cannot be used together');
+  }
+  if (predColumn === '') throw new InputError('--pred-column needs the name of a list column');
   return {
     csv: {
       header: switches.has('--header') ? true : switches.has('--no-header') ? false : null,
       delimiter: delimiter === undefined ? null : parseDelimiter(delimiter),
     },
+    predColumns,
+    predColumn,
   };
 }
 

@@ -1,6 +1,7 @@
 /// <reference types="node" />
 import { delimiterName, detectDelimiter } from './csv-dialect.js';
 import { csvNumber, isIntegerField, unquote } from './csv-field.js';
+import type { Columns } from './columns.js';
 import { InputError, quote } from './input-error.js';
 import { closeFile, openFile, readSome, type OpenFile, type RowRange, type RowSource } from './source.js';
 import { count } from './words.js';
@@ -29,16 +30,26 @@ export interface CsvOptions {
  */
 export class CsvSource implements RowSource {
   rows: number | null = null;
-  readonly width: number;
+  /** Fields per line, and the columns read (all, unless select() chose some): width of the rows next() returns. */
+  readonly fileWidth: number;
+  width: number;
+  /** Where field j of a line goes in a row, or -1 when it is not read. */
+  private slots: Int32Array;
   readonly description: string;
   readonly dtype = 'text';
   readonly kind = 'float' as const;
-  readonly flat: boolean;
-  readonly rowBytes: number;
+  get flat(): boolean {
+    return this.width === 1;
+  }
+  get rowBytes(): number {
+    return 8 * this.width;
+  }
+  /** pandas' to_csv writes the row index first, with an empty name: such a column is never data. */
+  readonly indexColumn: boolean;
   readonly totalBytes: number;
   /** A row takes at least two bytes per field (a digit and a delimiter or line break). */
   get maxRows(): number {
-    return Math.ceil(this.totalBytes / (2 * this.width));
+    return Math.ceil(this.totalBytes / (2 * this.fileWidth));
   }
   bytesRead = 0;
   /** The header's column names, or null when the first line holds data. */
@@ -90,11 +101,12 @@ export class CsvSource implements RowSource {
     // Read again from the start: the first data line is the first row.
     this.rewind();
     if (isHeader) this.nextLine();
-    this.width = fields.length;
-    this.flat = this.width === 1;
-    this.rowBytes = 8 * this.width;
-    const separated = this.delimiter === ',' || this.width === 1 ? '' : `, ${delimiterName(this.delimiter)}-separated`;
-    this.description = `${count(this.width, 'column')}${separated}${isHeader ? ' with a header line' : ''}`;
+    this.fileWidth = fields.length;
+    this.indexColumn = this.header !== null && this.fileWidth > 1 && (this.header[0] === '' || this.header[0] === 'Unnamed: 0');
+    this.width = this.fileWidth;
+    this.slots = Int32Array.from(fields, (_, j) => j);
+    const separated = this.delimiter === ',' || this.fileWidth === 1 ? '' : `, ${delimiterName(this.delimiter)}-separated`;
+    this.description = `${count(this.fileWidth, 'column')}${separated}${isHeader ? ' with a header line' : ''}`;
     this.toSkip = range?.start ?? 0;
     this.toYield = range?.end === null || range?.end === undefined ? Infinity : range.end - this.toSkip;
   }
@@ -218,11 +230,29 @@ export class CsvSource implements RowSource {
     return out.subarray(0, m * width);
   }
 
-  /** Parses the current line's fields into out[at, at + width). */
+  /** The columns a selection chooses among (see columns.ts). */
+  get columns(): Columns {
+    return { names: this.header, count: this.fileWidth, excluded: new Set(this.indexColumn ? [0] : []), path: this.path };
+  }
+
+  /** Reads only these columns (file indices), in this order; the other fields need not be numbers. */
+  select(columns: readonly number[]): void {
+    this.slots.fill(-1);
+    columns.forEach((k, i) => (this.slots[k] = i));
+    this.width = columns.length;
+  }
+
+  /** The file's column of entry c of a row. */
+  fileColumn(c: number): number {
+    return this.slots.indexOf(c);
+  }
+
+  /** Parses the current line's selected fields into out[at, at + width). */
   private parse(out: Float64Array, at: number): void {
     const text = this.text;
     const d = this.delimiter;
-    const last = this.width - 1;
+    const slots = this.slots;
+    const last = this.fileWidth - 1;
     const lineEnd = this.lineEnd;
     let start = this.lineStart;
     for (let j = 0; j <= last; j++) {
@@ -233,10 +263,12 @@ export class CsvSource implements RowSource {
       } else if (j === last) {
         this.fieldCount();
       }
-      const field = text.slice(start, end);
-      const v = csvNumber(field);
-      if (v === undefined) this.notANumber(field, j);
-      out[at + j] = v;
+      if (slots[j] >= 0) {
+        const field = text.slice(start, end);
+        const v = csvNumber(field);
+        if (v === undefined) this.notANumber(field, j);
+        out[at + slots[j]] = v;
+      }
       start = end + 1;
     }
   }
@@ -253,7 +285,7 @@ export class CsvSource implements RowSource {
     const fields = line.split(this.delimiter).length;
     const other = /[,;\t]/.test(line.split(this.delimiter).join(''));
     throw new InputError(
-      `${this.path} line ${this.lineNumber} (row ${this.row}) has ${count(fields, 'field')}; expected ${this.width} like the first line` +
+      `${this.path} line ${this.lineNumber} (row ${this.row}) has ${count(fields, 'field')}; expected ${this.fileWidth} like the first line` +
       `${other ? `: a delimiter other than ${delimiterName(this.delimiter)}? pass --delimiter` : ''}`,
     );
   }

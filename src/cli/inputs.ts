@@ -1,8 +1,10 @@
 import { shardRange } from './arguments.js';
-import { delimiterName } from './csv-dialect.js';
+import { name, selectColumns } from './columns.js';
 import { CsvSource, type CsvOptions } from './csv.js';
-import { InputError, quote } from './input-error.js';
+import { InputError } from './input-error.js';
 import { NpySource, type Reading } from './npy.js';
+import { openParquet } from './parquet-inputs.js';
+import { singleFile } from './single-file.js';
 import type { RowRange, RowSource, Values } from './source.js';
 import { count } from './words.js';
 
@@ -13,8 +15,8 @@ export interface Chunk {
   rows: number;
   /** Index of the chunk's first row in the file(s). */
   firstRow: number;
-  /** Predictions (and binary targets) come as C planes of `rows` values (channels-first maps), not rows of C. */
-  planes: boolean;
+  /** Predictions (and binary targets) come as C planes of `rows` values (channels-first maps), not rows of C (absent: rows). */
+  planes?: boolean;
 }
 
 /**
@@ -32,7 +34,10 @@ export interface Inputs {
   bytesRead(): number;
   /** What was read, for the report. */
   readonly describe: { labels: string; pred: string };
-  next(): Chunk | null;
+  /** What the run says on stderr before its result (columns skipped). */
+  readonly notes: readonly string[];
+  /** The next chunk, or null at the end (a Promise for a Parquet file, whose reader is asynchronous). */
+  next(): Chunk | null | Promise<Chunk | null>;
   /** How a message names label/target (column c of) row i, and prediction c of row i. */
   labelName(row: number, column: number | null): string;
   predName(row: number, column: number | null): string;
@@ -51,14 +56,19 @@ export interface InputRequest {
   chunkBytes: number;
   /** How to read CSV files. */
   csv: CsvOptions;
+  /** --pred-columns: which columns of the --pred table hold the predictions (see columns.ts). */
+  predColumns: string | null;
+  /** --pred-column: the Parquet list column holding each row's predictions. */
+  predColumn: string | null;
 }
 
-type Format = 'npy' | 'csv';
+type Format = 'npy' | 'csv' | 'parquet';
 
 function formatOf(path: string, flag = '--pred'): Format {
   if (/\.npy$/i.test(path)) return 'npy';
   if (/\.(csv|tsv)$/i.test(path)) return 'csv';
-  throw new InputError(`${flag} ${path}: unknown file type; expected a NumPy .npy file or a .csv / .tsv file`);
+  if (/\.(parquet|pq)$/i.test(path)) return 'parquet';
+  throw new InputError(`${flag} ${path}: unknown file type; expected a NumPy .npy file, a .csv / .tsv file or a .parquet file`);
 }
 
 function open(path: string, range: RowRange | null, csv: CsvOptions, reading: Reading): RowSource {
@@ -79,9 +89,12 @@ function rowsIn(path: string, csv: CsvOptions, reading: Reading): number {
 }
 
 /** Opens the inputs of a run and checks that their shapes and dtypes fit the loss. */
-export function openInputs(request: InputRequest): Inputs {
-  if (request.labels !== null) formatOf(request.labels, '--labels');
-  formatOf(request.pred);
+export async function openInputs(request: InputRequest): Promise<Inputs> {
+  if (request.labels !== null && formatOf(request.labels, '--labels') === 'parquet') {
+    throw new InputError(`--labels ${request.labels}: Parquet labels are read as a column of a Parquet --pred file (--label-column)`);
+  }
+  if (formatOf(request.pred) === 'parquet') return openParquet(request);
+  if (request.predColumn !== null) throw new InputError(`--pred-column names a list column of a Parquet file; ${request.pred} is not one`);
   const range = request.shard === null
     ? request.range
     : shardRange(request.shard.index, request.shard.count, rowsIn(request.pred, request.csv, request.axis));
@@ -119,8 +132,31 @@ function rowsPerChunk(rows: number, source: RowSource): number {
   return Math.max(1, Math.min(Math.floor(rows), source.maxRows));
 }
 
+/**
+ * The columns read of a CSV file of a pair: --pred-columns for the predictions, else every
+ * column but pandas' row index (skipped with a note).
+ */
+function selectPairColumns(request: InputRequest, labels: RowSource, preds: RowSource): string[] {
+  const notes: string[] = [];
+  if (request.predColumns !== null && !(preds instanceof CsvSource)) {
+    throw new InputError(`--pred-columns selects columns of a CSV or Parquet --pred file; ${preds.path} is an array (${preds.description})`);
+  }
+  for (const source of [labels, preds]) {
+    if (!(source instanceof CsvSource)) continue;
+    const columns = source.columns;
+    if (source === preds && request.predColumns !== null) {
+      source.select(selectColumns(request.predColumns, columns));
+      continue;
+    }
+    for (const k of columns.excluded) notes.push(`${source.path}: column ${name(k, columns)} is the row index pandas writes (a column with no name); it is skipped`);
+    source.select(Array.from({ length: columns.count }, (_, k) => k).filter((k) => !columns.excluded.has(k)));
+  }
+  return notes;
+}
+
 function pair(request: InputRequest, labels: RowSource, preds: RowSource, firstRow: number): Inputs {
   const { binary } = request;
+  const notes = selectPairColumns(request, labels, preds);
   checkPredictions(preds, binary);
   const map = preds instanceof NpySource && (preds.shape.length > 2 || preds.planes !== null);
   if (map && labels instanceof NpySource) checkMap(labels, preds as NpySource, binary, request.axis);
@@ -136,7 +172,7 @@ function pair(request: InputRequest, labels: RowSource, preds: RowSource, firstR
   const classes = preds.width;
   let done = 0;
   const csvName = (source: CsvSource, row: number, column: number | null) =>
-    `${source.name(row)}${column === null || source.width === 1 ? '' : `, column ${column}`}`;
+    `${source.name(row)}${column === null || source.fileWidth === 1 ? '' : `, column ${source.fileColumn(column)}`}`;
   const name = (source: RowSource) => (row: number, column: number | null) =>
     (source instanceof CsvSource ? csvName(source, row, column) : (source as NpySource).name(row, column));
   const planes = preds instanceof NpySource && preds.planes !== null;
@@ -149,6 +185,7 @@ function pair(request: InputRequest, labels: RowSource, preds: RowSource, firstR
     },
     bytesRead: () => labels.bytesRead + preds.bytesRead,
     describe: { labels: `${labels.path} ${labels.description}`, pred: `${preds.path} ${preds.description}` },
+    notes,
     next() {
       const l = labels.next(chunkRows);
       const p = preds.next(chunkRows);
@@ -176,65 +213,6 @@ function pair(request: InputRequest, labels: RowSource, preds: RowSource, firstR
       preds.close();
     },
   };
-}
-
-/** One CSV file holding the label (a column) and the predictions (every other column). */
-function singleFile(request: InputRequest, range: RowRange | null): Inputs {
-  const { binary } = request;
-  if (formatOf(request.pred) !== 'csv') {
-    throw new InputError(`--labels is required with ${request.pred}: only a CSV file can hold the labels beside the predictions`);
-  }
-  const table = CsvSource.open(request.pred, range, request.csv);
-  try {
-    const width = table.width;
-    if (width < 2) {
-      throw new InputError(
-        `${table.path} has ${count(width, 'column')} (fields split by ${delimiterName(table.delimiter)}); with no --labels file it needs ` +
-        'a label column and prediction columns; if another character splits the fields, pass --delimiter',
-      );
-    }
-    const column = labelColumnOf(request.labelColumn, table);
-    if (binary && width !== 2) {
-      throw new InputError(
-        `${table.path} has ${width} columns; with --binary and no --labels file it needs exactly two (target, prediction). ` +
-        'For K labels per row, pass targets and predictions as two files',
-      );
-    }
-    const classes = width - 1;
-    const chunkRows = rowsPerChunk(request.chunkBytes / (8 * classes), table);
-    const labels = new Float64Array(chunkRows);
-    const preds = new Float64Array(chunkRows * classes);
-    let done = 0;
-    const firstRow = range?.start ?? 0;
-    const fileColumn = (c: number) => (c < column ? c : c + 1);
-    return {
-      classes,
-      firstRow,
-      chunkRows,
-      totalBytes: table.totalBytes,
-      bytesRead: () => table.bytesRead,
-      describe: { labels: `${table.path} column ${column}`, pred: `${table.path} (${count(classes, 'other column')} of ${table.description})` },
-      next() {
-        const rows = table.next(chunkRows);
-        if (rows === null) return null;
-        const m = rows.length / width;
-        for (let i = 0, k = 0; i < m; i++) {
-          const at = i * width;
-          labels[i] = rows[at + column];
-          for (let j = 0; j < width; j++) if (j !== column) preds[k++] = rows[at + j];
-        }
-        const chunk = { labels: labels.subarray(0, m), preds: preds.subarray(0, m * classes), rows: m, firstRow: firstRow + done, planes: false };
-        done += m;
-        return chunk;
-      },
-      labelName: (row) => `${table.name(row)}, column ${column}`,
-      predName: (row, c) => `${table.name(row)}${c === null ? '' : `, column ${fileColumn(c)}`}`,
-      close: () => table.close(),
-    };
-  } catch (error) {
-    table.close();
-    throw error;
-  }
 }
 
 /** Rows of predictions, (N, C) or (N,), and what goes with them: (N,) or (N, 1) class indices, or targets of their shape. */
@@ -293,25 +271,4 @@ function checkMap(labels: NpySource, preds: NpySource, binary: boolean, axis: nu
     : `; they fit classes on axis ${other}: pass --axis ${other}${other === dims.length - 1 ? '' : ` (or save the predictions channels-last: np.moveaxis(a, ${other}, -1))`}`;
   throw new InputError(`${labels.path} is ${labels.description}, which does not fit ${preds.path} ${preds.description} with ${on}: ` +
     `expected class indices of shape ${shape(dims.filter((_, d) => d !== preds.axis))}${advice}`);
-}
-
-function labelColumnOf(given: string | null, table: CsvSource): number {
-  if (given === null) return 0;
-  if (/^\d+$/.test(given)) {
-    const k = Number(given);
-    if (k >= table.width) throw new InputError(`--label-column ${given}: ${table.path} has columns 0 to ${table.width - 1}`);
-    return k;
-  }
-  const k = table.header?.indexOf(given) ?? -1;
-  if (k < 0) {
-    const names = table.header === null ? 'it has no header line' : `its columns are ${listed(table.header)}`;
-    throw new InputError(`--label-column ${quote(given)} names no column of ${table.path}: ${names}`);
-  }
-  return k;
-}
-
-/** Column names for a message: the first few, quoted, and how many more. */
-function listed(names: readonly string[]): string {
-  const shown = names.slice(0, 8).map(quote).join(', ');
-  return names.length > 8 ? `${shown}, … (${names.length} in all)` : shown;
 }

@@ -23,7 +23,7 @@ export interface Io {
 }
 
 /** Runs the CLI on its arguments (without node and the script) and returns the exit code. */
-export function main(argv: readonly string[], io: Io): number {
+export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     const command = parseArguments(argv);
     switch (command.kind) {
@@ -36,7 +36,7 @@ export function main(argv: readonly string[], io: Io): number {
       case 'merge':
         return merge(command, io);
       case 'loss':
-        return loss(command, io);
+        return await loss(command, io);
     }
   } catch (error) {
     if (error instanceof InputError) {
@@ -56,18 +56,18 @@ function oneLine(message: string): string {
   return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE)}…` : line;
 }
 
-function loss(command: Extract<Command, { kind: 'loss' }>, io: Io): number {
+async function loss(command: Extract<Command, { kind: 'loss' }>, io: Io): Promise<number> {
   const read: ReadFile[] = [{ flag: '--pred', path: command.pred }];
   if (command.labels !== null) read.push({ flag: '--labels', path: command.labels });
   checkStateOut(command, read);
   const axis = (command.loss.options.axis as number | undefined) ?? -1;
-  const inputs = openInputs({ ...command, binary: LOSSES[command.loss.loss].reduces === 'elements', axis });
+  const inputs = await openInputs({ ...command, binary: LOSSES[command.loss.loss].reduces === 'elements', axis });
   try {
     const show = command.progress === 'on' || (command.progress === 'auto' && io.stderrIsTTY && inputs.totalBytes >= PROGRESS_MIN_BYTES);
     const progress = show ? new Progress(io.stderr, basename(command.pred), inputs.totalBytes, io.columns) : null;
     let accumulated;
     try {
-      accumulated = accumulate(inputs, command.loss, (done) => progress?.update(done));
+      accumulated = await accumulate(inputs, command.loss, (done) => progress?.update(done));
     } finally {
       progress?.finish();
     }
@@ -76,6 +76,8 @@ function loss(command: Extract<Command, { kind: 'loss' }>, io: Io): number {
     if (rows === 0 && command.range === null && command.shard === null) {
       throw new InputError(`${command.pred} holds no rows of data: there is no loss to compute`);
     }
+    // Said on success only: a failed run prints its one-line error alone.
+    for (const note of inputs.notes) io.stderr(`focal-loss-wasm: note: ${note}\n`);
     const state = accumulator.state();
     const report: Report = {
       loss: command.loss.loss,

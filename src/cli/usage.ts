@@ -3,7 +3,8 @@ import { lossUsage } from './loss-flags.js';
 /** What --help prints. */
 export const USAGE = `Usage:
   focal-loss-wasm --labels labels.npy --pred preds.npy [options]
-  focal-loss-wasm --pred data.csv [--label-column K] [options]
+  focal-loss-wasm --pred data.csv [--label-column K] [--pred-columns COLUMNS] [options]
+  focal-loss-wasm --pred data.parquet [--label-column K] [--pred-columns C | --pred-column L] [options]
   focal-loss-wasm --merge state1.json state2.json ... [--per-class] [--json] [--state-out merged.json]
 
 Computes the focal loss of predictions against labels stored in files, streaming them in
@@ -18,9 +19,16 @@ Inputs:
                          are maps, one sample per pixel, classes on --axis: (N, H, W, C) by
                          default, (N, C, H, W) with --axis 1
                          Files are NumPy .npy (format 1.0, 2.0, 3.0; C order, either byte order) or
-                         .csv/.tsv (one row per sample, optional header line).
-  --label-column K       with --pred data.csv alone: the column holding the label (0-based index,
-                         or a header name; default 0); every other column is a prediction
+                         .csv/.tsv (one row per sample, optional header line), or .parquet
+                         (with the label as a column; needs npm install hyparquet
+                         hyparquet-compressors).
+  --label-column K       with --pred data.csv or data.parquet alone: the column holding the label
+                         (a name, or a 0-based index; default the first column)
+  --pred-columns COLUMNS the prediction columns, one per class, in class order (default: every
+                         other column of numbers): names z0,z3; ranges of names z0:z9 (both ends
+                         included, as df.loc) or of indices 2:12 (end excluded, as df.iloc);
+                         patterns 'z*'. pandas' row index (an unnamed first column) is skipped
+  --pred-column L        a Parquet list column holding each row's predictions
   --header, --no-header  a CSV file's first line is (is not) a header; by default it is one when
                          a field is not a number, or when it reads 0,1,…,k-1 (pandas' names of
                          unnamed columns) above a line with fractions

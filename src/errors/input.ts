@@ -59,3 +59,18 @@ export function rowError(fn: string, argument: string, i: number, row: unknown, 
   }
   return fail(RangeError, fn)`ragged ${entry(argument)}: row ${i} has length ${length}, expected ${classes}${shapeAside(shape)}`;
 }
+
+/**
+ * A typed array whose buffer was detached (transferred to a worker, or a view of wasm memory
+ * that grew since it was taken) reads as empty: a TypeError that says so, or null.
+ */
+export function detachedError(fn: string, name: string, value: unknown): TypeError | null {
+  if (!ArrayBuffer.isView(value) || value.byteLength !== 0 || value.buffer.byteLength !== 0) return null;
+  try {
+    // Node 20 has no ArrayBuffer.prototype.detached; a view of a detached buffer cannot be made.
+    new Uint8Array(value.buffer);
+    return null;
+  } catch {
+    return fail(TypeError, fn)`${entry(name)} is a view of a detached ArrayBuffer (transferred, or of wasm memory that grew after the view was taken): take the view again just before the call (a workspace's getters give a fresh one)`;
+  }
+}

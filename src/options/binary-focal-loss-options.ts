@@ -14,6 +14,6 @@ export interface BinaryFocalLossOptions extends CommonOptions {
 
 /** Options of {@link binaryFocalLossGrad}: those of binaryFocalLoss, and where to write the gradient. */
 export interface BinaryFocalLossGradOptions extends BinaryFocalLossOptions {
-  /** As many values as yPred to write the gradient into (and return). */
+  /** As many values as yPred to write the gradient into (and return); not sharing memory with an input, as for focalLossGrad. */
   gradOut?: Float64Array | Float32Array;
 }

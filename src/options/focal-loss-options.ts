@@ -25,6 +25,10 @@ export interface FocalLossOptions extends CommonOptions {
 
 /** Options of {@link focalLossGrad}: those of focalLoss, and where to write the gradient. */
 export interface FocalLossGradOptions extends FocalLossOptions {
-  /** N·C values to write the gradient into (and return), so a training loop allocates nothing. */
+  /**
+   * N·C values to write the gradient into (and return), so a training loop allocates nothing.
+   * It must not share memory with an input (a RangeError names both): the gradient is written
+   * while the inputs are still being read. Rows are checked when the first lies in its buffer.
+   */
   gradOut?: Float64Array | Float32Array;
 }

@@ -1,4 +1,4 @@
-import { notANumber } from '../errors/input.js';
+import { detachedError, notANumber } from '../errors/input.js';
 import { describe, show } from '../errors/show.js';
 import { entry, fail, option } from '../errors/detail.js';
 
@@ -62,6 +62,10 @@ export function arrayLength(fn: string, name: string, value: unknown): number | 
   if (typeof n !== 'number') return undefined;
   if (!Number.isSafeInteger(n) || n < 0) {
     throw fail(RangeError, fn)`${name}.length = ${show(n)} is not a valid length (a safe integer >= 0)`;
+  }
+  if (n === 0) {
+    const detached = detachedError(fn, name, value);
+    if (detached !== null) throw detached;
   }
   return n;
 }

@@ -2,21 +2,25 @@ import { selectInstance } from '../backend/loader.js';
 import type { Values } from '../kernels/frame.js';
 import type { LossSettings, LossSpec } from './loss-spec.js';
 import { describeBatch, type Batch } from '../shape.js';
-import { evaluate, prepare, type Evaluation, type LossAndGradient } from './evaluate.js';
+import { evaluate, type Evaluation, type LossAndGradient } from './evaluate.js';
 import { gradientOutput } from './gradient-output.js';
+import { prepareCall } from './own-views.js';
 
 /**
  * A loss over a batch, start to end, on this thread: the kernel instance the options choose,
  * held for this call alone; the job; the reduction. `perClass` adds per-class sums; `epsilon`
- * overrides the options' (an accumulator keeps the one its first chunk settled).
+ * overrides the options' (an accumulator keeps the one its first chunk settled). Returns the
+ * gradient it wrote: `grad`, or the same view taken again if `grad` was a view of wasm memory
+ * that the call grew.
  */
 export function computeLoss(
   spec: LossSpec, s: LossSettings, batch: Batch, grad: Values | null, perClass = false, epsilon?: number, weightExponent?: number,
-): Evaluation {
+): Evaluation & { grad: Values | null } {
   const instance = selectInstance(s.backend, s.fn);
   return instance.exclusive(s.fn, () => {
     const needs = { losses: s.reduction === 'none', grad: grad !== null, perClass };
-    return evaluate(prepare(spec, s, batch, instance, needs, epsilon, weightExponent), grad);
+    const call = prepareCall(spec, s, batch, grad, instance, needs, epsilon, weightExponent);
+    return { ...evaluate(call.job, call.grad), grad: call.grad };
   });
 }
 
@@ -27,6 +31,6 @@ export function lossOf(spec: LossSpec, s: LossSettings, yTrue: unknown, yPred: u
 
 export function lossAndGradOf(spec: LossSpec, s: LossSettings, yTrue: unknown, yPred: unknown): LossAndGradient<number | Float64Array> {
   const batch = describeBatch(s.fn, yTrue, yPred, s, spec.reduces === 'elements');
-  const grad = gradientOutput(s.fn, s.gradOut, batch.n * batch.classes, batch.yPred);
-  return { loss: computeLoss(spec, s, batch, grad).loss, grad };
+  const { loss, grad } = computeLoss(spec, s, batch, gradientOutput(s, batch));
+  return { loss, grad: grad! };
 }

@@ -1,26 +1,20 @@
 // How the CLI reads CSV files (issue 16, items 13 and 15 and the header and empty-input points):
 // which fields are numbers, when a first line of numbers is a header, what an empty input
 // gives, and the C = 1 hint. Files are written here; expected losses come from the formula.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { relative, requireBuild, run, runJson } from './cli-helpers.js';
+import { relative, requireBuild, run, runJson, scratch } from './cli-helpers.js';
 
+let inputs: ReturnType<typeof scratch>;
 let dir: string;
-let count = 0;
-/** Writes a file with these contents and returns its path. */
-function file(contents: string, extension = 'csv'): string {
-  const path = join(dir, `f${count++}.${extension}`);
-  writeFileSync(path, contents);
-  return path;
-}
+const file = (contents: string, extension?: string) => inputs.file(contents, extension);
 
 beforeAll(() => {
   requireBuild();
-  dir = mkdtempSync(join(tmpdir(), 'focal-loss-cli-csv-'));
+  inputs = scratch('focal-loss-cli-csv-');
+  dir = inputs.dir;
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => inputs.remove());
 
 /** The mean focal loss -(1 - p_t)^γ log p_t of probability rows, written out here. */
 function focal(labels: number[], rows: number[][], gamma = 2): number {

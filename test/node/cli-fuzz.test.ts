@@ -33,13 +33,13 @@ function file(contents: string | Uint8Array, extension: string): string {
 }
 
 /** Runs the CLI in-process and records a problem if the outcome breaks the property. */
-function attempt(argv: string[], named: readonly string[]): void {
+async function attempt(argv: string[], named: readonly string[]): Promise<void> {
   tried++;
   let stdout = '';
   let stderr = '';
   let code: number;
   try {
-    code = main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrIsTTY: false, columns: 80 });
+    code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrIsTTY: false, columns: 80 });
   } catch (error) {
     return fail(`main threw ${(error as Error).name}: ${(error as Error).message}`, argv);
   }
@@ -186,7 +186,7 @@ const npyBytes = fc.oneof(npyFields, plausibleNpy).map(({ major, header, lengthD
 const FLAGS = [
   '--labels', '--pred', '--label-column', '--rows', '--shard', '--gamma', '--alpha', '--ignore-index', '--epsilon', '--label-smoothing',
   '--backend', '--state-out', '--chunk-size', '--binary', '--from-logits', '--per-class', '--json', '--progress', '--no-progress',
-  '--help', '--version', '--merge', '--header', '--no-header', '--delimiter', '-h', '-v', '--preds', '--targets', '--gama', '-x', '---pred', '--', '-',
+  '--help', '--version', '--merge', '--header', '--no-header', '--delimiter', '--pred-columns', '--pred-column', '-h', '-v', '--preds', '--targets', '--gama', '-x', '---pred', '--', '-',
 ];
 const lossValue = fc.constantFrom('2', '0', '-1', '1e309', 'nan', '0x1', '', ' ', '1,2,3', '0.25', 'auto', '0:2', ':', '5:1', '1/2', '0/0',
   '1', '8M', '3G', '0.5,0.5', 'wasm', 'js', 'label', 'p0', '-100', 'x'.repeat(3000));
@@ -214,7 +214,7 @@ describe('fuzz: the CLI\'s arguments and file readers', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('arbitrary command lines', () => {
+  it('arbitrary command lines', async () => {
     const value = fc.oneof(lossValue, fc.constantFrom(...Object.keys(good)).map((k) => good[k]), fc.string({ maxLength: 12 }));
     const token = fc.oneof(
       { weight: 4, arbitrary: fc.constantFrom(...FLAGS) },
@@ -223,41 +223,41 @@ describe('fuzz: the CLI\'s arguments and file readers', () => {
     );
     // Half of the command lines start from a working one.
     const base = fc.constantFrom([], [], ['--pred', good.csv], ['--labels', good.labels, '--pred', good.preds], ['--pred', good.binary, '--binary']);
-    fc.assert(fc.property(base, fc.array(token, { maxLength: 6 }), (start, tokens) => {
+    await fc.assert(fc.asyncProperty(base, fc.array(token, { maxLength: 6 }), async (start, tokens) => {
       const argv = [...start, ...tokens];
       // --state-out only ever names a file in the temporary folder (or stdout).
       const safe = argv.map((arg, i) => (argv[i - 1] === '--state-out' && arg !== '-' ? join(dir, `state-${i}.json`) : arg.startsWith('--state-out=') ? `--state-out=${join(dir, 'state.json')}` : arg));
-      attempt(safe, [...Object.values(good), ...argv]);
+      await attempt(safe, [...Object.values(good), ...argv]);
     }), runs(2000));
     expectBoth(100);
   });
 
-  it('arbitrary CSV text, alone or as a pair of files, with input flags', () => {
+  it('arbitrary CSV text, alone or as a pair of files, with input flags', async () => {
     const flags = fc.oneof(
       { weight: 2, arbitrary: fc.constantFrom([], ['--json'], ['--per-class']) },
       { weight: 1, arbitrary: fc.subarray(['--binary', '--from-logits', '--header', '--no-header', '--json', '--per-class'], { maxLength: 2 }) },
     );
-    const extra = fc.option(fc.constantFrom(['--label-column', '1'], ['--label-column', 'label'], ['--rows', '1:3'], ['--shard', '1/2'], ['--chunk-size', '1'], ['--alpha', '0.25,0.75'], ['--delimiter', 'semicolon'], ['--delimiter', 'space']), { freq: 2 });
+    const extra = fc.option(fc.constantFrom(['--label-column', '1'], ['--label-column', 'label'], ['--rows', '1:3'], ['--shard', '1/2'], ['--chunk-size', '1'], ['--alpha', '0.25,0.75'], ['--delimiter', 'semicolon'], ['--delimiter', 'space'], ['--pred-columns', '1:3'], ['--pred-columns', 'p*']), { freq: 2 });
     const text = fc.oneof(
       { weight: 1, arbitrary: fc.tuple(csvText, fc.constantFrom('csv', 'tsv')) },
       { weight: 2, arbitrary: fc.tuple(plausibleCsv, fc.constant('csv')) },
     );
     const other = fc.option(fc.oneof(csvText, labelsCsv), { freq: 3 });
-    fc.assert(fc.property(text, other, flags, extra, ([text, extension], other, f, e) => {
+    await fc.assert(fc.asyncProperty(text, other, flags, extra, async ([text, extension], other, f, e) => {
       const pred = file(text, extension);
       const labels = other === null ? null : file(other, 'csv');
       const argv = [...(labels === null ? [] : ['--labels', labels]), '--pred', pred, ...f, ...(e ?? [])];
       if (labels !== null && argv.includes('--label-column')) return;
-      attempt(argv, labels === null ? [pred] : [pred, labels]);
+      await attempt(argv, labels === null ? [pred] : [pred, labels]);
     }), runs(2000));
     expectBoth(100);
   });
 
-  it('arbitrary .npy headers and data, as predictions and as labels', () => {
-    fc.assert(fc.property(npyBytes, fc.boolean(), fc.boolean(), (bytes, asLabels, binary) => {
+  it('arbitrary .npy headers and data, as predictions and as labels', async () => {
+    await fc.assert(fc.asyncProperty(npyBytes, fc.boolean(), fc.boolean(), async (bytes, asLabels, binary) => {
       const path = file(bytes, 'npy');
       const argv = asLabels ? ['--labels', path, '--pred', good.preds] : ['--labels', good.labels, '--pred', path];
-      attempt(binary ? [...argv, '--binary'] : argv, [path]);
+      await attempt(binary ? [...argv, '--binary'] : argv, [path]);
     }), runs(2000));
     expectBoth(100);
   });

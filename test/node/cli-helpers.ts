@@ -1,7 +1,7 @@
 // Shared by the CLI tests: the NumPy fixtures (written at test time by cli-fixtures.py), a
 // way to run the built CLI, and an independent reader of the fixtures' data.
 import { execFileSync, spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -98,4 +98,19 @@ export function npyBytes(header: string, data: Uint8Array = new Uint8Array(0), m
   text.copy(bytes, start);
   bytes.set(data, start + text.length);
   return bytes;
+}
+
+/** A temporary folder for a test file's inputs: numbered files written into it, removed at the end. */
+export function scratch(prefix: string): { dir: string; file(contents: string | Uint8Array, extension?: string): string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  let written = 0;
+  return {
+    dir,
+    file(contents, extension = 'csv') {
+      const path = join(dir, `f${written++}.${extension}`);
+      writeFileSync(path, contents);
+      return path;
+    },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

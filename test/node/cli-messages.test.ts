@@ -2,19 +2,11 @@
 // convention for places in a CSV file ("line N (row i), column j": the editor's line from 1,
 // the data row from 0 as NumPy, pandas and --rows count it), and the delimiter told from the
 // first line (comma, semicolon, tab, space) or given with --delimiter.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { npyBytes, relative, requireBuild, run, runJson } from './cli-helpers.js';
+import { npyBytes, relative, requireBuild, run, runJson, scratch } from './cli-helpers.js';
 
-let dir: string;
-let written = 0;
-function file(contents: string | Uint8Array, extension = 'csv'): string {
-  const path = join(dir, `m${written++}.${extension}`);
-  writeFileSync(path, contents);
-  return path;
-}
+let inputs: ReturnType<typeof scratch>;
+const file = (contents: string | Uint8Array, extension?: string) => inputs.file(contents, extension);
 
 /** An .npy file of float64 values or int64 labels of this shape. */
 function npy(values: number[], shape: number[], labels = false): string {
@@ -25,9 +17,9 @@ function npy(values: number[], shape: number[], labels = false): string {
 
 beforeAll(() => {
   requireBuild();
-  dir = mkdtempSync(join(tmpdir(), 'focal-loss-cli-messages-'));
+  inputs = scratch('focal-loss-cli-messages-');
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => inputs.remove());
 
 /** The mean focal loss -(1 - p_t)^γ log p_t of probability rows, written out here. */
 function focal(labels: number[], rows: number[][], gamma = 2): number {
@@ -69,7 +61,7 @@ describe('counts in the right number', () => {
     expect(one.stdout).toMatch(/^focal loss +\S+ +\(mean over 1 sample\)$/m);
     const binary = run(['--pred', file('target,p\n1,0.5\n'), '--binary']);
     expect(binary.stdout).toMatch(/^binary focal loss +\S+ +\(mean over 1 element\)$/m);
-    expect(binary.stdout).toMatch(/^predictions +.* \(1 other column of 2 columns with a header line\)$/m);
+    expect(binary.stdout).toMatch(/^predictions +.* \(1 prediction column of 2 columns with a header line\)$/m);
   });
 });
 
@@ -79,9 +71,9 @@ describe('places in a CSV file: line N (row i), column j', () => {
 
   it('names a bad field and a bad label by the file\'s line and the data row, whatever the chunks', () => {
     const bad = file(table.replace('0.25', 'x'));
-    expect(refused(['--pred', bad])).toMatch(/m\d+\.csv line 5 \(row 1\), column 1: "x" is not a number\n/);
+    expect(refused(['--pred', bad])).toMatch(/f\d+\.csv line 5 \(row 1\), column 1: "x" is not a number\n/);
     for (const chunk of ['1', '8M']) {
-      expect(refused(['--pred', file(table), '--chunk-size', chunk])).toMatch(/m\d+\.csv line 6 \(row 2\), column 0 = 5 is not a class index/);
+      expect(refused(['--pred', file(table), '--chunk-size', chunk])).toMatch(/f\d+\.csv line 6 \(row 2\), column 0 = 5 is not a class index/);
       // --rows keeps the file's row numbers.
       expect(refused(['--pred', file(table), '--rows', '1:', '--chunk-size', chunk])).toMatch(/line 6 \(row 2\), column 0 = 5/);
     }
@@ -91,9 +83,9 @@ describe('places in a CSV file: line N (row i), column j', () => {
   it('names a label of a labels file by line and row, and a prediction of an .npy file by its NumPy index', () => {
     const labels = file('label\n0\n7\n');
     const preds = npy([0.5, 0.5, 0.25, 0.75], [2, 2]);
-    expect(refused(['--labels', labels, '--pred', preds])).toMatch(/m\d+\.csv line 3 \(row 1\) = 7 is not a class index/);
+    expect(refused(['--labels', labels, '--pred', preds])).toMatch(/f\d+\.csv line 3 \(row 1\) = 7 is not a class index/);
     const p = npy([0.5, 0.5, 1.5, -0.5], [2, 2]);
-    expect(refused(['--labels', file('0\n1\n'), '--pred', p])).toMatch(/m\d+\.npy\[1, 1\] = -0\.5 is not a probability/);
+    expect(refused(['--labels', file('0\n1\n'), '--pred', p])).toMatch(/f\d+\.npy\[1, 1\] = -0\.5 is not a probability/);
   });
 });
 

@@ -433,6 +433,54 @@ for (const backend of ['cpu', 'wasm'] as const) {
         });
       });
 
+      it('a yTrue of no fitting shape gets the shapes that would fit, written as shapes (issue 16, item 12)', () => {
+        tf.tidy(() => {
+          expect(() => loss(tf.tensor1d([0, 1, 2, 0, 1]), p())).toThrow(
+            /^tfFocalLoss: yTrue has shape \[5\] but yPred has shape \[2, 3\]; expected \[2, 3\] \(one-hot or soft target rows\), or \[2\] or \[2, 1\] \(class indices\)$/,
+          );
+          expect(() => loss(tf.zeros([4, 2, 2]), tf.zeros([4, 2, 3]))).toThrow(/expected \[4, 2, 3\] \(one-hot or soft target rows\), or \[4, 2\] or \[4, 2, 1\] \(class indices\)$/);
+        });
+      });
+
+      it('a yPred with a dimension of 0 says so, naming no option the caller did not pass (issue 16, item 20)', () => {
+        tf.tidy(() => {
+          const empty = (call: () => unknown, fn: string, shape: string, what: string) => {
+            expect(call).toThrow(RangeError);
+            expect(call).toThrow(`${fn}: yPred has shape ${shape}, which holds no values: a batch needs at least ${what}`);
+          };
+          empty(() => loss(tf.zeros([2]), tf.zeros([2, 0])), 'tfFocalLoss', '[2, 0]', 'one sample and one class');
+          empty(() => loss(tf.zeros([2, 0]), tf.zeros([2, 0])), 'tfFocalLoss', '[2, 0]', 'one sample and one class');
+          empty(() => loss(tf.zeros([0], 'int32'), tf.zeros([0, 3])), 'tfFocalLoss', '[0, 3]', 'one sample and one class');
+          empty(() => tfBinaryFocalLoss()(tf.zeros([2, 0]), tf.zeros([2, 0])), 'tfBinaryFocalLoss', '[2, 0]', 'one element');
+          empty(() => tfBinaryFocalLoss()(tf.zeros([0]), tf.zeros([0])), 'tfBinaryFocalLoss', '[0]', 'one element');
+        });
+      });
+
+      it('a disposed tensor is a TypeError naming the argument (not TF.js\' own "Tensor is disposed.")', () => {
+        const disposed = (t: tf.Tensor) => {
+          t.dispose();
+          return t;
+        };
+        const cases: Array<[string, string, () => unknown]> = [
+          ['tfFocalLoss', 'yPred', () => loss(tf.tensor1d([0, 1], 'int32'), disposed(p()))],
+          ['tfFocalLoss', 'yTrue', () => loss(disposed(tf.tensor1d([0, 1], 'int32')), p())],
+          ['tfBinaryFocalLoss', 'yTrue', () => tfBinaryFocalLoss()(disposed(tf.tensor1d([0, 1])), tf.tensor1d([0.5, 0.5]))],
+          ['tfBinaryFocalLoss', 'yPred', () => tfBinaryFocalLoss()(tf.tensor1d([0, 1]), disposed(tf.tensor1d([0.5, 0.5])))],
+        ];
+        for (const [fn, name, call] of cases) {
+          tf.tidy(() => {
+            expect(call, `${fn} ${name}`).toThrow(TypeError);
+            expect(call, `${fn} ${name}`).toThrow(new RegExp(`^${fn}: ${name} is a disposed tensor`));
+          });
+        }
+        // Nothing was left behind, and the loss works after.
+        const before = tf.memory().numTensors;
+        tf.tidy(() => {
+          expect(Number.isFinite(loss(tf.tensor1d([0, 1], 'int32'), p()).dataSync()[0])).toBe(true);
+        });
+        expect(tf.memory().numTensors).toBe(before);
+      });
+
       it('bad values are the array API\'s RangeErrors, named after the adapter', () => {
         tf.tidy(() => {
           expect(() => loss(tf.tensor1d([0, 3], 'int32'), p())).toThrow(/^tfFocalLoss: yTrue\[1\] = 3 is not a class index/);
