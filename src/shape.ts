@@ -1,8 +1,8 @@
 import { fail, option } from './errors/detail.js';
-import { isBigIntArray, readArgument, shapeText, type Argument } from './layout/argument.js';
+import { flatRows, isBigIntArray, readArgument, shapeText, type Argument } from './layout/argument.js';
 import { Layout } from './layout/layout.js';
 import { mapShape } from './layout/map.js';
-import { arrayLength, readDims } from './options/read.js';
+import { readDims } from './options/read.js';
 
 /**
  * What a call's yTrue and yPred hold: N samples of C classes (binary: K labels), each side
@@ -51,11 +51,13 @@ export interface BatchOptions {
  * row length, or its length / N when flat.
  */
 export function describeBatch(fn: string, yTrue: unknown, yPred: unknown, o: BatchOptions, binary: boolean): Batch {
+  const given = readArgument(fn, 'yTrue', yTrue, 3);
   const pred = readArgument(fn, 'yPred', yPred, 3);
   let dims = o.shape === undefined ? pred.dims : shapeOption(fn, pred, o.shape);
   // Rank 1 is flat, as it always was: N labels (binary: N values) or N·C values.
   if (dims !== null && dims.length < 2) dims = null;
-  const truth = readArgument(fn, 'yTrue', yTrue, dims !== null && dims.length > 2 ? 2 : 3);
+  // Beside a map of rank ≥ 3, nested labels of rank 2 are a map too ([N, L] of an [N, C, L] yPred).
+  const truth = given.rows && dims !== null && dims.length > 2 ? flatRows(fn, 'yTrue', given) : given;
   if (isBigIntArray(pred.values)) throw bigInts(fn, 'yPred', pred.values, 'predictions');
   if (dims === null && truth.dims !== null && truth.dims.length >= 2 && !pred.rows) dims = fromTruth(fn, truth, pred, binary);
   if (dims !== null) {
@@ -106,11 +108,10 @@ function bigInts(fn: string, name: string, values: BigInt64Array | BigUint64Arra
 
 const names = (fn: string) => ({ fn, trueName: 'yTrue', predName: 'yPred' });
 
-/** The first row and its length when the argument holds rows (its first element is an array-like). */
+/** The first row and its length when the argument holds rows (as reading the argument found them). */
 function firstRow(fn: string, name: string, arg: Argument): { row: unknown; width: number } | undefined {
   if (!arg.rows) return undefined;
-  const row = arg.values[0];
-  const width = arrayLength(fn, `${name}[0]`, row)!;
+  const { row, width } = arg.first!;
   if (isBigIntArray(row)) throw fail(TypeError, fn)`${name}[0] must hold numbers, got a ${row.constructor.name}`;
   return { row, width };
 }
@@ -124,16 +125,17 @@ function rowsBatch(fn: string, truth: Argument, pred: Argument, classes: number 
   let trueRows = truth.rows;
   let trueLength = truth.length;
   // Rows of a [N, C] tensor beside rows of yPred; [N, 1] labels are N labels.
-  if (truth.dims !== null && truth.dims.length === 2 && truth.dims[1] > 1) {
-    trueLength = truth.dims[0];
-    t = rowsOf(t, trueLength, truth.dims[1]);
+  const tensorRows = truth.dims !== null && truth.dims.length === 2 && truth.dims[1] > 1;
+  if (isBigIntArray(t) && (binary || trueRows || tensorRows)) throw bigInts(fn, 'yTrue', t, 'targets');
+  if (tensorRows) {
+    trueLength = truth.dims![0];
+    t = rowsOf(t, trueLength, truth.dims![1]);
     trueRows = true;
   }
   const first = firstRow(fn, 'yPred', pred);
-  firstRow(fn, 'yTrue', { ...truth, rows: trueRows, values: t });
+  firstRow(fn, 'yTrue', truth);
   const predRows = first !== undefined;
   const predLength = pred.length;
-  if (isBigIntArray(t) && (binary || trueRows)) throw bigInts(fn, 'yTrue', t, 'targets');
   let n = trueLength;
   if (binary && !trueRows && !predRows && classes !== undefined && classes > 1) {
     if (trueLength % classes !== 0) {

@@ -11,6 +11,8 @@ export interface Argument {
   readonly dims: number[] | null;
   /** values holds rows (a nested array of rank 2, left as it is). */
   readonly rows: boolean;
+  /** Rows: the first row as it was read, and its length. */
+  readonly first?: { readonly row: unknown; readonly width: number };
 }
 
 /** Nested arrays deeper than this are refused (no model output has that many dimensions). */
@@ -67,7 +69,8 @@ export function readArgument(fn: string, name: string, value: unknown, flatFrom:
   }
   if (ArrayBuffer.isView(value) || length === 0) return { values: value as ArrayLike<unknown>, length, dims: null, rows: false };
   const dims = [length];
-  for (let x: unknown = (value as ArrayLike<unknown>)[0]; dims.length <= MAX_RANK; ) {
+  const first = (value as ArrayLike<unknown>)[0];
+  for (let x: unknown = first; dims.length <= MAX_RANK; ) {
     const width = arrayLength(fn, `${name}[0]`, x);
     if (width === undefined) break;
     dims.push(width);
@@ -76,8 +79,14 @@ export function readArgument(fn: string, name: string, value: unknown, flatFrom:
   }
   if (dims.length > MAX_RANK) throw fail(RangeError, fn)`${name} is nested more than ${MAX_RANK} deep`;
   if (dims.length === 1) return { values: value as ArrayLike<unknown>, length, dims: null, rows: false };
-  if (dims.length < flatFrom) return { values: value as ArrayLike<unknown>, length, dims: null, rows: true };
+  if (dims.length < flatFrom) return { values: value as ArrayLike<unknown>, length, dims: null, rows: true, first: { row: first, width: dims[1] } };
   return { values: flatten(fn, name, value as ArrayLike<unknown>, dims), length: dims.reduce((a, b) => a * b, 1), dims, rows: false };
+}
+
+/** Rows (a nested array of rank 2) read flat with their dimensions: yTrue beside a map of rank 3. */
+export function flatRows(fn: string, name: string, arg: Argument): Argument {
+  const dims = [arg.length, arg.first!.width];
+  return { values: flatten(fn, name, arg.values, dims), length: dims[0] * dims[1], dims, rows: false };
 }
 
 /** A nested array of shape `dims` (read from its first elements) as one flat array; a ragged level is an error. */
