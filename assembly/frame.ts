@@ -68,11 +68,60 @@ import { sumError } from './math/sum';
 /** Room for one row of f64 values, for kernels that keep a row's intermediate values; or 0. */
 // @ts-ignore: decorator
 @inline export const ROW_SCRATCH = 22;
+/**
+ * Where the logits kernels write each row's STATS_SLOTS diagnostics (they compute them for the
+ * loss anyway), or 0; the other kinds' come from row-stats.ts.
+ */
 // @ts-ignore: decorator
-@inline export const FRAME_SLOTS = 23;
+@inline export const STATS = 23;
+// @ts-ignore: decorator
+@inline export const FRAME_SLOTS = 24;
 /** Per class (binary: per column) at PER_CLASS: loss sum, its carry, count, weight sum. */
 // @ts-ignore: decorator
 @inline export const PER_CLASS_SLOTS = 4;
+/**
+ * What the diagnostics' kernels (row-stats.ts) write per sample (binary: per element): the
+ * predicted class (binary: 1 or 0; -1 for an ignored sample), its probability (binary: p),
+ * p_t, and the cross-entropy -ln p_t, STATS_SLOTS f64 each.
+ */
+// @ts-ignore: decorator
+@inline export const STATS_SLOTS = 4;
+// @ts-ignore: decorator
+@inline export const STAT_PREDICTED = 0;
+// @ts-ignore: decorator
+@inline export const STAT_CONFIDENCE = 1;
+// @ts-ignore: decorator
+@inline export const STAT_PT = 2;
+// @ts-ignore: decorator
+@inline export const STAT_CROSS_ENTROPY = 3;
+/**
+ * What foldRows (row-stats.ts) adds up from a chunk's stats: the samples, Σ loss, Σ -ln p_t, the easy
+ * samples (p_t >= 0.5) with their Σ -ln p_t and Σ loss; FOLD_FLOOR (written by the host) is the
+ * loss from which a row is a candidate for the hardest, FOLD_CANDIDATES how many were found,
+ * FOLD_BINS M. From FOLD_HEADER on: the M + 1 bin bounds b/M (written by the host), 3 per bin
+ * (count, confidence sum, hits), 3 per class (correct, predicted, true samples), then the
+ * candidates' rows in the chunk.
+ */
+// @ts-ignore: decorator
+@inline export const FOLD_COUNT = 0;
+// @ts-ignore: decorator
+@inline export const FOLD_LOSS = 1;
+// @ts-ignore: decorator
+@inline export const FOLD_CROSS_ENTROPY = 2;
+// @ts-ignore: decorator
+@inline export const FOLD_EASY = 3;
+// @ts-ignore: decorator
+@inline export const FOLD_EASY_CROSS_ENTROPY = 4;
+// @ts-ignore: decorator
+@inline export const FOLD_EASY_LOSS = 5;
+// @ts-ignore: decorator
+@inline export const FOLD_FLOOR = 6;
+// @ts-ignore: decorator
+@inline export const FOLD_CANDIDATES = 7;
+// @ts-ignore: decorator
+@inline export const FOLD_BINS = 8;
+// @ts-ignore: decorator
+@inline export const FOLD_HEADER = 9;
 
 /**
  * Byte offset of the frame's vector area: splats of a call's parameters that loops load where

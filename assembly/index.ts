@@ -7,6 +7,7 @@ export { logitLoss, logitLossGrad } from './logits';
 export { targetRowLoss, targetRowLossGrad } from './target-rows';
 export { binaryLoss, binaryLossGrad } from './binary';
 export { transposeF32, transposeF64 } from './transpose';
+export { elementStats, foldRows, rowStats } from './row-stats';
 
 import { FRAME_LAYOUT } from './generated/frame-layout';
 

@@ -1,6 +1,7 @@
 import {
   addToClass, addTotals, BLOCK, CLASS_WEIGHT_STRIDE, CLASS_WEIGHTS, flag, GAMMA, GAMMA_LANES, GRAD_F32, GRAD_SCALE,
-  HAS_IGNORE, IGNORE_INDEX, LOSSES, param, PER_CLASS, pointer, PRED_F32, ROW_SCRATCH, SAMPLE_WEIGHTS, storeVectors, vector,
+  HAS_IGNORE, IGNORE_INDEX, LOSSES, param, PER_CLASS, pointer, PRED_F32, ROW_SCRATCH, SAMPLE_WEIGHTS, STAT_CONFIDENCE,
+  STAT_CROSS_ENTROPY, STAT_PREDICTED, STAT_PT, STATS, STATS_SLOTS, storeVectors, vector,
 } from './frame';
 import { focus, inLogSpace, isFine, logOneMinus, powerPlan, PowRuntime, vIsFine } from './math/focus';
 import {
@@ -21,6 +22,10 @@ import { sumError } from './math/sum';
 // stays finite and exact for every gamma >= 0: ln p_t / q -> -1, and delta_tt - p_t is q.
 // ln total carries the rounding error of et + rest, so where z_t is the max (et = 1) it is
 // log1p(rest) to full accuracy however small rest is.
+//
+// An accumulator's diagnostics (frame slot STATS) take each row's argmax, its probability
+// 1 / total (e^(z_argmax - m) = 1), p_t and -ln p_t: what the loss computes anyway, and the
+// argmax from the pass that finds m (the lowest index on ties), so no second pass over the row.
 //
 // Narrow rows go two at a time, one per lane: the max, the exp pass and all of the per-row
 // arithmetic then run once for both (rows of 10 would fill f64x2 lanes poorly one at a time,
@@ -92,8 +97,10 @@ function oneRow<T>(frame: usize, pred: usize, labels: usize, i: i32, classes: i3
   const label = load<i32>(labels + (<usize>i << 2));
   const row = pred + <usize>i * stride;
   const gradRow = grad + <usize>i * gradRowBytes;
+  const stats = pointer(frame, STATS);
   if (flag(frame, HAS_IGNORE) && label == <i32>param(frame, IGNORE_INDEX)) {
     if (losses != 0) store<f64>(losses + (<usize>i << 3), 0);
+    if (stats != 0) store<f64>(stats + ((<usize>i * STATS_SLOTS) << 3), -1, STAT_PREDICTED << 3);
     if (grad != 0) memory.fill(gradRow, 0, gradRowBytes);
     return IGNORED;
   }
@@ -163,6 +170,15 @@ function oneRow<T>(frame: usize, pred: usize, labels: usize, i: i32, classes: i3
   const loss = t == 0 ? 0 : fine ? product * (0 - logP) : inLogSpace(0 - logP, a, w, gamma, logOneMinus(pt, q));
   if (losses != 0) store<f64>(losses + (<usize>i << 3), loss);
   if (perClass != 0) addToClass(perClass, label, loss, w);
+  if (stats != 0) {
+    let top = 0;
+    while (<f64>load<T>(row + (<usize>top << alignof<T>())) != m) top++;
+    const at = stats + ((<usize>i * STATS_SLOTS) << 3);
+    store<f64>(at, <f64>top, STAT_PREDICTED << 3);
+    store<f64>(at, inverse, STAT_CONFIDENCE << 3);
+    store<f64>(at, pt, STAT_PT << 3);
+    store<f64>(at, 0 - logP, STAT_CROSS_ENTROPY << 3);
+  }
   if (grad != 0) {
     const ratio = q == 0 ? -1 : logP / q;
     // p_t ln p_t / q -> 0 as p_t -> 0 (a target logit of -Infinity).
@@ -195,6 +211,7 @@ function pairedRows(frame: usize, pred: usize, labels: usize, n: i32, classes: i
   const gradScale = f64x2.splat(param(frame, GRAD_SCALE));
   // A gradient call keeps both rows' e^(z_j - m), interleaved, between their two passes.
   const exps = grad != 0 ? pointer(frame, ROW_SCRATCH) : 0;
+  const stats = pointer(frame, STATS);
   storeVectors(frame, classes);
   let i = 0;
   while (i < n) {
@@ -219,8 +236,15 @@ function pairedRows(frame: usize, pred: usize, labels: usize, n: i32, classes: i
 
       let m = lanes(MINUS_INFINITY_INDEX);
       let nan = lanes(ZERO);
+      // The argmax, for the diagnostics: the first class above every earlier one.
+      let top = lanes(ZERO);
+      let at = lanes(ZERO);
       for (let c = 0; c < classes; c++) {
         const z = pairAt(rowA, rowB, <usize>c * size, f32);
+        if (stats != 0) {
+          top = v128.bitselect(at, top, f64x2.gt(z, m));
+          at = f64x2.add(at, lanes(ONE));
+        }
         m = f64x2.pmax(m, z);
         nan = v128.or(nan, f64x2.ne(z, z));
       }
@@ -261,6 +285,7 @@ function pairedRows(frame: usize, pred: usize, labels: usize, n: i32, classes: i
       const t = f64x2.mul(a, w);
       const product = f64x2.mul(t, factor);
       const negLogP = f64x2.sub(lanes(ZERO), logP);
+      if (stats != 0) writePairStats(stats + ((<usize>i * STATS_SLOTS) << 3), v128.bitselect(lanes(MINUS_ONE), top, none), inverse, pt, negLogP);
       const dropped = v128.or(none, f64x2.eq(t, lanes(ZERO)));
       const rare = v128.andnot(v128.not(vIsFine(factor, product)), dropped);
       let loss = f64x2.mul(product, negLogP);
@@ -302,6 +327,15 @@ function pairedRows(frame: usize, pred: usize, labels: usize, n: i32, classes: i
     addTotals(frame, block, counted, weightSum);
   }
   return -1;
+}
+
+/** Two rows' diagnostics (row A's in lane 0), STATS_SLOTS f64 per row from `at`: slots 0-1 and 2-3 are pairs. */
+function writePairStats(at: usize, predicted: v128, confidence: v128, pt: v128, crossEntropy: v128): void {
+  const b = at + (STATS_SLOTS << 3);
+  v128.store(at, i64x2.shuffle(predicted, confidence, 0, 2), STAT_PREDICTED << 3);
+  v128.store(at, i64x2.shuffle(pt, crossEntropy, 0, 2), STAT_PT << 3);
+  v128.store(b, i64x2.shuffle(predicted, confidence, 1, 3), STAT_PREDICTED << 3);
+  v128.store(b, i64x2.shuffle(pt, crossEntropy, 1, 3), STAT_PT << 3);
 }
 
 /** z at byte offset `at` of two rows of f32 or f64, widened to f64 (the branch is the same for a whole call). */

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { backendInfo, createWorkspace, focalLoss, focalLossGrad } from '../dist/index.js';
+import { backendInfo, createFocalLossAccumulator, createWorkspace, focalLoss, focalLossGrad } from '../dist/index.js';
 import { gatherFloor, handFlat, handFlatGrad, textbook, tfLoss, tfLossAndGrad, tfOneHot } from './contenders.mjs';
 import { mapLineup } from './maps.mjs';
 
@@ -200,6 +200,21 @@ function gradLineup(w, data, { tfBackends }) {
   };
 }
 
+/** The accumulator contenders of A1: one update over the batch, without and with diagnostics (summary() included), each backend. */
+function accumulatorLineup(w, data) {
+  const d = () => data.current;
+  const update = (backend, diagnostics) => () => {
+    const acc = createFocalLossAccumulator({ gamma: w.gamma, fromLogits: w.fromLogits, backend, diagnostics }).update(d().yTrue, d().flat);
+    if (diagnostics) acc.summary();
+    return acc.result();
+  };
+  const list = ['wasm', 'js'].flatMap((backend) => [
+    { key: `accumulator-${backend}`, role: backend, name: `accumulator update, ${backend}`, run: update(backend, false) },
+    { key: `accumulator-${backend}-diagnostics`, role: backend, name: `accumulator update with diagnostics, ${backend}`, run: update(backend, true) },
+  ]);
+  return { list, release: () => {} };
+}
+
 /**
  * The contenders of workload `w` and `dispose()`, which runs every teardown and drops the
  * gradient buffers. `data.current` is read only when a contender runs, so the list can be made
@@ -207,7 +222,7 @@ function gradLineup(w, data, { tfBackends }) {
  * TensorFlow.js backends to include.
  */
 export function lineup(w, data, { tfBackends = ['cpu', 'wasm'], keys = null } = {}) {
-  const { list, release } = (w.map ? mapLineup : w.grad ? gradLineup : lossLineup)(w, data, { tfBackends, useTf });
+  const { list, release } = (w.map ? mapLineup : w.grad ? gradLineup : w.accumulator ? accumulatorLineup : lossLineup)(w, data, { tfBackends, useTf });
   const contenders = keys ? list.filter((c) => keys.includes(c.key)) : list;
   const dispose = () => {
     for (const c of list) {

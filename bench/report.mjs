@@ -50,6 +50,8 @@ export const TARGETS = [
   { id: 'W2', key: 'wasm', vs: 'hand', min: 4, label: 'focalLoss wasm vs the hand-written loop' },
   { id: 'W4', key: 'wasm', vs: 'hand', min: 2.5, label: 'Float32Array logits: focalLoss wasm vs the hand-written loop' },
   { id: 'W5', key: 'wasm', vs: 'hand', min: 3, label: '50,000-wide logit rows: focalLoss wasm vs the hand-written loop' },
+  // Diagnostics may cost up to 1.5× the plain update: the plain one at most 1.5× as fast.
+  { id: 'A1', key: 'accumulator-wasm-diagnostics', vs: 'accumulator-wasm', min: 0.667, label: 'an accumulator with diagnostics vs without (at most 1.5× its time)' },
 ];
 
 /** The README's columns: contender key, heading. */

@@ -37,6 +37,8 @@ function nestedArrays(flat, n, classes) {
 // nested: the textbook loop reads number[][] rows (else row views of the flat buffer);
 // f32: the workload also runs on a Float32Array copy of its probabilities;
 // grad: loss and gradient (contenders write the gradient into a preallocated Float32Array);
+// accumulator: an accumulator's update with and without diagnostics (issue 20: at most 1.5× the time);
+// map: a segmentation map's dimensions (channels-first; N counts pixels; bench/maps.mjs);
 // tour: N for `npm start` (the flat predictions stay far beyond the last-level cache).
 export const WORKLOADS = [
   { id: 'W1', title: '1,000,000 × 10 probabilities, γ = 2, per-class α', n: 1_000_000, classes: 10, gamma: 2, alpha: true, fromLogits: false, nested: true, f32: true },
@@ -49,6 +51,7 @@ export const WORKLOADS = [
   // Segmentation maps, channels-first (bench/maps.mjs): N counts pixels.
   { id: 'D1', title: '4 × 19 × 256 × 256 Float32Array logits, channels-first (NCHW), γ = 2', n: 262_144, classes: 19, gamma: 2, alpha: false, fromLogits: true, nested: false, map: [4, 19, 256, 256] },
   { id: 'D2', title: '4 × 19 × 256 × 256 Float32Array logits, channels-first (NCHW), γ = 2, loss + gradient', n: 262_144, classes: 19, gamma: 2, alpha: false, fromLogits: true, nested: false, map: [4, 19, 256, 256], grad: true },
+  { id: 'A1', title: '1,000,000 × 10 Float32Array logits, γ = 2, an accumulator with and without diagnostics', n: 1_000_000, classes: 10, gamma: 2, alpha: false, fromLogits: true, nested: false, accumulator: true },
 ];
 
 /** Seeds: W1-W5 keep the seeds of the first suite (same data); G and D workloads get their own. */
@@ -58,7 +61,7 @@ const seedOf = (id) => 0x5eed + id.charCodeAt(1) + (id[0] === 'W' ? 0 : 0x100 * 
  * Materialises a workload: N = w.n / scale (quick mode: scale 100), at least 20 samples, or
  * `n` when given (the tour). Row arrays for the textbook loop are built only when `rows`.
  */
-export function makeData(w, { scale = 1, n = Math.max(20, Math.round(w.n / scale)), rows = !w.grad } = {}) {
+export function makeData(w, { scale = 1, n = Math.max(20, Math.round(w.n / scale)), rows = !w.grad && !w.accumulator } = {}) {
   if (w.map) return makeMapData(w, seedOf(w.id), n);
   const rand = random(seedOf(w.id));
   const yTrue = new Int32Array(n);

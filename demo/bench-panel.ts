@@ -8,6 +8,38 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const CLASSES = 10;
 const ROUNDS = 5;
 const COLOURS = ['#2b6cb0', '#276749', '#718096'];
+/**
+ * JS heap a run holds per sample, measured in Chromium (the heap's peak over a run, 300 to 340
+ * bytes): the batch as a Float64Array (80 bytes), its labels, and the same batch as nested
+ * arrays for the textbook loop (most of the rest).
+ */
+const BYTES_PER_SAMPLE = 340;
+const MOST_SAMPLES = 1_000_000;
+/** On a screen narrower than this (CSS px), a phone's, a run holds at most PHONE_BYTES. */
+const PHONE_WIDTH = 600;
+const PHONE_BYTES = 64e6;
+
+/** A size a run can start with here, and why: MOST_SAMPLES unless the device calls for fewer. */
+function deviceSized(): { n: number; why: string } {
+  // navigator.deviceMemory: GB, rounded down and capped by the browser (Chromium); absent elsewhere.
+  const memory = (navigator as { deviceMemory?: number }).deviceMemory;
+  let bytes = MOST_SAMPLES * BYTES_PER_SAMPLE;
+  let why = 'the largest default';
+  if (memory !== undefined && (memory * 2 ** 30) / 16 < bytes) {
+    bytes = (memory * 2 ** 30) / 16;
+    why = `a 16th of this device's ${memory} GB of memory`;
+  }
+  if (innerWidth < PHONE_WIDTH && PHONE_BYTES < bytes) {
+    bytes = PHONE_BYTES;
+    why = `at most ${PHONE_BYTES / 1e6} MB on a screen narrower than ${PHONE_WIDTH} px`;
+  }
+  // Rounded down to 1, 2 or 5 × 10^k.
+  const most = bytes / BYTES_PER_SAMPLE;
+  const power = 10 ** Math.floor(Math.log10(most));
+  return { n: [5, 2, 1].find((m) => m * power <= most)! * power, why };
+}
+
+const megabytes = (n: number) => Math.round((n * BYTES_PER_SAMPLE) / 1e6);
 
 interface Result {
   name: string;
@@ -55,6 +87,19 @@ export function setupBenchPanel(): void {
   const results = $('bench-results');
   const table = $<HTMLTableElement>('bench-table');
   const chart = document.getElementById('bench-chart') as unknown as SVGSVGElement;
+  const about = $('bench-about');
+  const sized = deviceSized();
+  nField.value = String(sized.n);
+  const describe = () => {
+    const n = Number(nField.value);
+    const memory = Number.isInteger(n) && n > 0 ? `${n.toLocaleString('en')} samples hold about ${megabytes(n)} MB of memory. ` : '';
+    about.textContent =
+      `Runs focalLoss on the wasm kernel, focalLoss on its JS path and a textbook loop over nested arrays on one random ` +
+      `batch (samples × ${CLASSES} classes, γ = 2): ${ROUNDS} interleaved rounds, the median shown. ${memory}` +
+      `Default here: ${sized.n.toLocaleString('en')} samples (${sized.why}).`;
+  };
+  nField.addEventListener('input', describe);
+  describe();
   let shown: Result[] = [];
   let n = 0;
   // The chart is hidden until there are results; drawn at its width from then on.

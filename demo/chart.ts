@@ -68,24 +68,24 @@ export interface LineChart {
   width: number;
   height: number;
   x: { max: number; min?: number; ticks: number[]; label: string; values?: ArrayLike<number> };
-  y: { max: number; min?: number; ticks: number[]; log?: boolean };
+  y: { max: number; min?: number; ticks: number[]; label: string };
   series: Series[];
   /** Where the legend goes: the top-right corner (default) or the bottom-right one. */
   legend?: 'top' | 'bottom';
 }
 
-/** Axes, ticks, curves clipped to the plot area, and a legend in the top-right corner. */
+/** Axes, ticks, their labels, curves clipped to the plot area, and a legend in the top-right corner. */
 export function lineChart(svg: SVGSVGElement, chart: LineChart): void {
   const { width, height, x: xAxis, y: yAxis } = chart;
   const yLabels = yAxis.ticks.map(format);
   const longest = Math.max(...yLabels.map((t) => t.length));
-  const [left, right, top, bottom] = [12 + longest * FONT * 0.62, 14, 10, 2.9 * FONT + 6];
+  // Left of the tick labels, the y-axis label, turned to run up the axis.
+  const [left, right, top, bottom] = [2 * FONT + 12 + longest * FONT * 0.62, 14, 10, 2.9 * FONT + 6];
   const plotWidth = width - left - right;
   const plotHeight = height - top - bottom;
   const [x0, y0] = [xAxis.min ?? 0, yAxis.min ?? 0];
-  const ly = (v: number) => (yAxis.log ? Math.log10(v) : v);
   const x = (v: number) => left + ((v - x0) / (xAxis.max - x0)) * plotWidth;
-  const y = (v: number) => top + plotHeight - ((ly(v) - ly(y0)) / (ly(yAxis.max) - ly(y0))) * plotHeight;
+  const y = (v: number) => top + plotHeight - ((v - y0) / (yAxis.max - y0)) * plotHeight;
   const clip = `${svg.id}-plot`;
   const defs = svgElement('defs', {});
   const clipPath = svgElement('clipPath', { id: clip });
@@ -100,12 +100,15 @@ export function lineChart(svg: SVGSVGElement, chart: LineChart): void {
     svg.append(svgElement('text', { x: x(t), y: top + plotHeight + FONT + 4, 'text-anchor': 'middle', 'font-size': FONT }, format(t)));
   }
   svg.append(svgElement('text', { x: left + plotWidth / 2, y: height - 6, 'text-anchor': 'middle', 'font-size': FONT }, xAxis.label));
+  const middle = top + plotHeight / 2;
+  svg.append(svgElement('text', {
+    class: 'y-label', x: FONT + 2, y: middle, transform: `rotate(-90 ${FONT + 2} ${middle})`, 'text-anchor': 'middle', 'font-size': FONT,
+  }, yAxis.label));
   for (const s of chart.series) {
     let d = '';
     for (let i = 0; i < s.values.length; i++) {
       const xv = xAxis.values ? xAxis.values[i] : i + 1;
-      const v = yAxis.log ? Math.max(s.values[i], y0) : s.values[i];
-      d += `${i ? 'L' : 'M'}${x(xv).toFixed(1)},${y(v).toFixed(1)}`;
+      d += `${i ? 'L' : 'M'}${x(xv).toFixed(1)},${y(s.values[i]).toFixed(1)}`;
     }
     if (d === '') continue;
     svg.append(svgElement('path', {

@@ -1,6 +1,6 @@
 // A small softmax classifier written by hand: 2 inputs, one tanh hidden layer, 2 logits.
 // focalLossGrad gives the gradient of the loss with respect to the logits; the rest of the
-// backward pass and the Adam update are here. γ = 0 trains on cross-entropy through the same code.
+// backward pass and the Adam update are here. γ = 0 and no α train on cross-entropy through the same code.
 import { focalLossGrad } from 'focal-loss-wasm';
 import { random, type Dataset } from './dataset.js';
 
@@ -73,15 +73,21 @@ export function scratchFor(model: Classifier, n: number): Scratch {
   };
 }
 
-/** One full-batch epoch of Adam on the focal loss with this γ (0: cross-entropy); returns the loss before the step. */
-export function trainEpoch(model: Classifier, data: Dataset, gamma: number, scratch: Scratch, learningRate = 0.03): number {
+/** The loss a model trains on: γ = 0 without α is cross-entropy. */
+export interface Loss {
+  gamma: number;
+  alpha?: number | number[];
+}
+
+/** One full-batch epoch of Adam on the focal loss with this γ and α. */
+export function trainEpoch(model: Classifier, data: Dataset, loss: Loss, scratch: Scratch, learningRate = 0.03): void {
   const { hidden, params: p } = model;
   const { w1, b1, w2, b2 } = layout(hidden);
   const { logits, activations, grad, paramGrad: g } = scratch;
   const n = data.labels.length;
   forward(model, data.points, logits, activations);
   // dLoss/dlogits of the mean loss, written into `grad`.
-  const { loss } = focalLossGrad(data.labels, logits, { fromLogits: true, gamma, gradOut: grad });
+  focalLossGrad(data.labels, logits, { fromLogits: true, gamma: loss.gamma, alpha: loss.alpha, gradOut: grad });
   g.fill(0);
   for (let i = 0; i < n; i++) {
     const d0 = grad[2 * i];
@@ -101,7 +107,6 @@ export function trainEpoch(model: Classifier, data: Dataset, gamma: number, scra
     }
   }
   adam(model, g, learningRate);
-  return loss;
 }
 
 function adam(model: Classifier, g: Float64Array, rate: number): void {
@@ -116,19 +121,29 @@ function adam(model: Classifier, g: Float64Array, rate: number): void {
   }
 }
 
-/** Share of the class's samples predicted as that class (argmax), and the overall accuracy. */
-export function evaluate(model: Classifier, data: Dataset, cls: number, logits: Float64Array): { recall: number; accuracy: number } {
+/** How a model's argmax predictions score on `data` for class `cls`, and overall. */
+export interface Scores {
+  /** Share of the class's samples predicted as the class. */
+  recall: number;
+  /** Share of the samples predicted as the class that are of it (0 when none is). */
+  precision: number;
+  accuracy: number;
+}
+
+export function evaluate(model: Classifier, data: Dataset, cls: number, logits: Float64Array): Scores {
   forward(model, data.points, logits);
   let found = 0;
   let total = 0;
+  let claimed = 0;
   let correct = 0;
   for (let i = 0; i < data.labels.length; i++) {
     const predicted = logits[2 * i + 1] > logits[2 * i] ? 1 : 0;
     if (predicted === data.labels[i]) correct++;
+    if (predicted === cls) claimed++;
     if (data.labels[i] === cls) {
       total++;
       if (predicted === cls) found++;
     }
   }
-  return { recall: total ? found / total : 0, accuracy: correct / data.labels.length };
+  return { recall: total ? found / total : 0, precision: claimed ? found / claimed : 0, accuracy: correct / data.labels.length };
 }

@@ -34,7 +34,7 @@ export function setupCurvesPanel(): void {
       width,
       height: 320,
       x: { max: 1, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], label: 'p_t (probability of the true class)', values: p },
-      y: { max: yMax, ticks: yTicks },
+      y: { max: yMax, ticks: yTicks, label: 'loss FL(p_t)' },
       series,
     });
   };

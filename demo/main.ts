@@ -2,6 +2,7 @@
 import { backendInfo, wasmBuild } from 'focal-loss-wasm';
 import { setupBenchPanel } from './bench-panel.js';
 import { setupComputePanel } from './compute-panel.js';
+import { setupEvaluatePanel } from './evaluate-panel.js';
 import { setupCurvesPanel } from './curves-panel.js';
 import { setupSegmentationPanel } from './segmentation-panel.js';
 import { setupTrainPanel } from './train-panel.js';
@@ -14,5 +15,6 @@ document.getElementById('backend')!.textContent =
 setupCurvesPanel();
 setupComputePanel();
 setupSegmentationPanel();
+setupEvaluatePanel();
 setupBenchPanel();
 setupTrainPanel();

@@ -1,14 +1,15 @@
-// The Train panel: two copies of one small classifier, trained side by side on focal loss and
-// on cross-entropy (γ = 0), a few epochs per animation frame so the page stays responsive.
+// The Train panel: two copies of one small classifier, trained side by side on focal loss (γ
+// and α as set) and on plain cross-entropy, a few epochs per animation frame so the page stays
+// responsive. Both are scored the same way, on held-out data: the losses themselves are not
+// comparable (focal loss is below cross-entropy by construction).
 import { format, lineChart, responsive } from './chart.js';
-import { createClassifier, evaluate, forward, scratchFor, trainEpoch, type Classifier, type Scratch } from './classifier.js';
-import { EXTENT, imbalanced, MINORITY } from './dataset.js';
-import { FieldError, readNumber, report } from './fields.js';
+import { forward, type Classifier, type Loss } from './classifier.js';
+import { EXTENT, MINORITY } from './dataset.js';
+import { balancedAlpha, counts, EPOCHS, startRun, step, train, type Run } from './experiment.js';
+import { FieldError, readAlpha, readNumber, report } from './fields.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const EPOCHS = 300;
 const EPOCHS_PER_FRAME = 2;
-const SEEDS = { train: 1, test: 2, weights: 7 };
 /** Decision regions are evaluated on a GRID × GRID lattice and scaled up smoothly. */
 const GRID = 72;
 const MODEL_COLOURS = { focal: '#6b46c1', ce: '#1a202c' };
@@ -18,19 +19,8 @@ const TINTS = [
   [246, 190, 150],
 ];
 const POINT_COLOURS = ['#2b6cb0', '#9c4221'];
+const CROSS_ENTROPY: Loss = { gamma: 0 };
 
-interface Run {
-  name: string;
-  gamma: number;
-  model: Classifier;
-  scratch: Scratch;
-  losses: number[];
-  recalls: number[];
-  accuracy: number;
-}
-
-const train = imbalanced(SEEDS.train);
-const test = imbalanced(SEEDS.test);
 const lattice = Float64Array.from({ length: 2 * GRID * GRID }, (_, k) => {
   const cell = k >> 1;
   const [col, row] = [cell % GRID, Math.floor(cell / GRID)];
@@ -38,62 +28,63 @@ const lattice = Float64Array.from({ length: 2 * GRID * GRID }, (_, k) => {
   return EXTENT.min + t * (EXTENT.max - EXTENT.min);
 });
 
+const list = (values: Loss['alpha']) => JSON.stringify(values).replace(/,/g, ', ');
+const alphaText = (alpha: Loss['alpha']) => (alpha === undefined ? 'no α' : `α = ${list(alpha)}`);
+const lossName = (loss: Loss) => (loss === CROSS_ENTROPY ? 'cross-entropy' : `focal loss (γ = ${format(loss.gamma)}, ${alphaText(loss.alpha)})`);
+
 export function setupTrainPanel(): void {
   const button = $<HTMLButtonElement>('train-run');
   const resetButton = $<HTMLButtonElement>('train-reset');
   const gammaField = $<HTMLInputElement>('train-gamma');
+  const alphaField = $<HTMLInputElement>('train-alpha');
+  const alphaButtons = [$<HTMLButtonElement>('train-alpha-balanced'), $<HTMLButtonElement>('train-alpha-none')];
+  const fields = [gammaField, alphaField];
   const error = $('train-error');
   const status = $('train-status');
   const canvases = [$<HTMLCanvasElement>('train-focal'), $<HTMLCanvasElement>('train-ce')];
   const stats = [$('train-focal-stats'), $('train-ce-stats')];
-  const lossChart = document.getElementById('train-loss') as unknown as SVGSVGElement;
   const recallChart = document.getElementById('train-recall') as unknown as SVGSVGElement;
-  const evalLogits = new Float64Array(2 * test.labels.length);
+  const precisionChart = document.getElementById('train-precision') as unknown as SVGSVGElement;
   const latticeLogits = new Float64Array(2 * GRID * GRID);
+  const balanced = list(balancedAlpha);
+  $('train-balanced').textContent = `classBalancedAlpha([${counts.join(', ')}]) = ${balanced}`;
+  alphaField.value = balanced;
   let runs: Run[] = [];
   let epoch = 0;
   let frame = 0;
 
-  const newRun = (name: string, gamma: number): Run => {
-    const model = createClassifier(SEEDS.weights);
-    return { name, gamma, model, scratch: scratchFor(model, train.labels.length), losses: [], recalls: [], accuracy: 0 };
-  };
-
-  const readGamma = (): number | null => {
+  const readLoss = (): Loss | null => {
     try {
       const gamma = readNumber(gammaField, { name: 'γ', min: 0, max: 10, hint: 'enter a number from 0 to 10 (2 is the usual choice)' });
-      report(error, null, [gammaField]);
-      return gamma;
+      const alpha = readAlpha(alphaField);
+      if (Array.isArray(alpha) && alpha.length !== 2) {
+        throw new FieldError(alphaField, `α has ${alpha.length} weights but the data has 2 classes: write [majority, minority], such as ${balanced}`);
+      }
+      report(error, null, fields);
+      return { gamma, alpha };
     } catch (e) {
-      report(error, e as FieldError, [gammaField]);
+      report(error, e as FieldError, fields);
       return null;
     }
   };
 
   const reset = () => {
     stop('');
-    const gamma = readGamma();
-    if (gamma === null) return;
-    runs = [newRun(`focal loss, γ = ${format(gamma)}`, gamma), newRun('cross-entropy (γ = 0)', 0)];
-    $('train-focal-title').textContent = `Focal loss, γ = ${format(gamma)}`;
+    const loss = readLoss();
+    if (loss === null) return;
+    runs = [startRun(loss), startRun(CROSS_ENTROPY)];
+    $('train-focal-title').textContent = `Focal loss, γ = ${format(loss.gamma)}, ${alphaText(loss.alpha)}`;
     epoch = 0;
     status.textContent = '';
     delete status.dataset.done;
     draw();
   };
 
-  const step = () => {
-    epoch++;
-    for (const run of runs) {
-      run.losses.push(trainEpoch(run.model, train, run.gamma, run.scratch));
-      const { recall, accuracy } = evaluate(run.model, test, MINORITY, evalLogits);
-      run.recalls.push(recall);
-      run.accuracy = accuracy;
-    }
-  };
-
   const tick = () => {
-    for (let k = 0; k < EPOCHS_PER_FRAME && epoch < EPOCHS; k++) step();
+    for (let k = 0; k < EPOCHS_PER_FRAME && epoch < EPOCHS; k++) {
+      epoch++;
+      runs.forEach(step);
+    }
     draw();
     if (epoch >= EPOCHS) stop(`Finished ${EPOCHS} epochs: ${summary()}.`, true);
     else frame = requestAnimationFrame(tick);
@@ -103,59 +94,57 @@ export function setupTrainPanel(): void {
     cancelAnimationFrame(frame);
     frame = 0;
     button.textContent = 'Start';
-    gammaField.disabled = false;
+    for (const control of [...fields, ...alphaButtons]) control.disabled = false;
     if (message) status.textContent = message;
     if (done) status.dataset.done = 'true';
   }
 
-  const summary = () => runs.map((r) => `minority recall ${r.recalls.at(-1)?.toFixed(2)} with ${r.name}`).join(', ');
+  const summary = () =>
+    runs.map((r) => `minority recall ${r.recalls.at(-1)?.toFixed(2)}, precision ${r.precisions.at(-1)?.toFixed(2)} with ${lossName(r.loss)}`).join('; ');
 
   button.addEventListener('click', () => {
     if (frame) return stop(`Stopped at epoch ${epoch}: ${summary()}.`);
-    if (readGamma() === null) return;
+    if (readLoss() === null) return;
     if (epoch >= EPOCHS || runs.length === 0) reset();
     button.textContent = 'Stop';
-    gammaField.disabled = true;
+    for (const control of [...fields, ...alphaButtons]) control.disabled = true;
     status.textContent = `Training: ${EPOCHS} epochs, ${EPOCHS_PER_FRAME} per frame…`;
     frame = requestAnimationFrame(tick);
   });
   resetButton.addEventListener('click', reset);
-  gammaField.addEventListener('change', reset);
+  for (const field of fields) field.addEventListener('change', reset);
+  alphaButtons.forEach((choice, k) =>
+    choice.addEventListener('click', () => {
+      alphaField.value = k === 0 ? balanced : '';
+      reset();
+    }),
+  );
 
   const canvasRedraw = () => runs.forEach((run, k) => regions(canvases[k], run.model, latticeLogits));
-  const series = (values: (run: Run) => number[]) =>
-    runs.map((run, k) => ({ label: k ? 'cross-entropy' : 'focal loss', colour: k ? MODEL_COLOURS.ce : MODEL_COLOURS.focal, values: values(run), dashed: k === 1 }));
-  const redrawLoss = responsive(lossChart, 220, (width) => {
-    const all = runs.flatMap((r) => r.losses).filter((v) => v > 0);
-    const [lo, hi] = [10 ** Math.floor(Math.log10(Math.min(...all, 0.1))), 10 ** Math.ceil(Math.log10(Math.max(...all, 1)))];
-    const ticks = [];
-    for (let t = lo; t <= hi * 1.001; t *= 10) ticks.push(t);
-    lineChart(lossChart, {
-      width, height: 220,
-      x: { max: EPOCHS, ticks: [0, 100, 200, 300], label: 'epoch' },
-      y: { min: lo, max: hi, ticks, log: true },
-      series: series((run) => run.losses),
+  const perEpoch = (svg: SVGSVGElement, label: string, values: (run: Run) => number[]) =>
+    responsive(svg, 220, (width) => {
+      lineChart(svg, {
+        width, height: 220,
+        x: { max: EPOCHS, ticks: [0, 100, 200, 300], label: 'epoch' },
+        y: { max: 1, ticks: [0, 0.25, 0.5, 0.75, 1], label },
+        legend: 'bottom',
+        series: runs.map((run, k) => ({
+          label: k ? 'cross-entropy' : 'focal loss', colour: k ? MODEL_COLOURS.ce : MODEL_COLOURS.focal, values: values(run), dashed: k === 1,
+        })),
+      });
     });
-  });
-  const redrawRecall = responsive(recallChart, 220, (width) => {
-    lineChart(recallChart, {
-      width, height: 220,
-      x: { max: EPOCHS, ticks: [0, 100, 200, 300], label: 'epoch' },
-      y: { max: 1, ticks: [0, 0.25, 0.5, 0.75, 1] },
-      legend: 'bottom',
-      series: series((run) => run.recalls),
-    });
-  });
+  const redrawRecall = perEpoch(recallChart, 'minority recall', (run) => run.recalls);
+  const redrawPrecision = perEpoch(precisionChart, 'minority precision', (run) => run.precisions);
 
   function draw() {
     canvasRedraw();
-    redrawLoss();
     redrawRecall();
+    redrawPrecision();
     runs.forEach((run, k) => {
       const recall = run.recalls.at(-1);
       stats[k].textContent = recall === undefined
         ? 'epoch 0: not trained yet'
-        : `epoch ${epoch}: loss ${run.losses.at(-1)!.toPrecision(3)}, minority recall ${recall.toFixed(2)}, accuracy ${run.accuracy.toFixed(3)}`;
+        : `epoch ${epoch}: minority recall ${recall.toFixed(2)}, precision ${run.precisions.at(-1)!.toFixed(2)}, accuracy ${run.accuracy.toFixed(3)}`;
     });
   }
 

@@ -2,6 +2,7 @@ export { binaryFocalLoss, binaryFocalLossGrad, type BinaryValues } from './binar
 export { focalLoss, focalLoss as focusedLoss, focalLossGrad, type Predictions, type Targets } from './focal-loss.js';
 export type { LossAndGradient } from './pipeline/evaluate.js';
 export type { Int64Labels, NestedArray, OrtTensorLike, ShapedArray, TensorLike, TfTensorLike } from './inputs.js';
+export { classBalancedAlpha, inverseFrequencyAlpha, type ClassBalancedOptions, type ClassCounts } from './class-weights.js';
 export { backendInfo, init, wasmBuild, type BackendChoice, type BackendInfo } from './backend/loader.js';
 export type { BinaryFocalLossGradOptions, BinaryFocalLossOptions } from './options/binary-focal-loss-options.js';
 export type { CommonOptions, PerSample, Reduction } from './options/common.js';

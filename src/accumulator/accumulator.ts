@@ -1,5 +1,6 @@
 import type { BackendChoice } from '../backend/loader.js';
 import type { BinaryValues, Predictions, Targets } from '../inputs.js';
+import type { FocalLossPool } from '../pool/pool.js';
 import { fail } from '../errors/detail.js';
 import { show } from '../errors/show.js';
 import { PER_CLASS_SLOTS } from '../kernels/frame.js';
@@ -14,13 +15,22 @@ import { arrayOption } from '../options/read.js';
 import { readOptions } from '../options/read-options.js';
 import { missing, overlap, showRanges, union, type Coverage, type RowRange } from './coverage.js';
 import { computeLoss } from '../pipeline/compute.js';
+import { addPerClass } from '../pipeline/reduce.js';
 import { scaleBy, weightExponent } from '../pipeline/sample-weights.js';
-import { describeBatch } from '../shape.js';
+import { describeBatch, type Batch } from '../shape.js';
+import { accumulateOn } from '../pool/pool.js';
+import type { Totals } from '../pipeline/reduce.js';
 import {
   checkState, FORMAT, identityOptions, identityValue, json, number, type AccumulatorState,
 } from './state.js';
+import type { DiagnosticsOptions, DiagnosticsSettings } from '../options/diagnostics.js';
+import { observer, Tally } from '../pipeline/diagnostics.js';
+import { checkStateDiagnostics, partnerTally, tallyToJson } from './diagnostics-state.js';
+import { summarize } from './diagnostics-summary.js';
+import type { AccumulatorSummary, ClassSummary, CoverageSummary } from './summary.js';
 
 export type { AccumulatorState } from './state.js';
+export type { AccumulatorSummary, ClassSummary, CoverageSummary } from './summary.js';
 
 /** Options of {@link createFocalLossAccumulator}: fixed for every update. */
 export interface FocalLossAccumulatorOptions {
@@ -43,6 +53,12 @@ export interface FocalLossAccumulatorOptions {
   firstRow?: number;
   /** The data set's rows, if known: a merge of shards then says which rows are missing. */
   totalRows?: number;
+  /**
+   * Diagnostics in summary() and state(): the cross-entropy and the easy samples' share,
+   * calibration, recall and precision per class, recommended α, the hardest samples (see
+   * {@link DiagnosticsSummary}). `true` takes the defaults. Default false.
+   */
+  diagnostics?: boolean | DiagnosticsOptions;
 }
 
 /** Options of {@link createBinaryFocalLossAccumulator}. */
@@ -61,38 +77,8 @@ export interface BinaryFocalLossAccumulatorOptions {
   source?: string;
   firstRow?: number;
   totalRows?: number;
-}
-
-/** Count, loss sum and mean of one class (binary: one label column). */
-export interface ClassSummary {
-  count: number;
-  sum: number;
-  mean: number;
-}
-
-export interface AccumulatorSummary {
-  /** Samples counted (binary: elements); ignored samples are not. */
-  count: number;
-  weightSum: number;
-  /** Σ w·loss. */
-  sum: number;
-  /** sum / count (0 when nothing was counted). */
-  mean: number;
-  /**
-   * Per true class of class-index targets (binary: per label column). Target rows (one-hot or
-   * soft) have no one true class: their samples count in `count`, `sum` and `mean` but in no
-   * class here (a per-class split of a soft target's loss is not computed).
-   */
-  perClass: ClassSummary[];
-  /** Per data set (`source`): the rows seen, and with `totalRows` the rows still missing. */
-  coverage: CoverageSummary[];
-}
-
-export interface CoverageSummary extends Coverage {
-  /** The rows of [0, totalRows) no update or merged state covered (with totalRows). */
-  missing?: RowRange[];
-  /** Every row of [0, totalRows) is covered (with totalRows). */
-  complete?: boolean;
+  /** As for {@link FocalLossAccumulatorOptions.diagnostics}, per label column. */
+  diagnostics?: boolean | DiagnosticsOptions;
 }
 
 /**
@@ -104,6 +90,13 @@ export interface CoverageSummary extends Coverage {
 export interface FocalLossAccumulator<Y = unknown, P = unknown> {
   /** Adds a chunk; a chunk that fails validation throws and leaves the accumulator as it was. */
   update(yTrue: Y, yPred: P, sampleWeight?: ArrayLike<number>): this;
+  /**
+   * update() with the chunk's rows computed on a pool's workers (createFocalLossPool), in parts
+   * combined exactly: the same sums, counts and diagnostics. Resolves to this accumulator once
+   * they are added; until then it takes no other update or merge, and the inputs must not
+   * change. A chunk that fails validation rejects and leaves the accumulator as it was.
+   */
+  updateOn(pool: FocalLossPool, yTrue: Y, yPred: P, sampleWeight?: ArrayLike<number>): Promise<this>;
   /** 'mean' (default), 'sum' or 'weightedMean' of everything seen. */
   result(reduction?: Reduction): number;
   summary(): AccumulatorSummary;
@@ -141,6 +134,19 @@ function create(spec: LossSpec, fn: string, options: unknown): Accumulator {
   return new Accumulator(spec, checked, spec.settings(fn, checked));
 }
 
+/** An update checked and described, before its rows run. */
+interface Pending {
+  s: LossSettings;
+  batch: Batch;
+  /** The clipping epsilon (settled by the first chunk) and the power of two the sample weights are scaled by. */
+  epsilon: number;
+  exponent: number;
+  /** The data set's rows of the update. */
+  rows: RowRange;
+  /** Where its diagnostics go (null: none). */
+  tally: Tally | null;
+}
+
 class Accumulator {
   private classes: number | null;
   private epsilon: number | null = null;
@@ -154,6 +160,11 @@ class Accumulator {
   nextRow: number;
   /** The rows seen, per data set (empty without a source). */
   private coverage: Coverage[];
+  private readonly diagnosis: DiagnosticsSettings | false;
+  /** The diagnostics so far (once C is known). */
+  private tally: Tally | null = null;
+  /** An updateOn() is waiting for its pool. */
+  private pending = false;
 
   constructor(
     private readonly spec: LossSpec,
@@ -167,6 +178,16 @@ class Accumulator {
     const source = options.source as string | undefined;
     const totalRows = options.totalRows as number | undefined;
     this.coverage = source === undefined ? [] : [{ source, ranges: [], ...(totalRows === undefined ? {} : { totalRows }) }];
+    this.diagnosis = options.diagnostics as DiagnosticsSettings | false;
+  }
+
+  private get elements(): boolean {
+    return this.spec.reduces === 'elements';
+  }
+
+  /** An empty tally for `classes` (null: no diagnostics). */
+  private newTally(classes: number): Tally | null {
+    return this.diagnosis === false ? null : new Tally(this.diagnosis, this.elements, classes);
   }
 
   private get fn(): string {
@@ -174,7 +195,34 @@ class Accumulator {
   }
 
   update(yTrue: unknown, yPred: unknown, sampleWeight?: unknown): this {
-    const fn = `${this.fn}.update`;
+    const u = this.begin('update', yTrue, yPred, sampleWeight);
+    const ignoreIndex = (this.settings as { ignoreIndex?: number }).ignoreIndex;
+    const observe = u.tally === null ? undefined : observer(u.tally, u.batch, u.s.fromLogits, ignoreIndex, u.rows[0], u.exponent);
+    const { totals, perClass } = computeLoss(this.spec, u.s, u.batch, null, true, u.epsilon, u.exponent, observe);
+    return this.finish(u, totals, perClass!, u.tally);
+  }
+
+  async updateOn(pool: unknown, yTrue: unknown, yPred: unknown, sampleWeight?: unknown): Promise<this> {
+    const u = this.begin('updateOn', yTrue, yPred, sampleWeight);
+    const diagnostics = u.tally === null ? null : { settings: u.tally.settings, firstRow: u.rows[0] };
+    const settings = { ...u.s, epsilon: u.epsilon };
+    this.pending = true;
+    let result;
+    try {
+      result = await accumulateOn(pool, u.s.fn, { spec: this.spec, settings, batch: u.batch, exponent: u.exponent, diagnostics });
+    } finally {
+      this.pending = false;
+    }
+    if (result === null) return this.update(yTrue, yPred, sampleWeight);
+    // A batch of no rows has no parts: nothing to add but its (empty) tally.
+    const perClass = result.perClass ?? new Float64Array(u.batch.classes * PER_CLASS_SLOTS);
+    return this.finish(u, result.totals, perClass, u.tally === null ? null : (result.diagnostics ?? u.tally));
+  }
+
+  /** An update checked and described, before its rows run: nothing of the accumulator changes yet. */
+  private begin(method: string, yTrue: unknown, yPred: unknown, sampleWeight: unknown): Pending {
+    const fn = `${this.fn}.${method}`;
+    this.notPending(fn);
     const weights = arrayOption(fn, 'sampleWeight', sampleWeight, 'an array of per-sample weights');
     const s = { ...this.settings, fn, sampleWeight: weights, reduction: 'sum' as const };
     const batch = describeBatch(fn, yTrue, yPred, { classes: this.classes ?? undefined, axis: this.settings.axis }, this.spec.reduces === 'elements');
@@ -186,16 +234,29 @@ class Accumulator {
     if (own?.totalRows !== undefined && rows[1] > own.totalRows) {
       throw fail(RangeError, fn)`this update holds rows ${rows[0]}–${rows[1] - 1} of ${own.source}, which has ${own.totalRows} (totalRows)`;
     }
-    const { totals, perClass } = computeLoss(this.spec, s, batch, null, true, epsilon, exponent);
-    this.add(batch.classes, epsilon, exponent, totals.sum, totals.count, totals.weightSum, perClass!);
-    if (own !== undefined) own.ranges = union(own.ranges, [rows]);
-    this.nextRow = rows[1];
+    // Target rows have no class index, so no diagnostics (see DiagnosticsSummary.diagnosed).
+    const tally = !this.elements && batch.targets ? null : this.newTally(batch.classes);
+    return { s, batch, epsilon, exponent, rows, tally };
+  }
+
+  /** Adds an update's results, and its rows to the coverage. */
+  private finish(u: Pending, totals: Totals, perClass: Float64Array, tally: Tally | null): this {
+    this.add(u.batch.classes, u.epsilon, u.exponent, totals.sum, totals.count, totals.weightSum, perClass, tally);
+    const own = this.coverage[0];
+    if (own !== undefined) own.ranges = union(own.ranges, [u.rows]);
+    this.nextRow = u.rows[1];
     return this;
+  }
+
+  /** While updateOn's rows are on the pool, the accumulator takes no other update or merge (its rows would be numbered twice). */
+  private notPending(fn: string): void {
+    if (this.pending) throw fail(Error, fn)`an updateOn() of this accumulator is still running: await it first`;
   }
 
   /** Adds totals held times 2^exponent, both sides brought to the smaller exponent (the one safe from overflow). */
   private add(
     classes: number, epsilon: number, exponent: number, sum: Compensated, count: number, weightSum: Compensated, perClass: Float64Array,
+    tally: Tally | null,
   ): void {
     // A side that holds no weight (nothing yet, or weights all 0) has no scale of its own: it takes the other's.
     const weightless = (total: Compensated, weights: Compensated) => total[0] === 0 && weights[0] === 0;
@@ -203,7 +264,11 @@ class Accumulator {
       ? exponent
       : weightless(sum, weightSum) ? this.exponent : Math.min(this.exponent, exponent);
     rescale(this.sum, this.weightSum, this.perClass, common - this.exponent);
+    this.tally?.rescale(common - this.exponent);
     rescale(sum, weightSum, perClass, common - exponent);
+    tally?.rescale(common - exponent);
+    this.tally ??= this.newTally(classes);
+    if (tally !== null) this.tally!.merge(tally);
     this.exponent = common;
     this.classes = classes;
     this.epsilon = epsilon;
@@ -211,14 +276,7 @@ class Accumulator {
     this.count += count;
     addTo(this.weightSum, weightSum[0], weightSum[1]);
     this.perClass ??= new Float64Array(classes * PER_CLASS_SLOTS);
-    for (let c = 0; c < classes; c++) {
-      const at = c * PER_CLASS_SLOTS;
-      const pair: Compensated = [this.perClass[at], this.perClass[at + 1]];
-      addTo(pair, perClass[at], perClass[at + 1]);
-      this.perClass.set(pair, at);
-      this.perClass[at + 2] += perClass[at + 2];
-      this.perClass[at + 3] += perClass[at + 3];
-    }
+    addPerClass(this.perClass, perClass);
   }
 
   result(reduction: Reduction = 'mean'): number {
@@ -249,7 +307,12 @@ class Accumulator {
       const gaps = missing(c.ranges, c.totalRows);
       return { ...copy(c), missing: gaps, complete: gaps.length === 0 };
     });
-    return { count: this.count, weightSum, sum: this.result('sum'), mean: this.result('mean'), perClass, coverage };
+    const summary = { count: this.count, weightSum, sum: this.result('sum'), mean: this.result('mean'), perClass, coverage };
+    const tally = this.tally ?? this.newTally(this.classes ?? 0);
+    if (tally === null) return summary;
+    const { diagnostics, perClass: hits } = summarize(tally, this.exponent);
+    hits.forEach((h, c) => Object.assign(perClass[c], h));
+    return { ...summary, ...diagnostics };
   }
 
   state(): AccumulatorState {
@@ -272,6 +335,7 @@ class Accumulator {
       perClass,
       ...(this.exponent === 0 ? {} : { exponent: this.exponent }),
       ...(this.coverage.length === 0 ? {} : { coverage: this.coverage.map(copy), nextRow: this.nextRow }),
+      ...(this.diagnosis === false ? {} : { diagnostics: tallyToJson(this.tally ?? this.newTally(this.classes ?? 0)!) }),
     };
   }
 
@@ -282,6 +346,7 @@ class Accumulator {
 
   merge(other: unknown): this {
     const fn = `${this.fn}.merge`;
+    this.notPending(fn);
     if (other === this) throw fail(RangeError, fn)`cannot merge an accumulator with itself: its rows would count twice`;
     const state = other instanceof Accumulator ? other.state() : checkState(fn, other);
     if (state.loss !== this.spec.name) {
@@ -293,6 +358,7 @@ class Accumulator {
       const b = JSON.stringify(state.options[key] ?? null);
       if (a !== b) throw fail(RangeError, fn)`the partials were made with different options: ${key} is ${a} here and ${b} there`;
     }
+    const tally = partnerTally(fn, this.diagnosis, state);
     const coverage = mergedCoverage(fn, this.coverage, state.coverage ?? []);
     if (state.classes === null || state.epsilon === null) {
       this.coverage = coverage;
@@ -308,11 +374,12 @@ class Accumulator {
     state.perClass.forEach((entry, c) => perClass.set(entry.map(number), c * PER_CLASS_SLOTS));
     this.add(
       state.classes, state.epsilon, state.exponent ?? 0, [number(state.sum[0]), number(state.sum[1])], state.count,
-      [number(state.weightSum[0]), number(state.weightSum[1])], perClass,
+      [number(state.weightSum[0]), number(state.weightSum[1])], perClass, tally,
     );
     this.coverage = coverage;
     return this;
   }
+
 }
 
 const copy = (c: Coverage): Coverage => ({ ...c, ranges: c.ranges.map(([a, b]): RowRange => [a, b]) });
@@ -355,6 +422,7 @@ function fromState(spec: LossSpec, fn: string, state: unknown): Accumulator {
   const options: Record<string, unknown> = Object.create(null);
   for (const [key, value] of Object.entries(s.options)) if (value !== null) options[key] = value;
   if (s.classes !== null) options.classes = s.classes;
+  if (s.diagnostics !== undefined) options.diagnostics = checkStateDiagnostics(fn, s).settings;
   const restored = create(spec, fn, options).merge(s);
   restored.nextRow = s.nextRow ?? 0;
   return restored;

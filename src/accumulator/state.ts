@@ -4,6 +4,7 @@ import { isLossName, type LossName } from '../options/loss-names.js';
 import { LOSSES } from '../losses/registry.js';
 import { OPTIONS, type OptionSpec } from '../options/schema.js';
 import type { Coverage } from './coverage.js';
+import type { DiagnosticsState } from './diagnostics-state.js';
 
 /** A number in JSON: non-finite ones are written as the strings "Infinity", "-Infinity", "NaN". */
 export type JsonNumber = number | 'Infinity' | '-Infinity' | 'NaN';
@@ -36,6 +37,8 @@ export interface AccumulatorState {
   coverage?: Coverage[];
   /** With coverage: the data set's row of the next update's first row. */
   nextRow?: number;
+  /** With the `diagnostics` option: the diagnostics' tally (checked by the accumulator, accumulator/diagnostics-state.ts). */
+  diagnostics?: DiagnosticsState;
 }
 
 export const FORMAT = 'focal-loss-wasm/accumulator@1';
@@ -149,7 +152,7 @@ function checkCoverage(fn: string, coverage: unknown): void {
  * A compensated sum: a non-negative sum (losses and weights are >= 0), and a carry (the
  * rounding errors of adding non-negative terms) no larger than the sum, unless the sum is infinite.
  */
-function checkSum(fn: string, field: string, pair: unknown): void {
+export function checkSum(fn: string, field: string, pair: unknown): void {
   if (!Array.isArray(pair) || pair.length !== 2 || !pair.every(isJsonNumber)) {
     throw fail(TypeError, fn)`state.${field} = ${show(pair)} must be a [sum, carry] pair of numbers`;
   }

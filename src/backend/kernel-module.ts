@@ -10,6 +10,7 @@ import { WasmInstance, type Exports } from './wasm-instance.js';
 const EXPORTS = [
   'memory', 'heapBase', 'usesSimd', 'frameLayout', 'probabilityLoss', 'probabilityLossGrad', 'gatheredLoss', 'gatheredLossGrad',
   'logitLoss', 'logitLossGrad', 'targetRowLoss', 'targetRowLossGrad', 'binaryLoss', 'binaryLossGrad', 'transposeF32', 'transposeF64',
+  'rowStats', 'elementStats', 'foldRows',
 ] as const satisfies ReadonlyArray<keyof Exports>;
 
 /** Instantiates a compiled kernel module as a fresh instance (its own memory); throws a TypeError if it is not the kernel. */

@@ -12,7 +12,7 @@ export function chunkRows(classes: number): number {
 }
 
 /** 'planes': a channels-first chunk as it lies (C planes), before and after its transpose into rows. */
-type ChunkBuffer = 'pred' | 'target' | 'losses' | 'grad' | 'row' | 'planes';
+type ChunkBuffer = 'pred' | 'target' | 'losses' | 'grad' | 'row' | 'planes' | 'stats' | 'fold';
 
 /** A block of an instance's memory. Views over wasm memory must be re-taken after anything that allocates. */
 export interface Region {
@@ -56,8 +56,8 @@ export class Scratch {
   ): void {
     try {
       for (const [name, bytes] of Object.entries(rowBytes) as Array<[ChunkBuffer, number]>) {
-        // Chunk buffers hold many rows; 'row' holds one.
-        const size = name === 'row' ? bytes : Math.max(ROW_BYTES, bytes);
+        // Chunk buffers hold a chunk's rows; 'row' holds one.
+        const size = name === 'row' ? bytes : Math.max(ROW_BYTES, bytes * chunkRows(classes));
         this.regions.set(name, this.grown(this.regions.get(name) ?? null, size));
       }
       this.frameRegion ??= this.instance.alloc(FRAME_BYTES);

@@ -1,6 +1,6 @@
 import type { KernelExports } from '../generated/kernel-exports.js';
 import {
-  CLASS_WEIGHTS, GRAD_F32, LOSSES, PER_CLASS, PRED_F32, ROW_SCRATCH, SAMPLE_WEIGHTS, type Frame, type KernelName, type Targets,
+  CLASS_WEIGHTS, GRAD_F32, LOSSES, PER_CLASS, PRED_F32, ROW_SCRATCH, SAMPLE_WEIGHTS, STATS, type Frame, type KernelName, type Targets,
   type Values,
 } from '../kernels/frame.js';
 import { KernelInstance, type Region } from './instance.js';
@@ -84,6 +84,7 @@ export class WasmInstance extends KernelInstance {
     params[LOSSES] = at(frame.losses);
     params[PER_CLASS] = at(frame.perClass);
     params[ROW_SCRATCH] = at(frame.rowScratch);
+    params[STATS] = at(frame.stats);
     const run = this.exports[kernel];
     return run(params.byteOffset, at(pred as unknown as ArrayBufferView), at(target as unknown as ArrayBufferView), n, classes, at(grad));
   }

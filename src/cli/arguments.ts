@@ -21,6 +21,10 @@ export interface InputFlags {
 export interface OutputFlags {
   perClass: boolean;
   json: boolean;
+  /** --diagnostics: the accumulator's diagnostics in the summary and the JSON. */
+  diagnostics: boolean;
+  /** --html: a file for the diagnostics report, or null. */
+  html: string | null;
   /** A file for the accumulator state, "-" for stdout, or null. */
   stateOut: string | null;
 }
@@ -40,15 +44,20 @@ export type Command =
     progress: 'auto' | 'on' | 'off';
     chunkBytes: number;
   } & InputFlags & OutputFlags)
-  | ({ kind: 'merge'; files: string[] } & OutputFlags);
+  | ({
+    kind: 'merge';
+    files: string[];
+    /** --allow-partial: report the loss of states that do not cover their data sets. */
+    allowPartial: boolean;
+  } & OutputFlags);
 
 export const DEFAULT_CHUNK_BYTES = 8 << 20;
 
 /** Flags that take a value, and those that do not. */
 const INPUT_VALUED = ['--labels', '--pred', '--label-column', '--rows', '--shard', '--chunk-size', '--delimiter', '--pred-columns', '--pred-column'];
 const INPUT_SWITCHES = ['--progress', '--no-progress', '--header', '--no-header'];
-const VALUED = new Set([...INPUT_VALUED, ...LOSS_VALUED, '--state-out']);
-const SWITCHES = new Set([...INPUT_SWITCHES, ...LOSS_SWITCHES_ALL, '--per-class', '--json', '--help', '--version', '--merge']);
+const VALUED = new Set([...INPUT_VALUED, ...LOSS_VALUED, '--state-out', '--html']);
+const SWITCHES = new Set([...INPUT_SWITCHES, ...LOSS_SWITCHES_ALL, '--per-class', '--json', '--diagnostics', '--help', '--version', '--merge', '--allow-partial']);
 const ALIASES: Record<string, string> = {
   '-h': '--help', '-v': '--version', '--preds': '--pred', '--predictions': '--pred', '--label': '--labels', '--targets': '--labels',
 };
@@ -100,8 +109,11 @@ export function parseArguments(argv: readonly string[]): Command {
     perClass: switches.has('--per-class'),
     json: switches.has('--json'),
     stateOut: values.get('--state-out') ?? null,
+    diagnostics: switches.has('--diagnostics'),
+    html: values.get('--html') ?? null,
   };
   if (output.stateOut === '') throw new InputError('--state-out needs a file name (or - for stdout)');
+  if (output.html === '') throw new InputError('--html needs a file name');
 
   if (switches.has('--merge')) {
     const extra = NOT_WITH_MERGE.find((f) => values.has(f) || switches.has(f));
@@ -109,8 +121,9 @@ export function parseArguments(argv: readonly string[]): Command {
       throw new InputError(`${extra} cannot be used with --merge: the states carry their inputs' options`);
     }
     if (mergeFiles.length === 0) throw new InputError('--merge needs one or more state files (written by --state-out)');
-    return { kind: 'merge', files: mergeFiles, ...output };
+    return { kind: 'merge', files: mergeFiles, allowPartial: switches.has('--allow-partial'), ...output };
   }
+  if (switches.has('--allow-partial')) throw new InputError('--allow-partial applies to --merge (states that do not cover their data)');
 
   const pred = values.get('--pred');
   if (pred === undefined) throw new InputError('--pred is required (the predictions file); see --help');

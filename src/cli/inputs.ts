@@ -3,7 +3,7 @@ import { name, selectColumns } from './columns.js';
 import { CsvSource, type CsvOptions } from './csv.js';
 import { InputError } from './input-error.js';
 import { NpySource, type Reading } from './npy.js';
-import { openParquet } from './parquet-inputs.js';
+import { openParquet, parquetRows } from './parquet-inputs.js';
 import { singleFile } from './single-file.js';
 import type { RowRange, RowSource, Values } from './source.js';
 import { count } from './words.js';
@@ -80,9 +80,14 @@ function open(path: string, range: RowRange | null, csv: CsvOptions, reading: Re
   return CsvSource.open(path, range, csv);
 }
 
-/** Rows (samples) in a file, for --shard: the .npy header's, or a count of a CSV file's lines. */
-function rowsIn(path: string, csv: CsvOptions, reading: Reading): number {
-  if (formatOf(path) === 'csv') return CsvSource.countRows(path, csv);
+/**
+ * Rows (samples) in a file, for --shard: the .npy header's (a map's pixels, its classes on
+ * `reading`) or the Parquet footer's, or a count of a CSV file's lines.
+ */
+export async function rowsIn(path: string, csv: CsvOptions, reading: Reading = -1): Promise<number> {
+  const format = formatOf(path);
+  if (format === 'parquet') return parquetRows(path);
+  if (format === 'csv') return CsvSource.countRows(path, csv);
   const source = NpySource.open(path, null, reading);
   source.close();
   return source.fileRows;
@@ -97,7 +102,7 @@ export async function openInputs(request: InputRequest): Promise<Inputs> {
   if (request.predColumn !== null) throw new InputError(`--pred-column names a list column of a Parquet file; ${request.pred} is not one`);
   const range = request.shard === null
     ? request.range
-    : shardRange(request.shard.index, request.shard.count, rowsIn(request.pred, request.csv, request.axis));
+    : shardRange(request.shard.index, request.shard.count, await rowsIn(request.pred, request.csv, request.axis));
   if (request.labels === null) return singleFile(request, range);
   const opened: RowSource[] = [];
   try {

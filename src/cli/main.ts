@@ -1,12 +1,14 @@
 /// <reference types="node" />
 import { basename } from 'node:path';
 import type { AccumulatorState } from '../accumulator/accumulator.js';
-import { accumulate } from './accumulate.js';
+import { accumulate, type Covered } from './accumulate.js';
 import { parseArguments, type Command, type OutputFlags } from './arguments.js';
 import { EXIT_FAILURE, EXIT_INPUT, InputError } from './input-error.js';
-import { openInputs } from './inputs.js';
-import { mergeStates } from './merge.js';
+import { dataSetName } from './data-set.js';
+import { openInputs, rowsIn } from './inputs.js';
+import { checkCovered, mergeStates } from './merge.js';
 import { Progress, PROGRESS_MIN_BYTES } from './progress.js';
+import { htmlReport } from './html-report.js';
 import { jsonReport, textReport, type Report } from './report.js';
 import { checkStateOutTarget, writeStateFile, type ReadFile } from './state-file.js';
 import { USAGE } from './usage.js';
@@ -65,15 +67,21 @@ async function loss(command: Extract<Command, { kind: 'loss' }>, io: Io): Promis
   try {
     const show = command.progress === 'on' || (command.progress === 'auto' && io.stderrIsTTY && inputs.totalBytes >= PROGRESS_MIN_BYTES);
     const progress = show ? new Progress(io.stderr, basename(command.pred), inputs.totalBytes, io.columns) : null;
+    const ranged = command.range !== null || command.shard !== null;
+    const covered: Covered = {
+      source: dataSetName(command.pred, command.labels === null ? [] : [command.labels]),
+      firstRow: inputs.firstRow,
+      totalRows: ranged ? await rowsIn(command.pred, command.csv, axis) : null,
+    };
     let accumulated;
     try {
-      accumulated = await accumulate(inputs, command.loss, (done) => progress?.update(done));
+      accumulated = await accumulate(inputs, command.loss, covered, (done) => progress?.update(done), command.diagnostics || command.html !== null);
     } finally {
       progress?.finish();
     }
     const { accumulator, rows } = accumulated;
     // An empty row range is a legitimate shard (its state merges as a no-op); an empty file is not a batch.
-    if (rows === 0 && command.range === null && command.shard === null) {
+    if (rows === 0 && !ranged) {
       throw new InputError(`${command.pred} holds no rows of data: there is no loss to compute`);
     }
     // Said on success only: a failed run prints its one-line error alone.
@@ -86,7 +94,7 @@ async function loss(command: Extract<Command, { kind: 'loss' }>, io: Io): Promis
       classes: inputs.classes,
       rows,
       inputs: { labels: inputs.describe.labels, pred: inputs.describe.pred, rows: [inputs.firstRow, inputs.firstRow + rows] },
-      ranged: command.range !== null || command.shard !== null,
+      ranged,
     };
     return output(command, report, state, io);
   } finally {
@@ -97,10 +105,12 @@ async function loss(command: Extract<Command, { kind: 'loss' }>, io: Io): Promis
 function merge(command: Extract<Command, { kind: 'merge' }>, io: Io): number {
   checkStateOut(command, command.files.map((path) => ({ flag: '--merge', path })));
   const accumulator = mergeStates(command.files);
+  const summary = accumulator.summary();
+  if (!command.allowPartial) checkCovered(summary.coverage);
   const state = accumulator.state();
   const report: Report = {
     loss: state.loss,
-    summary: accumulator.summary(),
+    summary,
     state,
     classes: state.classes,
     merged: command.files.length,
@@ -110,10 +120,14 @@ function merge(command: Extract<Command, { kind: 'merge' }>, io: Io): number {
 
 /** Checks --state-out before anything is read: no use of "-" that hides the report, and none of the run's inputs. */
 function checkStateOut(command: OutputFlags, inputs: readonly ReadFile[]): void {
-  if (command.stateOut === '-' && (command.json || command.perClass)) {
-    throw new InputError('--state-out - prints the state on stdout instead of the summary; it cannot be combined with --json or --per-class');
+  if (command.stateOut === '-' && (command.json || command.perClass || command.diagnostics)) {
+    throw new InputError('--state-out - prints the state on stdout instead of the summary; it cannot be combined with --json, --per-class or --diagnostics');
   }
   if (command.stateOut !== null && command.stateOut !== '-') checkStateOutTarget(command.stateOut, inputs);
+  if (command.html !== null) {
+    const outputs = command.stateOut === null || command.stateOut === '-' ? [] : [{ flag: '--state-out', path: command.stateOut }];
+    checkStateOutTarget(command.html, [...inputs, ...outputs], '--html', 'the report');
+  }
 }
 
 function output(command: OutputFlags, report: Report, state: AccumulatorState, io: Io): number {
@@ -123,6 +137,8 @@ function output(command: OutputFlags, report: Report, state: AccumulatorState, i
     return 0;
   }
   if (command.stateOut !== null) writeStateFile(command.stateOut, stateJson);
-  io.stdout(command.json ? jsonReport(report, command.perClass) : textReport(report, command.perClass));
+  if (command.html !== null) writeStateFile(command.html, htmlReport(report), 'the report');
+  const { perClass, diagnostics } = command;
+  io.stdout(command.json ? jsonReport(report, perClass, diagnostics) : textReport(report, perClass, diagnostics));
   return 0;
 }

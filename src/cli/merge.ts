@@ -1,6 +1,9 @@
 /// <reference types="node" />
 import { readFileSync } from 'node:fs';
-import { accumulatorFromState, type AccumulatorState, type FocalLossAccumulator } from '../accumulator/accumulator.js';
+import {
+  accumulatorFromState, type AccumulatorState, type CoverageSummary, type FocalLossAccumulator,
+} from '../accumulator/accumulator.js';
+import { showRanges } from '../accumulator/coverage.js';
 import { InputError } from './input-error.js';
 import { optionError } from './library-errors.js';
 
@@ -41,4 +44,18 @@ export function mergeStates(paths: readonly string[]): FocalLossAccumulator {
     }
   }
   return merged!;
+}
+
+/**
+ * Refuses a merge that leaves rows of a data set out (a shard's state not given): its loss
+ * would be taken for the whole's. States that overlap never merge (a shard counted twice).
+ */
+export function checkCovered(coverage: readonly CoverageSummary[]): void {
+  for (const c of coverage) {
+    if (c.missing === undefined || c.missing.length === 0) continue;
+    throw new InputError(
+      `the states do not cover ${c.source}: ${showRanges(c.missing)} of its ${c.totalRows} are missing; ` +
+      'merge the states of the shards that read them too, or pass --allow-partial for the loss of the rows covered',
+    );
+  }
 }

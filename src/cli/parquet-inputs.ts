@@ -5,7 +5,7 @@ import { column, name, selectColumns, type Columns } from './columns.js';
 import { InputError, quote } from './input-error.js';
 import type { Chunk, InputRequest, Inputs } from './inputs.js';
 import { checkPredColumns } from './single-file.js';
-import { closeFile, openFile, readExact, resolveRange } from './source.js';
+import { closeFile, openFile, readExact, resolveRange, type OpenFile } from './source.js';
 import { count } from './words.js';
 
 type ParquetModule = typeof import('../parquet.js');
@@ -49,15 +49,9 @@ export async function openParquet(request: InputRequest): Promise<Inputs> {
   const { parquet, compressors } = await reader();
   const file = openFile(path);
   let bytesRead = 0;
-  const buffer: AsyncBuffer = {
-    byteLength: file.size,
-    slice(start, end = file.size) {
-      const bytes = new Uint8Array(Math.max(0, end - start));
-      readExact(file, bytes, bytes.length, start, path);
-      bytesRead += bytes.length;
-      return bytes.buffer;
-    },
-  };
+  const buffer = fileBuffer(file, path, (bytes) => {
+    bytesRead += bytes;
+  });
   try {
     const schema = await parquet.readParquetSchema(buffer).catch((error) => Promise.reject(readError(error, path, compressors)));
     const columns: Columns = {
@@ -108,6 +102,31 @@ export async function openParquet(request: InputRequest): Promise<Inputs> {
   } catch (error) {
     closeFile(file);
     throw error;
+  }
+}
+
+/** An open file as the Parquet reader reads it: byte ranges on demand. */
+function fileBuffer(file: OpenFile, path: string, onRead: (bytes: number) => void = () => {}): AsyncBuffer {
+  return {
+    byteLength: file.size,
+    slice(start, end = file.size) {
+      const bytes = new Uint8Array(Math.max(0, end - start));
+      readExact(file, bytes, bytes.length, start, path);
+      onRead(bytes.length);
+      return bytes.buffer;
+    },
+  };
+}
+
+/** Rows in a Parquet file: its footer's count. */
+export async function parquetRows(path: string): Promise<number> {
+  const { parquet, compressors } = await reader();
+  const file = openFile(path);
+  try {
+    const schema = await parquet.readParquetSchema(fileBuffer(file, path)).catch((error) => Promise.reject(readError(error, path, compressors)));
+    return schema.rows;
+  } finally {
+    closeFile(file);
   }
 }
 

@@ -1,6 +1,8 @@
 import type { LossName } from '../options/loss-names.js';
 import { LOSSES } from '../losses/registry.js';
-import type { AccumulatorState, AccumulatorSummary } from '../accumulator/accumulator.js';
+import type { AccumulatorState, AccumulatorSummary, CoverageSummary } from '../accumulator/accumulator.js';
+import { showRanges } from '../accumulator/coverage.js';
+import { diagnosedSummary, diagnosticsJson, diagnosticsText } from './diagnostics-report.js';
 import { grouped } from './words.js';
 
 /** What a run (or a merge) found, for the text and JSON reports. */
@@ -20,8 +22,8 @@ export interface Report {
   merged?: number;
 }
 
-/** One JSON object: the loss (the mean), its sum and count, and what it was computed from. */
-export function jsonReport(report: Report, perClass: boolean): string {
+/** One JSON object: the loss (the mean), its sum and count, and what it was computed from; with diagnostics, summary()'s fields. */
+export function jsonReport(report: Report, perClass: boolean, diagnostics = false): string {
   const { summary, state } = report;
   const out: Record<string, unknown> = {
     loss: summary.mean,
@@ -39,12 +41,14 @@ export function jsonReport(report: Report, perClass: boolean): string {
   out.options = { ...state.options, epsilon: state.epsilon ?? state.options.epsilon };
   if (report.inputs !== undefined) out.inputs = report.inputs;
   if (report.merged !== undefined) out.merged = report.merged;
+  out.coverage = summary.coverage;
   if (perClass) out.perClass = summary.perClass.map((c, i) => ({ class: i, count: c.count, sum: c.sum, mean: c.mean }));
+  if (diagnostics) Object.assign(out, diagnosticsJson(diagnosedSummary(summary, report.merged !== undefined)));
   return `${JSON.stringify(out, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))}\n`;
 }
 
-/** A readable summary; with perClass, a table of count, loss sum and mean per class. */
-export function textReport(report: Report, perClass: boolean): string {
+/** A readable summary; with perClass, a table of count, loss sum and mean per class; then the diagnostics. */
+export function textReport(report: Report, perClass: boolean, diagnostics = false): string {
   const { summary, state } = report;
   const binary = LOSSES[report.loss].reduces === 'elements';
   const what = binary ? 'element' : 'sample';
@@ -66,9 +70,11 @@ export function textReport(report: Report, perClass: boolean): string {
     if (report.ranged === true) lines.push(['row range', `${start}:${end}`]);
   }
   if (report.merged !== undefined) lines.push(['merged states', `${report.merged}`]);
+  for (const c of summary.coverage) lines.push(['covers', covers(c, report.merged !== undefined)]);
   const width = Math.max(...lines.map(([k]) => k.length));
   let text = lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n';
   if (perClass) text += `\n${table(summary, binary)}`;
+  if (diagnostics) text += `\n${diagnosticsText(diagnosedSummary(summary, report.merged !== undefined), binary, LOSSES[report.loss].title)}`;
   return text;
 }
 
@@ -81,7 +87,16 @@ function table(summary: AccumulatorSummary, binary: boolean): string {
   return `${[line(head), rule, ...rows.map(line)].join('\n')}\n`;
 }
 
-function settings(state: AccumulatorState): string {
+/** What a state covers of one data set: "rows 0–999 of the 3001 of p.npy#…", and for a merge what it misses. */
+function covers(c: CoverageSummary, merged: boolean): string {
+  const rows = c.ranges.length === 0 ? 'no rows' : showRanges(c.ranges);
+  if (c.totalRows === undefined) return `${rows} of ${c.source}`;
+  if (c.complete === true) return `all ${c.totalRows} rows of ${c.source}`;
+  return `${rows} of the ${c.totalRows} of ${c.source}${merged ? `; missing ${showRanges(c.missing!)}` : ''}`;
+}
+
+/** The options a state was made with, in words. */
+export function settings(state: AccumulatorState): string {
   const o = state.options;
   const parts = [`gamma ${o.gamma}`];
   parts.push(`alpha ${o.alpha === null ? 'none' : Array.isArray(o.alpha) ? o.alpha.join(',') : o.alpha}`);

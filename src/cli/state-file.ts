@@ -11,18 +11,18 @@ export interface ReadFile {
 }
 
 /**
- * Refuses a --state-out that names one of the run's own inputs, before anything is read: by
+ * Refuses a --state-out (or another output) that names one of the run's own inputs, before anything is read: by
  * resolved path, and by file identity (device and inode), which also catches a symbolic or
  * hard link to the input under another name.
  */
-export function checkStateOutTarget(stateOut: string, inputs: readonly ReadFile[]): void {
+export function checkStateOutTarget(stateOut: string, inputs: readonly ReadFile[], flag = '--state-out', what = 'the state'): void {
   const target = resolve(stateOut);
   const targetId = identity(stateOut);
   for (const input of inputs) {
     const same = resolve(input.path) === target || (targetId !== null && targetId === identity(input.path));
     if (same) {
       throw new InputError(
-        `--state-out ${stateOut} is the ${input.flag} file ${input.path}: writing the state would overwrite it; name another file`,
+        `${flag} ${stateOut} is the ${input.flag} file ${input.path}: writing ${what} would overwrite it; name another file`,
       );
     }
   }
@@ -39,11 +39,11 @@ function identity(path: string): string | null {
 }
 
 /**
- * Writes the state atomically: into a new file beside the target, renamed over it once
+ * Writes the state (or another output) atomically: into a new file beside the target, renamed over it once
  * complete, so a failed write never leaves a half-written state, and never a temporary file.
  * A link is written through: the file it leads to is replaced.
  */
-export function writeStateFile(path: string, text: string): void {
+export function writeStateFile(path: string, text: string, what = 'the state'): void {
   let target = path;
   try {
     target = realpathSync(path);
@@ -62,6 +62,6 @@ export function writeStateFile(path: string, text: string): void {
     }
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'EISDIR' ? 'it is a directory' : code === 'ENOENT' ? 'no such directory' : (error as Error).message;
-    throw new InputError(`cannot write the state to ${path}: ${why}`);
+    throw new InputError(`cannot write ${what} to ${path}: ${why}`);
   }
 }

@@ -5,7 +5,8 @@ export const USAGE = `Usage:
   focal-loss-wasm --labels labels.npy --pred preds.npy [options]
   focal-loss-wasm --pred data.csv [--label-column K] [--pred-columns COLUMNS] [options]
   focal-loss-wasm --pred data.parquet [--label-column K] [--pred-columns C | --pred-column L] [options]
-  focal-loss-wasm --merge state1.json state2.json ... [--per-class] [--json] [--state-out merged.json]
+  focal-loss-wasm --merge state1.json state2.json ... [--allow-partial] [--per-class] [--json] [--diagnostics]
+                  [--html report.html] [--state-out merged.json]
 
 Computes the focal loss of predictions against labels stored in files, streaming them in
 chunks through a fixed buffer, so files larger than memory work.
@@ -49,10 +50,17 @@ Output:
   (default)              a readable summary on stdout: mean loss, sum, count
   --per-class            also a table per class (--binary: per label column): count, loss sum, mean
   --json                 one JSON object instead: loss, sum, count, … (perClass with --per-class)
+  --diagnostics          also per class recall, precision and recommended alpha, calibration
+                         (ECE and bins), the easy samples' share (p_t >= 0.5) of the cross-entropy
+                         and of the loss, and the hardest rows (in --json: summary()'s fields)
+  --html FILE            write the diagnostics as one self-contained HTML report with charts
   --state-out FILE       also write the accumulator state (JSON) to FILE, for --merge;
                          "-" prints the state to stdout instead of the summary; never one
                          of the run's input files
-  --merge FILE...        merge accumulator states (the reduce step) and print the result
+  --merge FILE...        merge accumulator states (the reduce step) and print the result; exits 2
+                         naming the rows missing when the states do not cover their data sets
+                         (the shards of a file), or the rows counted twice when they overlap
+  --allow-partial        with --merge: report the loss of the rows covered when rows are missing
   --progress             always show a progress bar on stderr; --no-progress never
                          (default: when stderr is a terminal and the input is over 64 MiB)
   --chunk-size BYTES     bytes of predictions read per chunk (default 8M; suffixes K, M, G)

@@ -23,6 +23,8 @@ export interface Frame {
   readonly perClass: Float64Array | null;
   /** One row of f64 values the wasm kernels may use between passes over a row, or null. */
   readonly rowScratch: Float64Array | null;
+  /** STATS_SLOTS values per row, which the logits kernels write for an accumulator's diagnostics; or null. */
+  stats: Float64Array | null;
 }
 
 /**

@@ -2,6 +2,7 @@
 import { binaryLoss, binaryLossGrad } from './binary.js';
 import type { JsKernel, KernelName } from './frame.js';
 import { logitLoss, logitLossGrad } from './logits.js';
+import { elementStats, foldRows, rowStats } from './row-stats.js';
 import { gatheredLoss, gatheredLossGrad, probabilityLoss, probabilityLossGrad } from './probabilities.js';
 import { targetRowLoss, targetRowLossGrad } from './target-rows.js';
 
@@ -10,4 +11,5 @@ export const jsKernels: Record<KernelName, JsKernel> = {
   logitLoss, logitLossGrad,
   targetRowLoss, targetRowLossGrad,
   binaryLoss, binaryLossGrad,
+  rowStats, elementStats, foldRows,
 };

@@ -1,6 +1,6 @@
 import {
-  addBlock, addToClass, BLOCK, CLASS_WEIGHT_STRIDE, GAMMA, GRAD_SCALE, HAS_IGNORE, IGNORE_INDEX, type Frame, type Targets,
-  type Values,
+  addBlock, addToClass, BLOCK, CLASS_WEIGHT_STRIDE, GAMMA, GRAD_SCALE, HAS_IGNORE, IGNORE_INDEX, STAT_CONFIDENCE, STAT_CROSS_ENTROPY,
+  STAT_PREDICTED, STAT_PT, STATS_SLOTS, type Frame, type Targets, type Values,
 } from './frame.js';
 import { focus, inLogSpace, isFine, logOneMinus, powerPlan } from './math/focus.js';
 import { expSumExcept, rowMax } from './math/softmax.js';
@@ -10,7 +10,8 @@ import { expSumExcept, rowMax } from './math/softmax.js';
 //   ln p_t = z_t - m - ln total (-log1p(rest) when z_t is the max),  q = rest / total,
 //   loss = alpha_t * w * q^gamma * -ln p_t,
 //   d loss / d z_j = alpha_t w q^gamma (gamma p_t ln p_t / q - 1) (delta_tj - p_j),
-// with q the off-target mass itself (never 1 - p_t) and delta_tt - p_t = q.
+// with q the off-target mass itself (never 1 - p_t) and delta_tt - p_t = q. With frame.stats,
+// each row's argmax, its probability 1 / total, p_t and -ln p_t (an accumulator's diagnostics).
 
 export function logitLoss(frame: Frame, pred: ArrayLike<number>, labels: Targets, n: number, classes: number): number {
   return logits(frame, pred, labels, n, classes, null);
@@ -26,7 +27,7 @@ function logits(
   frame: Frame, pred: ArrayLike<number>, labels: Targets, n: number, classes: number, grad: Values | null,
 ): number {
   const params = frame.params;
-  const { classWeights, sampleWeights, losses, perClass } = frame;
+  const { classWeights, sampleWeights, losses, perClass, stats } = frame;
   const gamma = params[GAMMA];
   const plan = powerPlan(gamma);
   const hasIgnore = params[HAS_IGNORE] !== 0;
@@ -45,6 +46,7 @@ function logits(
     const start = i * classes;
     if (hasIgnore && label === ignore) {
       if (losses !== null) losses[i] = 0;
+      if (stats !== null) stats[i * STATS_SLOTS + STAT_PREDICTED] = -1;
       if (grad !== null) grad.fill(0, start, start + classes);
       continue;
     }
@@ -70,6 +72,15 @@ function logits(
     counted++;
     if (losses !== null) losses[i] = loss;
     if (perClass !== null) addToClass(perClass, label, loss, w);
+    if (stats !== null) {
+      let top = 0;
+      while (pred[start + top] !== max) top++;
+      const at = i * STATS_SLOTS;
+      stats[at + STAT_PREDICTED] = top;
+      stats[at + STAT_CONFIDENCE] = 1 / total;
+      stats[at + STAT_PT] = pt;
+      stats[at + STAT_CROSS_ENTROPY] = 0 - logP;
+    }
     if (grad !== null) {
       const ratio = q === 0 ? -1 : logP / q;
       // p_t ln p_t / q -> 0 as p_t -> 0 (a target logit of -Infinity).

@@ -83,7 +83,7 @@ export const focal: LossSpec<FocalLossSettings> = {
     }
 
     const flat = batch.yPred;
-    const wholeRows = s.fromLogits || (
+    const wholeRows = s.fromLogits || needs.diagnostics === true || (
       (flat instanceof Float64Array || flat instanceof Float32Array) && batch.layout.rowMajor &&
       (instance.reads(flat) || classes * flat.BYTES_PER_ELEMENT <= NARROW_ROW_BYTES)
     );

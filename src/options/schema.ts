@@ -1,5 +1,6 @@
 import { fail, option } from '../errors/detail.js';
 import { describe, show } from '../errors/show.js';
+import { readDiagnostics } from './diagnostics.js';
 import { ALL_LOSSES, type LossName } from './loss-names.js';
 import { arrayOption, booleanOr, finiteNonNegative, numberIn, numbers, oneOf, readDims } from './read.js';
 
@@ -244,6 +245,16 @@ export const OPTIONS = [
     name: 'totalRows',
     losses: ALL_LOSSES,
     read: (fn, v) => numberIn(fn, 'totalRows', v, (x) => Number.isSafeInteger(x) && x >= 0, 'an integer >= 0'),
+    identity: false,
+    only: ['accumulator'],
+  },
+  {
+    // Not an identity option (it does not change the loss), but partials merge only when their
+    // diagnostics settings agree: the state records them beside the diagnostics (accumulator/diagnostics-state.ts).
+    name: 'diagnostics',
+    losses: ALL_LOSSES,
+    read: readDiagnostics,
+    default: false,
     identity: false,
     only: ['accumulator'],
   },

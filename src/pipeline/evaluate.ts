@@ -8,7 +8,7 @@ import { makeFrame } from './frame.js';
 import { finishGradient, gradientScale, type GradientScale } from './gradient-scale.js';
 import type { Needs } from './plan.js';
 import { reduce, totalsOf, type Totals } from './reduce.js';
-import { runPlan, type Job, type Outputs } from './run.js';
+import { runPlan, type ChunkObserver, type Job, type Outputs } from './run.js';
 import { weightExponent as exponentOf, weightRepeat } from './sample-weights.js';
 
 /** A loss with its gradient with respect to yPred (in yPred's layout). */
@@ -93,13 +93,13 @@ export interface Evaluation extends RangeResult {
   loss: number | Float64Array;
 }
 
-/** A whole batch on one thread: its rows, the reduction, and the gradient's exact scale. */
-export function evaluate(job: PreparedJob, grad: Values | null): Evaluation {
+/** A whole batch on one thread: its rows, the reduction, and the gradient's exact scale (`observe`: see Outputs). */
+export function evaluate(job: PreparedJob, grad: Values | null, observe?: ChunkObserver): Evaluation {
   const { fn, reduction, normalizer } = job.settings;
   const losses = reduction === 'none' ? allocate(fn, 'per-sample losses (one per sample of yTrue)', job.samples) : null;
   const scale: GradientScale = gradientScale(reduction, normalizer, job.samples);
   const n = job.plan.n;
-  let result = evaluateRange(job, 0, n, { losses, grad }, scale.provisional);
+  let result = evaluateRange(job, 0, n, { losses, grad, observe }, scale.provisional);
   const correction = grad === null ? null : scale.correction(result.totals);
   const exact = correction === null ? null : finishGradient(grad!, correction, scale.provisional);
   if (exact !== null) result = evaluateRange(job, 0, n, { losses, grad }, exact);

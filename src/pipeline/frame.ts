@@ -39,5 +39,5 @@ export function makeFrame(instance: KernelInstance, classes: number, loss: LossF
   }
   const perClass = call.perClass ? scratch.perClass(classes).fill(0) : null;
   const rowScratch = call.grad ? scratch.f64('row') : null;
-  return { params, classWeights, sampleWeights: call.sampleWeights ? scratch.sampleWeights() : null, losses: null, perClass, rowScratch };
+  return { params, classWeights, sampleWeights: call.sampleWeights ? scratch.sampleWeights() : null, losses: null, perClass, rowScratch, stats: null };
 }

@@ -1,4 +1,4 @@
-import { COUNT, SUM, SUM_CARRY, WEIGHT_CARRY, WEIGHT_SUM } from '../kernels/frame.js';
+import { COUNT, PER_CLASS_SLOTS, SUM, SUM_CARRY, WEIGHT_CARRY, WEIGHT_SUM } from '../kernels/frame.js';
 import { addTo, valueOf, type Compensated } from '../math/compensated.js';
 import type { Reduction } from '../options/common.js';
 
@@ -21,6 +21,17 @@ export function addTotals(into: Totals, from: Totals): void {
   addTo(into.sum, from.sum[0], from.sum[1]);
   into.count += from.count;
   addTo(into.weightSum, from.weightSum[0], from.weightSum[1]);
+}
+
+/** Adds per-class sums (PER_CLASS_SLOTS per class: loss sum and carry, count, weight sum), carries included. */
+export function addPerClass(into: Float64Array, from: Float64Array): void {
+  for (let at = 0; at < into.length; at += PER_CLASS_SLOTS) {
+    const pair: Compensated = [into[at], into[at + 1]];
+    addTo(pair, from[at], from[at + 1]);
+    into.set(pair, at);
+    into[at + 2] += from[at + 2];
+    into[at + 3] += from[at + 3];
+  }
 }
 
 /** The reduced loss: 'mean' divides by the counted samples (or the normalizer); a mean over nothing is 0. */

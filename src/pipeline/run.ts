@@ -41,7 +41,16 @@ export interface Job {
 export interface Outputs {
   losses: Float64Array | null;
   grad: Values | null;
+  /** Shown each chunk after its loss kernel ran (an accumulator's diagnostics). */
+  observe?: ChunkObserver;
 }
+
+/**
+ * Reads a chunk while it is in cache: rows [start, start + m) of the job as the kernel read
+ * them (pred, target), and the frame, whose `losses` hold the chunk's per-sample (elements:
+ * per-element) losses. Throws to reject the chunk.
+ */
+export type ChunkObserver = (job: Job, frame: Frame, start: number, m: number, pred: ArrayLike<number>, target: Targets) => void;
 
 const failedChunks = new WeakMap<object, number>();
 
@@ -74,6 +83,11 @@ export function runPlan(job: Job, frame: Frame, out: Outputs, from = 0, to = job
   if (grad !== null && !gradInPlace) {
     gradBuffer = grad instanceof Float32Array ? instance.scratch.f32('grad') : instance.scratch.f64('grad');
   }
+  const observe = out.observe ?? null;
+  if (observe !== null) {
+    if (losses === null) frame.losses = instance.scratch.f64('losses');
+    frame.stats = instance.scratch.f64('stats');
+  }
   for (let start = from; start < to; start += step) {
     const m = Math.min(step, to - start);
     const at = start - from;
@@ -84,6 +98,7 @@ export function runPlan(job: Job, frame: Frame, out: Outputs, from = 0, to = job
       const gradChunk = grad === null ? null : (gradBuffer ?? grad.subarray(at * classes, (at + m) * classes));
       const bad = instance.call(kernel, frame, pred, target, m, classes, gradChunk);
       if (bad >= 0) throw plan.explain(start + bad);
+      observe?.(job, frame, start, m, pred, target);
     } catch (error) {
       if (typeof error === 'object' && error !== null) failedChunks.set(error, start);
       throw error;

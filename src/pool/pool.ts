@@ -20,9 +20,10 @@ import { prepareCall } from '../pipeline/own-views.js';
 import { finishGradient, gradientScale } from '../pipeline/gradient-scale.js';
 import { gradientOutput } from '../pipeline/gradient-output.js';
 import { reduce } from '../pipeline/reduce.js';
-import { describeBatch } from '../shape.js';
+import { describeBatch, type Batch } from '../shape.js';
 import type { FromWorker } from './protocol.js';
-import { runParts, Slot, type Workers } from './schedule.js';
+import type { DiagnosticsPart } from '../pipeline/diagnostics.js';
+import { runParts, Slot, type PartsResult, type Workers } from './schedule.js';
 import { environment, message, type Environment, type Spawn, type Thread, type Threads } from './threads.js';
 import { Buffers } from './transfer.js';
 
@@ -310,14 +311,30 @@ class Pool implements FocalLossPool, Workers {
     return this.call(binaryFocal, fn, () => readSettings(binaryFocal, fn, 'grad', options), yTrue, yPred, true) as Promise<never>;
   }
 
-  private async call(
-    spec: LossSpec, fn: string, read: () => LossSettings, yTrue: unknown, yPred: unknown, withGrad: boolean,
-  ): Promise<number | Float64Array | LossAndGradient<number | Float64Array>> {
+  /** Starts the workers if need be and waits for them; a closed pool is an error. */
+  private async open(fn: string): Promise<void> {
     const closed = () => fail(Error, fn)`this pool is closed (close() was called); create a new pool`;
     if (this.closed) throw closed();
     this.start();
     await this.started;
     if (this.closed) throw closed();
+  }
+
+  async accumulate(fn: string, u: PoolUpdate): Promise<PartsResult | null> {
+    await this.open(fn);
+    if (this.threads === 'main-thread') return null;
+    const main = selectInstance(u.settings.backend, fn);
+    const needs = { losses: false, grad: false, perClass: true, diagnostics: u.diagnostics !== null };
+    const { job, batch } = main.exclusive(fn, () => prepareCall(u.spec, u.settings, u.batch, null, main, needs, undefined, u.exponent));
+    return runParts(this, {
+      spec: u.spec, settings: job.settings, batch, job, losses: null, grad: null, gradScale: 1, perClass: true, diagnostics: u.diagnostics,
+    });
+  }
+
+  private async call(
+    spec: LossSpec, fn: string, read: () => LossSettings, yTrue: unknown, yPred: unknown, withGrad: boolean,
+  ): Promise<number | Float64Array | LossAndGradient<number | Float64Array>> {
+    await this.open(fn);
     const s = read();
     if (this.threads === 'main-thread') return withGrad ? lossAndGradOf(spec, s, yTrue, yPred) : lossOf(spec, s, yTrue, yPred);
     const described = describeBatch(fn, yTrue, yPred, s, spec.reduces === 'elements');
@@ -329,13 +346,33 @@ class Pool implements FocalLossPool, Workers {
     const losses = needs.losses ? allocate(fn, 'per-sample losses (one per sample of yTrue)', job.samples) : null;
     const scale = gradientScale(s.reduction, s.normalizer, job.samples);
     const call = { spec, settings: job.settings, batch, job, losses, grad, gradScale: scale.provisional };
-    const totals = await runParts(this, call);
+    const { totals } = await runParts(this, call);
     const correction = grad === null ? null : scale.correction(totals);
     const exact = correction === null ? null : finishGradient(grad!, correction, scale.provisional);
     if (exact !== null) await runParts(this, { ...call, gradScale: exact });
     const loss = losses ?? reduce(totals, s.reduction as Exclude<typeof s.reduction, 'none'>, s.normalizer);
     return grad === null ? loss : { loss, grad };
   }
+}
+
+/** An accumulator's update as the pool runs it: the settings carry the accumulator's settled epsilon. */
+export interface PoolUpdate {
+  spec: LossSpec;
+  settings: LossSettings;
+  batch: Batch;
+  /** The power of two the update's sample weights are scaled by. */
+  exponent: number;
+  diagnostics: DiagnosticsPart | null;
+}
+
+/**
+ * Not API: an accumulator's update on a pool's workers (FocalLossAccumulator.updateOn). Resolves
+ * to the rows' totals, per-class sums and diagnostics, or to null where the pool runs on the
+ * calling thread (the accumulator then updates as update() does).
+ */
+export function accumulateOn(pool: unknown, fn: string, update: PoolUpdate): Promise<PartsResult | null> {
+  if (!(pool instanceof Pool)) throw fail(TypeError, fn)`pool must be a pool made by createFocalLossPool(), got ${describe(pool)}`;
+  return pool.accumulate(fn, update);
 }
 
 /**

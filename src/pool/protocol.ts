@@ -1,5 +1,6 @@
 // The messages between a pool and its workers (types only: nothing of this file reaches the bundle).
 import type { LossName } from '../options/loss-names.js';
+import type { DiagnosticsPart, TallyData } from '../pipeline/diagnostics.js';
 import type { LossSettings } from '../pipeline/loss-spec.js';
 import type { Totals } from '../pipeline/reduce.js';
 import type { Batch } from '../shape.js';
@@ -27,6 +28,9 @@ export interface RunMessage {
   losses: ArrayBuffer | null;
   /** Where to write the part's gradient (f32: as float32), with the scale the kernels apply; returned with the result. */
   grad: { buffer: ArrayBuffer; f32: boolean; scale: number } | null;
+  /** An accumulator's update: per-class sums, and its diagnostics (the part's first row in the data set). */
+  perClass: boolean;
+  diagnostics: DiagnosticsPart | null;
 }
 
 /** Worker → main, after init: whether its wasm kernel instantiated. */
@@ -42,6 +46,8 @@ export interface DoneMessage {
   totals: Totals;
   losses: ArrayBuffer | null;
   grad: ArrayBuffer | null;
+  perClass: Float64Array | null;
+  diagnostics: TallyData | null;
   /** The buffers the part's copies came in, returned for the next part. */
   spare: ArrayBuffer[];
 }

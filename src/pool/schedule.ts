@@ -6,7 +6,8 @@ import { fail } from '../errors/detail.js';
 import type { Values } from '../kernels/frame.js';
 import type { LossSettings, LossSpec } from '../pipeline/loss-spec.js';
 import { evaluateRange, type PreparedJob } from '../pipeline/evaluate.js';
-import { addTotals, noTotals, type Totals } from '../pipeline/reduce.js';
+import { partTally, Tally, type DiagnosticsPart, type TallyData } from '../pipeline/diagnostics.js';
+import { addPerClass, addTotals, noTotals, type Totals } from '../pipeline/reduce.js';
 import { failedChunk } from '../pipeline/run.js';
 import type { Batch } from '../shape.js';
 import type { DoneMessage, FailedMessage } from './protocol.js';
@@ -47,10 +48,22 @@ export interface PartCall {
   readonly grad: Values | null;
   /** The gradient scale every part's kernels apply. */
   readonly gradScale: number;
+  /** An accumulator's update: per-class sums, and diagnostics from its first row. */
+  readonly perClass?: boolean;
+  readonly diagnostics?: DiagnosticsPart | null;
 }
 
-/** A part's result: its totals, or the first error in it, at the first row of its chunk (-1: before any). */
-type Outcome = { ok: true; totals: Totals } | { ok: false; chunk: number; error: Error; fromWorker: boolean };
+/** What a call's parts added up to: an accumulator's update also has per-class sums and diagnostics. */
+export interface PartsResult {
+  totals: Totals;
+  perClass: Float64Array | null;
+  diagnostics: Tally | null;
+}
+
+type Done = { ok: true; totals: Totals; perClass: Float64Array | null; diagnostics: TallyData | null };
+
+/** A part's result, or the first error in it, at the first row of its chunk (-1: before any). */
+type Outcome = Done | { ok: false; chunk: number; error: Error; fromWorker: boolean };
 
 /** Parts posted to a worker ahead of its results: one computing, one waiting. */
 const DEPTH = 2;
@@ -64,8 +77,8 @@ function rebuilt(m: FailedMessage): Error {
   return new Class(m.message);
 }
 
-/** Runs a call's rows as parts across the workers (or here, where a part cannot be posted) and merges their totals. */
-export function runParts(workers: Workers, call: PartCall): Promise<Totals> {
+/** Runs a call's rows as parts across the workers (or here, where a part cannot be posted) and merges their results. */
+export function runParts(workers: Workers, call: PartCall): Promise<PartsResult> {
   const { spec, settings: s, batch, job, losses, grad } = call;
   const { fn } = s;
   const n = batch.n;
@@ -109,32 +122,51 @@ export function runParts(workers: Workers, call: PartCall): Promise<Totals> {
     return { out, done };
   };
 
+  const elements = spec.reduces === 'elements';
+  const diagnostics = call.diagnostics ?? null;
+  const exponent = job.sampleWeights?.exponent ?? 0;
+  // Parts run here see the batch's own row numbers: their diagnostics start at the update's first row.
   /** A part on this thread: one that could not be posted (a value the structured clone cannot copy). */
   const here = (from: number, to: number): Outcome => {
     try {
+      const part = diagnostics === null ? null : partTally(diagnostics, elements, batch, s, exponent);
       const { out, done } = outputs(from, to);
-      const { totals } = instance.exclusive(fn, () => evaluateRange(job, from, to, out, call.gradScale));
+      const r = instance.exclusive(fn, () => evaluateRange(job, from, to, { ...out, observe: part?.observe }, call.gradScale));
       done();
-      return { ok: true, totals };
+      return { ok: true, totals: r.totals, perClass: r.perClass, diagnostics: part?.tally.data() ?? null };
     } catch (error) {
       return { ok: false, chunk: failedChunk(error), error: error as Error, fromWorker: false };
     }
   };
 
-  const combine = (): Totals => {
+  const combine = (): PartsResult => {
     let first: Extract<Outcome, { ok: false }> | null = null;
     for (const o of outcomes) if (o !== undefined && !o.ok && (first === null || o.chunk < first.chunk)) first = o;
     if (first !== null) {
       // The worker named rows by their place in its part: the same chunk, checked here, names them as the batch does.
       if (first.fromWorker && first.chunk >= 0) {
         const to = Math.min(n, first.chunk + step);
-        instance.exclusive(fn, () => evaluateRange(job, first!.chunk, to, { losses: null, grad: null }, 1));
+        const part = diagnostics === null ? null : partTally(diagnostics, elements, batch, s, exponent);
+        instance.exclusive(fn, () => evaluateRange(job, first!.chunk, to, { losses: null, grad: null, observe: part?.observe }, 1));
       }
       throw first.error;
     }
     const totals = noTotals();
-    for (const o of outcomes as Array<Extract<Outcome, { ok: true }>>) addTotals(totals, o.totals);
-    return totals;
+    let perClass: Float64Array | null = null;
+    let tally: Tally | null = null;
+    for (const o of outcomes as Done[]) {
+      addTotals(totals, o.totals);
+      if (o.perClass !== null) {
+        if (perClass === null) perClass = o.perClass.slice();
+        else addPerClass(perClass, o.perClass);
+      }
+      if (o.diagnostics !== null) {
+        const part = Tally.fromData(diagnostics!.settings, elements, batch.classes, o.diagnostics);
+        if (tally === null) tally = part;
+        else tally.merge(part);
+      }
+    }
+    return { totals, perClass, diagnostics: tally };
   };
 
   return new Promise((resolve, reject) => {
@@ -186,6 +218,7 @@ export function runParts(workers: Workers, call: PartCall): Promise<Totals> {
             type: 'run', id, loss: spec.name, settings, batch: slice, targetRows: targetRows ? trueWidth : 0,
             weightExponent: job.sampleWeights?.exponent ?? 0, losses: lossBuffer,
             grad: gradBuffer === null ? null : { buffer: gradBuffer, f32: grad instanceof Float32Array, scale: call.gradScale },
+            perClass: call.perClass ?? false, diagnostics: diagnostics === null ? null : { ...diagnostics, firstRow: diagnostics.firstRow + from },
           }, transfer);
           slot.tasks.set(id, {
             settle: (m) => {
@@ -194,7 +227,7 @@ export function runParts(workers: Workers, call: PartCall): Promise<Totals> {
               if (m.type === 'done') {
                 if (losses !== null) at.losses.place(new Float64Array(m.losses!, 0, at.losses.length), losses);
                 if (grad !== null) at.grad.place(new (grad.constructor as Float64ArrayConstructor)(m.grad!, 0, at.grad.length), grad);
-                record(k, { ok: true, totals: m.totals });
+                record(k, { ok: true, totals: m.totals, perClass: m.perClass, diagnostics: m.diagnostics });
                 workers.buffers.give([m.losses, m.grad, ...m.spare].filter((b): b is ArrayBuffer => b !== null));
               } else {
                 record(k, { ok: false, chunk: m.chunk < 0 ? -1 : from + m.chunk, error: rebuilt(m), fromWorker: true });

@@ -10,6 +10,7 @@ import { fail } from '../errors/detail.js';
 import { Layout } from '../layout/layout.js';
 import { LOSSES } from '../losses/registry.js';
 import { evaluateRange, prepare } from '../pipeline/evaluate.js';
+import { partTally } from '../pipeline/diagnostics.js';
 import { failedChunk } from '../pipeline/run.js';
 import type { FromWorker, RunMessage, ToWorker } from './protocol.js';
 
@@ -84,12 +85,14 @@ function run(m: RunMessage): void {
       layout: new Layout(samples, C, inner),
       ...(m.targetRows === 0 ? {} : { yTrue: unpack(m.batch.yTrue as Float64Array, m.targetRows, n) }),
     };
-    const needs = { losses: losses !== null, grad: grad !== null, perClass: false };
-    const { totals } = instance.exclusive(m.settings.fn, () => {
+    const needs = { losses: losses !== null, grad: grad !== null, perClass: m.perClass, diagnostics: m.diagnostics !== null };
+    const part = m.diagnostics === null ? null : partTally(m.diagnostics, spec.reduces === 'elements', batch, m.settings, m.weightExponent);
+    const { totals, perClass } = instance.exclusive(m.settings.fn, () => {
       const job = prepare(spec, m.settings, batch, instance, needs, undefined, m.weightExponent);
-      return evaluateRange(job, 0, n, { losses, grad }, m.grad?.scale ?? 1);
+      return evaluateRange(job, 0, n, { losses, grad, observe: part?.observe }, m.grad?.scale ?? 1);
     });
-    post({ type: 'done', id: m.id, totals, losses: m.losses, grad: m.grad?.buffer ?? null, spare: back }, [...returned, ...back]);
+    const diagnostics = part?.tally.data() ?? null;
+    post({ type: 'done', id: m.id, totals, losses: m.losses, grad: m.grad?.buffer ?? null, perClass, diagnostics, spare: back }, [...returned, ...back]);
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
     back.push(...returned);

@@ -28,10 +28,11 @@ export function smallChartText(page: Page, min: number): Promise<Array<{ text: s
     (texts, min) =>
       texts
         .filter((t) => (t as SVGGraphicsElement).getBoundingClientRect().width > 0)
-        .map((t) => ({
-          text: `${t.closest('svg')!.id}: ${t.textContent}`,
-          px: parseFloat(getComputedStyle(t).fontSize) * ((t as SVGGraphicsElement).getScreenCTM()?.a ?? 0),
-        }))
+        .map((t) => {
+          const m = (t as SVGGraphicsElement).getScreenCTM();
+          // The scale along the text's own direction (a y-axis label is turned a quarter).
+          return { text: `${t.closest('svg')!.id}: ${t.textContent}`, px: parseFloat(getComputedStyle(t).fontSize) * (m ? Math.hypot(m.a, m.b) : 0) };
+        })
         .filter((t) => !(t.px >= min)),
     min,
   );
@@ -107,4 +108,36 @@ export async function accessibleName(page: Page, selector: string): Promise<stri
 /** A fingerprint of a canvas's pixels. */
 export function canvasPixels(page: Page, selector: string): Promise<string> {
   return page.$eval(selector, (canvas) => (canvas as HTMLCanvasElement).toDataURL());
+}
+
+/**
+ * Selects and text inputs whose text does not fit their box: every option's label of a select
+ * (and a select narrower than the width the browser gives it for its longest option, which makes
+ * room for the arrow too), an input's value. Text widths are measured with the control's own font.
+ */
+export function clippedText(page: Page, selector: string): Promise<Array<{ control: string; text: string; need: number; room: number }>> {
+  return page.$$eval(selector, (controls) => {
+    const context = document.createElement('canvas').getContext('2d')!;
+    return controls.flatMap((control) => {
+      const style = getComputedStyle(control);
+      context.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const room = control.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      const id = `${control.tagName.toLowerCase()}#${control.id}`;
+      if (control instanceof HTMLSelectElement) {
+        const natural = control.cloneNode(true) as HTMLSelectElement;
+        natural.style.width = 'auto';
+        control.after(natural);
+        const naturalWidth = natural.getBoundingClientRect().width;
+        natural.remove();
+        const width = control.getBoundingClientRect().width;
+        const cut = [...control.options]
+          .map((option) => ({ control: id, text: option.text, need: context.measureText(option.text).width, room }))
+          .filter((t) => t.need > t.room);
+        return width + 0.5 < naturalWidth ? [...cut, { control: id, text: '(the box)', need: naturalWidth, room: width }] : cut;
+      }
+      const text = (control as HTMLInputElement).value;
+      const need = context.measureText(text).width;
+      return need > room ? [{ control: id, text, need, room }] : [];
+    });
+  });
 }

@@ -100,6 +100,14 @@ export function npyBytes(header: string, data: Uint8Array = new Uint8Array(0), m
   return bytes;
 }
 
+const DESCR = new Map<Function, string>([[Float64Array, '<f8'], [Float32Array, '<f4'], [BigInt64Array, '<i8'], [Int32Array, '<i4']]);
+
+/** An .npy file (format 1.0, C order, little-endian) of a typed array's values in this shape. */
+export function npyFile(data: Float64Array | Float32Array | BigInt64Array | Int32Array, shape: number[]): Buffer {
+  const header = `{'descr': '${DESCR.get(data.constructor)}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  return npyBytes(header, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+}
+
 /** A temporary folder for a test file's inputs: numbered files written into it, removed at the end. */
 export function scratch(prefix: string): { dir: string; file(contents: string | Uint8Array, extension?: string): string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -113,4 +121,15 @@ export function scratch(prefix: string): { dir: string; file(contents: string | 
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** A CSV file (with a header line) written as Parquet by an independent program, DuckDB, in row groups of `rowGroup` rows. */
+export async function csvToParquet(csv: string, parquet: string, rowGroup = 500): Promise<void> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const db = await (await DuckDBInstance.create(':memory:')).connect();
+  try {
+    await db.run(`COPY (SELECT * FROM read_csv('${csv}', header = true)) TO '${parquet}' (FORMAT parquet, ROW_GROUP_SIZE ${rowGroup})`);
+  } finally {
+    db.closeSync();
+  }
 }

@@ -317,13 +317,13 @@ describe.skipIf(!hasNumpy)('focal-loss-wasm on .npy and .csv files', () => {
     const text = run(['--merge', ...parts]);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^merged states +3$/m);
-    // --rows ranges and a tree of merges (--merge … --state-out) agree too.
+    // --rows ranges and a tree of merges (--merge … --allow-partial --state-out) agree too.
     const a = f('rows-a.json');
     const b = f('rows-b.json');
     run([...args, '--rows', ':1000', '--state-out', a]);
     run([...args, '--rows', '1000:', '--state-out', b]);
     const ab = f('rows-ab.json');
-    expect(run(['--merge', a, '--state-out', ab]).code).toBe(0);
+    expect(run(['--merge', a, '--allow-partial', '--state-out', ab]).code).toBe(0);
     expect(relative(runJson(['--merge', ab, b]).loss, whole.loss)).toBeLessThanOrEqual(1e-12);
   });
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cases, expectClose } from '../helpers.js';
@@ -30,6 +30,20 @@ describe('the published package', () => {
       expect(files).toContain(file);
     }
     expect(files).not.toMatch(/\.\/(src|test|assembly|bench)\//);
+  });
+
+  // The package is read offline too (its README's pictures), but it is installed far more often
+  // than read: at most 400 kB packed, no picture nothing shows, no payload in a declaration file.
+  it('packs into at most 400 kB: pictures only where Markdown shows them, declarations without payloads', () => {
+    const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'))!;
+    expect(statSync(join(dir, tarball)).size).toBeLessThanOrEqual(400_000);
+    const pkg = join(dir, 'node_modules/focal-loss-wasm');
+    const files = execFileSync('find', ['.', '-type', 'f'], { cwd: pkg, encoding: 'utf8' }).trim().split('\n');
+    const markdown = files.filter((f) => f.endsWith('.md')).map((f) => readFileSync(join(pkg, f), 'utf8')).join('\n');
+    const unshown = files.filter((f) => /\.(jpe?g|png|svg)$/.test(f) && !markdown.includes(f.replace(/^\.\//, '')));
+    expect(unshown).toEqual([]);
+    const payloads = files.filter((f) => f.endsWith('.d.ts') && /[A-Za-z0-9+/]{1000}/.test(readFileSync(join(pkg, f), 'utf8')));
+    expect(payloads).toEqual([]);
   });
 
   it('holds what its Markdown links to and shows (the README on npm and in node_modules)', () => {

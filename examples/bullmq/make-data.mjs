@@ -1,14 +1,14 @@
 #!/usr/bin/env node
-// Writes a demo data set for run.mjs without NumPy: DIR/preds.npy (ROWS x CLASSES float32
-// logits) and DIR/labels.npy (ROWS int64 class indices), streamed, so ROWS can be large.
+// Writes a demo data set without NumPy: DIR/preds.npy (ROWS x CLASSES float32 logits) and
+// DIR/labels.npy (ROWS int64 class indices), streamed, so ROWS can be large.
 //
-//   node examples/sharded/make-data.mjs DIR [ROWS=1000000] [CLASSES=10]
+//   node examples/bullmq/make-data.mjs DIR [ROWS=1000000] [CLASSES=10]
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [dir, rowsArg = '1000000', classesArg = '10'] = process.argv.slice(2);
 if (dir === undefined) {
-  console.error('usage: node examples/sharded/make-data.mjs DIR [ROWS] [CLASSES]');
+  console.error('usage: node examples/bullmq/make-data.mjs DIR [ROWS] [CLASSES]');
   process.exit(2);
 }
 const rows = Number(rowsArg);
@@ -57,4 +57,4 @@ for (let start = 0; start < rows; start += step) {
 closeSync(predFd);
 closeSync(labelFd);
 console.log(`wrote ${join(dir, 'preds.npy')} (${rows} x ${classes} float32 logits) and ${join(dir, 'labels.npy')} (int64)`);
-console.log(`now: node examples/sharded/run.mjs ${join(dir, 'preds.npy')} ${join(dir, 'labels.npy')} --shards 4 --from-logits`);
+console.log(`now: node examples/bullmq/evaluate.mjs ${join(dir, 'labels.npy')} ${join(dir, 'preds.npy')} 16 '{"fromLogits":true}'`);
