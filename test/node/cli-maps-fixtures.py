@@ -5,7 +5,7 @@
 Writes channels-first logits (N, C, H, W) as float32, float64 and float16, the same values
 channels-last (N, H, W, C) and as a rank-5 map (N, C, D, H, W), uint8 masks with 255 for void
 pixels (also as int64, and as (N, 1, H, W)), and binary targets of the logits' shape. Prints a
-JSON object: {"files": {name: {shape, dtype}}, "expected": {case: {loss, sum, count, perClass}}},
+JSON object: {"files": {name: {shape, dtype}}, "expected": {case: {loss, sum, count, perClass, hardest}}},
 the losses computed here with NumPy in float64 from the definition (softmax over the class
 axis, FL = -(1 - p_t)^gamma ln p_t, void pixels left out), independently of the library.
 """
@@ -38,7 +38,10 @@ def focal(logits, labels, axis, gamma=2.0, void=255):
     loss = -((1 - np.exp(lp)) ** gamma) * lp
     per_class = [[float(loss[keep & (y == c)].sum()), int((keep & (y == c)).sum())] for c in range(z.shape[-1])]
     total = float(loss[keep].sum())
-    return {'loss': total / int(keep.sum()), 'sum': total, 'count': int(keep.sum()), 'perClass': per_class}
+    # The three hardest pixels: their index in the labels' (N, H, W) order and their loss.
+    flat = np.where(keep, loss, -np.inf).ravel()
+    hardest = [[int(i), float(flat[i])] for i in np.argsort(-flat, kind='stable')[:3]]
+    return {'loss': total / int(keep.sum()), 'sum': total, 'count': int(keep.sum()), 'perClass': per_class, 'hardest': hardest}
 
 
 def binary(logits, targets, gamma=2.0):

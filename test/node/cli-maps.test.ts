@@ -1,7 +1,8 @@
 // The command-line tool on segmentation maps written by NumPy (test/node/cli-maps-fixtures.py,
 // which also computes the expected losses with NumPy from the definition): .npy files of any
 // rank with --axis, float16 / float32 / float64 logits, uint8 / int64 masks with 255 for void
-// pixels, per-class tables over pixels, chunks that cut images, shards, and the messages.
+// pixels, per-class tables over pixels, diagnostics per pixel, chunks that cut images, shards,
+// and the messages.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,8 @@ interface Expected {
   sum: number;
   count: number;
   perClass?: Array<[number, number]>;
+  /** The hardest pixels: [index in the labels' (N, H, W) order, loss]. */
+  hardest?: Array<[number, number]>;
 }
 
 let dir = '';
@@ -63,6 +66,18 @@ describe.runIf(hasNumpy)('focal-loss-wasm on maps', () => {
   it('the same values channels-last need no --axis; --axis -1 and 3 say the same', () => {
     for (const axis of [[], ['--axis', '-1'], ['--axis', '3']]) {
       expectLoss(runJson(['--labels', f('mask-u8.npy'), '--pred', f('nhwc-f32.npy'), ...logits, ...axis]), expected.nchw, axis.join(' '));
+    }
+  });
+
+  it('--diagnostics on a map: every pixel a sample, the hardest named by their index in the labels\' order', () => {
+    for (const [pred, axis] of [['nchw-f32.npy', '1'], ['nhwc-f32.npy', '-1']]) {
+      const json = runJson(['--labels', f('mask-u8.npy'), '--pred', f(pred), ...logits, '--axis', axis, '--diagnostics']);
+      expectLoss(json, expected.nchw, pred);
+      expect(json.diagnosed.count).toBe(expected.nchw.count);
+      expected.nchw.hardest!.forEach(([row, loss], k) => {
+        expect(json.hardest[k].row, `${pred} hardest[${k}]`).toBe(row);
+        expect(relative(json.hardest[k].loss, loss)).toBeLessThanOrEqual(1e-12);
+      });
     }
   });
 

@@ -3,7 +3,10 @@
 // call's (losses per pixel and gradients exactly, the reduced loss within 1e-12), errors name
 // the same entry. Uses the build (dist/), whose worker script it loads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binaryFocalLossGrad, createFocalLossPool, focalLoss, focalLossGrad, type FocalLossPool } from '../../dist/index.js';
+import {
+  binaryFocalLossGrad, createFocalLossAccumulator, createFocalLossPool, focalLoss, focalLossGrad, type FocalLossPool,
+} from '../../dist/index.js';
+import { expectSame } from '../same-summary.js';
 
 function random(seed: number): () => number {
   let s = seed >>> 0;
@@ -63,6 +66,14 @@ for (const dims of [[1, 19, 240, 250], [5, 6, 70, 71]]) {
         }
       });
     }
+
+    it('an accumulator\'s updateOn: the sums, per-class sums and per-pixel diagnostics of update()', async () => {
+      const options = { fromLogits: true, axis: 1, ignoreIndex: 255, diagnostics: { hardest: 10, bins: 10 }, firstRow: 7 };
+      const [yTrue, yPred] = [{ data: masks, shape: [dims[0], ...dims.slice(2)] }, { data: logits, shape: dims }];
+      const here = createFocalLossAccumulator(options).update(yTrue, yPred, perImage);
+      const there = await createFocalLossAccumulator(options).updateOn(pool, yTrue, yPred, perImage);
+      expectSame(there.summary(), here.summary());
+    });
 
     it('binary maps (labels on axis 1), element losses in yPred\'s layout', async () => {
       const targets = Float32Array.from(logits, (x) => (x > 1 ? 1 : 0));
