@@ -132,6 +132,23 @@ describe.skipIf(!hasNumpy || !hasRedis)('focal-loss-wasm/bullmq on Redis', () =>
     expect(binary.summary).toMatchObject({ count: M * K, coverage: [{ ranges: [[0, M]], complete: true }] });
   });
 
+  it('diagnostics asked for in the options come back merged: the same as one accumulator over the whole file', async () => {
+    const queues = names();
+    await Promise.all([0, 1].map(() => startWorker(queues)));
+    const options = { fromLogits: true, diagnostics: { hardest: 5, bins: 6 } };
+    const result = await evaluate({ labels: f('y-int64.npy'), pred: f('logits32.npy'), options, shards: 4, ...queues });
+    const whole = createFocalLossAccumulator({ ...options, classes: C });
+    whole.update(data('y-int64.npy'), data('logits32.npy'));
+    const want = whole.summary();
+    const got = result.summary;
+    expect(got.hardest!.map((h) => h.row)).toEqual(want.hardest!.map((h) => h.row));
+    expect(got.calibration!.bins.map((b) => b.count)).toEqual(want.calibration!.bins.map((b) => b.count));
+    expect(relative(got.calibration!.ece!, want.calibration!.ece!)).toBeLessThanOrEqual(1e-12);
+    expect(relative(got.crossEntropySum!, want.crossEntropySum!)).toBeLessThanOrEqual(1e-12);
+    expect(got.easy!.count).toBe(want.easy!.count);
+    expect(got.perClass.map((c) => [c.correct, c.predicted])).toEqual(want.perClass.map((c) => [c.correct, c.predicted]));
+  });
+
   it('a Parquet file (written by DuckDB): the workers read the row groups of their rows', async () => {
     await csvToParquet(f('data.csv'), f('data.parquet'));
     const queues = names();
