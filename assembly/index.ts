@@ -1,11 +1,13 @@
 // The kernel's exports: plain functions over byte offsets and counts, grouped by input kind.
 // Every kernel takes (frame, pred, target, n, classes) and its gradient twin adds `grad`;
-// see frame.ts for the frame and src/kernels/ for the JS twin of each kind.
+// see frame.ts for the frame and src/kernels/ for the JS twin of each kind. The transposes
+// turn channels-first chunks into rows and back (transpose.ts).
 export { probabilityLoss, probabilityLossGrad, gatheredLoss, gatheredLossGrad } from './probabilities';
 export { logitLoss, logitLossGrad } from './logits';
 export { targetRowLoss, targetRowLossGrad } from './target-rows';
 export { binaryLoss, binaryLossGrad } from './binary';
 export { asymmetricLoss, asymmetricLossGrad } from './asymmetric';
+export { transposeF32, transposeF64 } from './transpose';
 export { elementStats, foldRows, rowStats } from './row-stats';
 
 import { FRAME_LAYOUT } from './generated/frame-layout';

@@ -89,12 +89,14 @@ export function describeEnvironment(env) {
 export function references(w, d) {
   if (w.asymmetric) return { f64: referenceAsymmetric(d.targets, d.flat, w.asymmetric) };
   const poly1 = w.poly1 ?? 0;
+  // Maps are checked against their values channels-last (rows of C).
+  const flat = d.flatLast ?? d.flat;
   if (w.grad) {
-    return { f64: referenceGrad(d.yTrue, d.flat, w.classes, w.gamma, d.alpha, poly1), plain: poly1 ? referenceGrad(d.yTrue, d.flat, w.classes, w.gamma, d.alpha) : null };
+    return { f64: referenceGrad(d.yTrue, flat, w.classes, w.gamma, d.alpha, poly1), plain: poly1 ? referenceGrad(d.yTrue, flat, w.classes, w.gamma, d.alpha) : null };
   }
   return {
-    f64: { loss: reference(d.yTrue, d.flat, w.classes, w.gamma, d.alpha, w.fromLogits, undefined, poly1) },
-    plain: poly1 ? { loss: reference(d.yTrue, d.flat, w.classes, w.gamma, d.alpha, w.fromLogits) } : null,
+    f64: { loss: reference(d.yTrue, flat, w.classes, w.gamma, d.alpha, w.fromLogits, undefined, poly1) },
+    plain: poly1 ? { loss: reference(d.yTrue, flat, w.classes, w.gamma, d.alpha, w.fromLogits) } : null,
     f32: d.flat32 ? { loss: reference(d.yTrue, d.flat32, w.classes, w.gamma, d.alpha, w.fromLogits) } : null,
   };
 }

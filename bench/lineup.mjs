@@ -14,6 +14,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { backendInfo, createFocalLossAccumulator, createWorkspace, focalLoss, focalLossGrad } from '../dist/index.js';
 import { asymmetricLineup } from './asymmetric.mjs';
 import { gatherFloor, handFlat, handFlatGrad, textbook, tfLoss, tfLossAndGrad, tfOneHot } from './contenders.mjs';
+import { mapLineup } from './maps.mjs';
 
 /** Switches TensorFlow.js to `name`; a backend that cannot initialise is an error, not a warning. */
 export async function useTf(name) {
@@ -254,8 +255,8 @@ function polyLineup(w, data) {
  * TensorFlow.js backends to include.
  */
 export function lineup(w, data, { tfBackends = ['cpu', 'wasm'], keys = null } = {}) {
-  const make = w.asymmetric ? asymmetricLineup : w.poly1 ? polyLineup : w.grad ? gradLineup : w.accumulator ? accumulatorLineup : lossLineup;
-  const { list, release } = make(w, data, { tfBackends });
+  const make = w.map ? mapLineup : w.asymmetric ? asymmetricLineup : w.poly1 ? polyLineup : w.grad ? gradLineup : w.accumulator ? accumulatorLineup : lossLineup;
+  const { list, release } = make(w, data, { tfBackends, useTf });
   const contenders = keys ? list.filter((c) => keys.includes(c.key)) : list;
   const dispose = () => {
     for (const c of list) {

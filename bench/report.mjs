@@ -38,6 +38,12 @@ export const TARGETS = [
     { id, key: 'wasm', vs: 'tfjs-wasm-prebuilt', min: 10, label: 'focalLossGrad wasm vs TF.js wasm tf.grad (tensors prebuilt, gradient left in a tensor)' },
     { id, key: 'workspace', vs: 'tfjs-wasm-prebuilt', min: 10, label: 'workspace lossAndGrad vs TF.js wasm tf.grad (tensors prebuilt, gradient left in a tensor)' },
   ]),
+  ...['D1', 'D2'].flatMap((id) => [
+    // ≥ 0.77× as fast: at most 1.3× the time.
+    { id, key: 'wasm', vs: 'wasm-last', min: 0.77, label: 'channels-first (NCHW) within 1.3× the time of the same data channels-last' },
+    { id, key: 'wasm', vs: 'hand', min: 2.5, label: 'channels-first: the library wasm vs a hand-written JS loop over NCHW' },
+  ]),
+  { id: 'D2', key: 'wasm', vs: 'tfjs-wasm', min: 3, label: 'NCHW loss + gradient vs TF.js wasm softmaxCrossEntropy focal loss + tf.grad on the transposed tensor' },
   { id: 'W1', key: 'wasm-f32', vs: 'tfjs-wasm-f32', min: 10, label: 'Float32Array: focalLoss wasm vs TF.js wasm (tensors created)' },
   { id: 'W1', key: 'wasm', vs: 'hand', min: 1.5, label: 'Float64Array: focalLoss wasm vs the hand-written loop' },
   { id: 'W1', key: 'wasm-nested', vs: 'textbook', min: 1.3, label: 'number[][]: focalLoss wasm vs the textbook loop (≥ 1.5× on Node 24)' },

@@ -4,6 +4,7 @@ import { setupBenchPanel } from './bench-panel.js';
 import { setupComputePanel } from './compute-panel.js';
 import { setupEvaluatePanel } from './evaluate-panel.js';
 import { setupCurvesPanel } from './curves-panel.js';
+import { setupSegmentationPanel } from './segmentation-panel.js';
 import { setupTrainPanel } from './train-panel.js';
 
 const info = backendInfo();
@@ -13,6 +14,7 @@ document.getElementById('backend')!.textContent =
 
 setupCurvesPanel();
 setupComputePanel();
+setupSegmentationPanel();
 setupEvaluatePanel();
 setupBenchPanel();
 setupTrainPanel();

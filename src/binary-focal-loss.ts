@@ -1,3 +1,4 @@
+import type { BinaryValues } from './inputs.js';
 import { binaryFocal } from './losses/binary-focal.js';
 import type { BinaryFocalLossGradOptions, BinaryFocalLossOptions } from './options/binary-focal-loss-options.js';
 import type { PerSample } from './options/common.js';
@@ -5,15 +6,15 @@ import { readSettings } from './pipeline/loss-spec.js';
 import { lossAndGradOf, lossOf } from './pipeline/compute.js';
 import type { LossAndGradient } from './pipeline/evaluate.js';
 
-/** Targets or predictions of binaryFocalLoss: N values, or N rows of K. */
-export type BinaryValues = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+export type { BinaryValues } from './inputs.js';
 
 /**
  * Sigmoid (binary, multi-label) focal loss, as torchvision's `sigmoid_focal_loss` and Keras'
  * `BinaryFocalCrossentropy`: per element α_t · (1 − p_t)^γ · BCE(y, p), with
  * p_t = p·y + (1 − p)(1 − y) and α_t = α·y + (1 − α)(1 − y).
  *
- * @param yTrue - targets in [0, 1] (0/1 or soft): N values, or N rows of K.
+ * @param yTrue - targets in [0, 1] (0/1 or soft): N values, or N rows of K, or a map of
+ *   yPred's shape (its labels on `axis`).
  * @param yPred - probabilities (or logits with `fromLogits`), the same shape as `yTrue`.
  * @returns the mean over all N·K elements (or the sum, or the weighted mean); with
  *   `reduction: 'none'`, a Float64Array of the N·K element losses, row-major.

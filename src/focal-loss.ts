@@ -1,3 +1,4 @@
+import type { Predictions, Targets } from './inputs.js';
 import { focal, focalArguments } from './losses/focal.js';
 import type { PerSample } from './options/common.js';
 import type { FocalLossGradOptions, FocalLossOptions } from './options/focal-loss-options.js';
@@ -5,18 +6,18 @@ import { readSettings } from './pipeline/loss-spec.js';
 import { lossAndGradOf, lossOf } from './pipeline/compute.js';
 import type { LossAndGradient } from './pipeline/evaluate.js';
 
-/** Class indices (N), or target rows (N rows of C values in [0, 1]: one-hot or soft). */
-export type Targets = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
-/** N rows of C values, or one flat row-major buffer of N·C values. */
-export type Predictions = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+export type { Predictions, Targets } from './inputs.js';
 
 /**
  * Multi-class focal loss, FL(p_t) = −α_t · (1 − p_t)^γ · ln(p_t), over a batch.
  *
- * @param yTrue - the class index of each of the N samples (any array-like of integers), or
- *   N target rows (one-hot or soft), for which FL = Σ_c −α_c · y_c · (1 − p_c)^γ · ln p_c.
+ * @param yTrue - the class index of each of the N samples (any array-like of integers, int64
+ *   too), or N target rows (one-hot or soft), for which FL = Σ_c −α_c · y_c · (1 − p_c)^γ · ln p_c.
+ *   For a map, class indices of yPred's shape without the class axis, or targets of its shape.
  * @param yPred - N rows of C probabilities (or logits with `fromLogits`), or one flat
- *   row-major buffer of N·C values (`Float64Array`, `Float32Array` or `number[]`).
+ *   row-major buffer of N·C values (`Float64Array`, `Float32Array` or `number[]`); or a map of
+ *   any rank (a tensor, `{ data, shape }`, a nested array, or a flat buffer with `shape`), its
+ *   classes on `axis` (default the last; 1 for channels-first), one sample per pixel.
  * @param options - see {@link FocalLossOptions}; or `gamma` (default 2) and then `alpha`
  *   (a number, or one weight per class) as the third and fourth arguments.
  * @returns the mean loss over counted samples (or the sum, or the weighted mean, by
@@ -33,9 +34,10 @@ export function focalLoss(yTrue: unknown, yPred: unknown, third?: unknown, fourt
 
 /**
  * The focal loss and its gradient with respect to yPred, in one pass of the kernel: `loss`
- * is what {@link focalLoss} returns for the same arguments; `grad` has yPred's N·C values,
- * row-major, the derivative of that loss with respect to each probability (0 where the clip
- * is active and for entries the loss does not read) or, with `fromLogits`, each logit.
+ * is what {@link focalLoss} returns for the same arguments; `grad` has yPred's N·C values in
+ * yPred's layout (row-major, or the map's), the derivative of that loss with respect to each
+ * probability (0 where the clip is active and for entries the loss does not read) or, with
+ * `fromLogits`, each logit.
  * Pass `gradOut` to have it written into your own array (`grad` is then that array, typed as
  * it is); without it, `grad` is a new Float64Array.
  */

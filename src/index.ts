@@ -3,6 +3,7 @@ export type { AsymmetricLossGradOptions, AsymmetricLossOptions } from './options
 export { binaryFocalLoss, binaryFocalLossGrad, type BinaryValues } from './binary-focal-loss.js';
 export { focalLoss, focalLoss as focusedLoss, focalLossGrad, type Predictions, type Targets } from './focal-loss.js';
 export type { LossAndGradient } from './pipeline/evaluate.js';
+export type { Int64Labels, NestedArray, OrtTensorLike, ShapedArray, TensorLike, TfTensorLike } from './inputs.js';
 export { classBalancedAlpha, inverseFrequencyAlpha, type ClassBalancedOptions, type ClassCounts } from './class-weights.js';
 export { backendInfo, init, wasmBuild, type BackendChoice, type BackendInfo } from './backend/loader.js';
 export type { BinaryFocalLossGradOptions, BinaryFocalLossOptions } from './options/binary-focal-loss-options.js';

@@ -49,8 +49,13 @@ export interface TfFocalLossOptions {
   reduction?: TfReduction;
   /** Samples whose class index equals it contribute 0 and are not counted (sparse yTrue only). */
   ignoreIndex?: number;
-  /** C, the number of classes: yPred's last dimension must equal it. Default: not checked. */
+  /** C, the number of classes: yPred's class axis must be this long. Default: not checked. */
   classes?: number;
+  /**
+   * yPred's class axis: -1 (default), the last, as TensorFlow.js models write `[B, H, W, C]`;
+   * 1 for channels-first `[B, C, H, W]`. Negative values count from the end.
+   */
+  axis?: number;
   /** Which kernel computes the loss: 'auto' (wasm when it loads, else JS), 'wasm' or 'js'. */
   backend?: BackendChoice;
 }
@@ -71,8 +76,10 @@ export interface TfBinaryFocalLossOptions {
   poly1?: number;
   /** 'mean' (default): over every element of yPred (Keras' BinaryFocalCrossentropy); 'sum'. */
   reduction?: TfReduction;
-  /** K, the labels per sample: yPred's last dimension must equal it. Default: not checked. */
+  /** K, the labels per sample: yPred's label axis must be this long. Default: not checked. */
   classes?: number;
+  /** yPred's label axis (where `classes` is checked): -1 (default), the last. Every element counts alike in the loss. */
+  axis?: number;
   /** Which kernel computes the loss: 'auto' (default), 'wasm' or 'js'. */
   backend?: BackendChoice;
 }
@@ -91,8 +98,10 @@ export interface TfAsymmetricLossOptions {
   epsilon?: number | 'auto';
   /** 'mean' (default): over every element of yPred; 'sum': the reference implementation's value. */
   reduction?: TfReduction;
-  /** K, the labels per sample: yPred's last dimension must equal it. Default: not checked. */
+  /** K, the labels per sample: yPred's label axis must be this long. Default: not checked. */
   classes?: number;
+  /** yPred's label axis (where `classes` is checked): -1 (default), the last. Every element counts alike in the loss. */
+  axis?: number;
   /** Which kernel computes the loss: 'auto' (default), 'wasm' or 'js'. */
   backend?: BackendChoice;
 }
@@ -115,9 +124,11 @@ function readTfOptions<S extends LossSettings>(spec: LossSpec<S>, fn: string, va
  * `tf.variableGrads` / `optimizer.minimize` loops.
  *
  * - `yPred`: `[N, C]` probabilities (a softmax output) or logits with `fromLogits`; any rank ≥ 2
- *   works, the last axis being the classes and every other position a sample.
- * - `yTrue`: target rows of yPred's shape (one-hot or soft, what tfjs-layers passes), or class
- *   indices of shape `[N]` or `[N, 1]` (int32, or float32 holding integers).
+ *   works, the last axis (or `axis`) being the classes and every other position a sample:
+ *   `[B, H, W, C]` segmentation maps give one loss term per pixel.
+ * - `yTrue`: targets of yPred's shape (one-hot or soft, what tfjs-layers passes), or class
+ *   indices of yPred's shape without the class axis (`[N]`, `[B, H, W]`), or with it of length 1
+ *   (`[N, 1]`, `[B, H, W, 1]`) (int32, or float32 holding integers). The gradient has yPred's shape.
  *
  * The forward pass reads both tensors with `dataSync()` and runs this package's kernel once for
  * the loss and its gradient (float64 inside, the gradient stored as float32); the backward pass
@@ -156,24 +167,25 @@ export function tfFocalLoss(options?: TfFocalLossOptions): TfLossFunction {
     }
     noValues(fn, yPred, 'one sample and one class');
     const shape = yPred.shape;
-    const c = shape[shape.length - 1];
-    const n = yPred.size / c;
+    const a = classAxis(fn, s.axis, yPred);
+    const c = shape[a];
     if (s.classes !== undefined && c !== s.classes) {
-      throw fail(RangeError, fn)`yPred has ${c} classes (last dimension of ${shapeOf(yPred)}) but classes is ${s.classes}`;
+      throw fail(RangeError, fn)`yPred has ${c} classes (axis ${s.axis} of ${shapeOf(yPred)}) but classes is ${s.classes}`;
     }
-    const lead = shape.slice(0, -1);
-    let targets: ArrayLike<number> | Array<ArrayLike<number>>;
+    const lead = shape.filter((_, k) => k !== a);
+    const single = shape.map((d, k) => (k === a ? 1 : d));
+    let targets: ArrayLike<number> | { data: TensorValues; shape: number[] };
     const truth = values(fn, 'yTrue', yTrue, ['float32', 'int32', 'bool']);
     if (sameShape(yTrue.shape, shape)) {
-      targets = Array.from({ length: n }, (_, i) => truth.subarray(i * c, (i + 1) * c));
-    } else if (sameShape(yTrue.shape, lead) || sameShape(yTrue.shape, [...lead, 1])) {
+      targets = { data: truth, shape };
+    } else if (sameShape(yTrue.shape, lead) || sameShape(yTrue.shape, single)) {
       targets = truth;
     } else {
-      throw fail(RangeError, fn)`yTrue has shape ${shapeOf(yTrue)} but yPred has shape ${shapeOf(yPred)}; expected ${dims(shape)} (one-hot or soft target rows), or ${dims(lead)} or ${dims([...lead, 1])} (class indices)`;
+      throw fail(RangeError, fn)`yTrue has shape ${shapeOf(yTrue)} but yPred has shape ${shapeOf(yPred)}; expected ${dims(shape)} (one-hot or soft target rows), or ${dims(lead)} or ${dims(single)} (class indices)`;
     }
     const pred = probabilities(values(fn, 'yPred', yPred, ['float32']), s.fromLogits);
-    const grad = new Float32Array(n * c);
-    const loss = lossAndGradOf(focal, { ...s, classes: c, gradOut: grad }, targets, pred).loss as number;
+    const grad = new Float32Array(yPred.size);
+    const loss = lossAndGradOf(focal, { ...s, classes: c, gradOut: grad }, targets, { data: pred, shape }).loss as number;
     return { loss, grad };
   });
 }
@@ -219,9 +231,9 @@ function elementLoss<S extends LossSettings>(spec: LossSpec<S>, fn: string, s: S
       throw fail(RangeError, fn)`yTrue and yPred must have the same shape, got ${shapeOf(yTrue)} and ${shapeOf(yPred)}`;
     }
     noValues(fn, yPred, 'one element');
-    const labels = yPred.rank === 0 ? 1 : yPred.shape[yPred.rank - 1];
+    const labels = yPred.rank === 0 ? 1 : yPred.shape[classAxis(fn, s.axis, yPred)];
     if (s.classes !== undefined && labels !== s.classes) {
-      throw fail(RangeError, fn)`yPred has ${labels} labels (last dimension of ${shapeOf(yPred)}) but classes is ${s.classes}`;
+      throw fail(RangeError, fn)`yPred has ${labels} labels (axis ${s.axis} of ${shapeOf(yPred)}) but classes is ${s.classes}`;
     }
     const truth = values(fn, 'yTrue', yTrue, ['float32', 'int32', 'bool']);
     const pred = probabilities(values(fn, 'yPred', yPred, ['float32']), s.fromLogits);
@@ -300,6 +312,15 @@ function probabilities(p: TensorValues, fromLogits: boolean): TensorValues {
     }
   }
   return copy ?? p;
+}
+
+/** The class (label) axis of yPred, counted from the start; negative axes count from the end. */
+function classAxis(fn: string, axis: number, yPred: tf.Tensor): number {
+  const a = axis < 0 ? yPred.rank + axis : axis;
+  if (a < 0 || a >= yPred.rank) {
+    throw fail(RangeError, fn)`axis is ${axis}, outside yPred ${shapeOf(yPred)} of rank ${yPred.rank}: pass an axis in [${-yPred.rank}, ${yPred.rank - 1}]`;
+  }
+  return a;
 }
 
 const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);

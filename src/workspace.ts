@@ -7,7 +7,9 @@ import { focal } from './losses/focal.js';
 import { readSettings } from './pipeline/loss-spec.js';
 import type { PerSample } from './options/common.js';
 import type { FocalLossOptions } from './options/focal-loss-options.js';
-import { booleanOr, numberIn, oneOf, ownOptions } from './options/read.js';
+import { booleanOr, numberIn, oneOf, ownOptions, readDims } from './options/read.js';
+import { describe, show } from './errors/show.js';
+import { mapLayout } from './layout/map.js';
 import { evaluate, prepare, type LossAndGradient } from './pipeline/evaluate.js';
 import { reserve } from './pipeline/plan.js';
 import type { Batch } from './shape.js';
@@ -18,12 +20,23 @@ export type Dtype = 'f64' | 'f32';
 /** The typed array of a dtype. */
 export type ValuesOf<D extends Dtype> = D extends 'f32' ? Float32Array : D extends 'f64' ? Float64Array : Float64Array | Float32Array;
 
-/** What {@link createWorkspace} needs to know about the batches it will hold. */
+/**
+ * What {@link createWorkspace} needs to know about the batches it will hold: `rows` and
+ * `classes` (rows of C, row-major), or the predictions' `shape` and class `axis` (maps).
+ */
 export interface WorkspaceOptions {
-  /** Samples per batch (N). */
-  rows: number;
-  /** Classes per sample (C). */
-  classes: number;
+  /** Samples per batch (N). With `shape`: omit it, or give the samples the shape has. */
+  rows?: number;
+  /** Classes per sample (C). With `shape`: omit it, or give the class axis' length. */
+  classes?: number;
+  /**
+   * The predictions' dimensions, for maps: e.g. `[N, C, H, W]` with `axis: 1` (channels-first)
+   * or `[N, H, W, C]` (channels-last). `labels` then hold one class index per pixel, in the
+   * order of the shape without its class axis; `gradients` are laid out as the predictions.
+   */
+  shape?: readonly number[];
+  /** The class axis of `shape` (negative: from the end). Default -1, the last. */
+  axis?: number;
   /** Element type of `predictions` and `gradients`. Default 'f64'. */
   dtype?: Dtype;
   /** Default of `fromLogits` for {@link Workspace.loss}. Default false. */
@@ -35,7 +48,7 @@ export interface WorkspaceOptions {
 }
 
 /** Options of {@link Workspace.loss}: those of focalLoss but the ones a workspace fixes. */
-export type WorkspaceLossOptions = Omit<FocalLossOptions, 'backend' | 'labelSmoothing' | 'classes'>;
+export type WorkspaceLossOptions = Omit<FocalLossOptions, 'backend' | 'labelSmoothing' | 'classes' | 'axis' | 'shape'>;
 
 /**
  * Batch buffers that live where the kernel reads them, for callers that fill large batches
@@ -69,16 +82,34 @@ export interface Workspace<D extends Dtype = Dtype> {
 }
 
 const FN = 'createWorkspace';
-const KEYS = ['rows', 'classes', 'dtype', 'fromLogits', 'gradients', 'backend'];
-/** Allocates a workspace of `rows` × `classes` predictions and `rows` labels. */
+const KEYS = ['rows', 'classes', 'shape', 'axis', 'dtype', 'fromLogits', 'gradients', 'backend'];
+const positive = (v: number) => Number.isSafeInteger(v) && v >= 1;
+
+/** The workspace's layout: rows × classes, or a map's shape and class axis. */
+function layoutOf(o: Record<string, unknown>): Layout {
+  if (o.shape === undefined) {
+    if (o.axis !== undefined) throw fail(TypeError, FN)`axis needs shape: pass the predictions' shape with it`;
+    return new Layout(numberIn(FN, 'rows', o.rows, positive, 'a positive integer'), numberIn(FN, 'classes', o.classes, positive, 'a positive integer'));
+  }
+  if (!Array.isArray(o.shape)) throw fail(TypeError, FN)`shape must be an array of dimensions, got ${describe(o.shape)}`;
+  const axis = o.axis === undefined ? -1 : numberIn(FN, 'axis', o.axis, Number.isSafeInteger, 'an integer');
+  const classes = o.classes === undefined ? undefined : numberIn(FN, 'classes', o.classes, positive, 'a positive integer');
+  const layout = mapLayout(FN, readDims(FN, 'shape', o.shape), axis, classes);
+  if (o.rows !== undefined && o.rows !== layout.samples) {
+    throw fail(RangeError, FN)`rows is ${show(o.rows)}, but shape ${show(o.shape)} with axis ${axis} has ${layout.samples} samples`;
+  }
+  return layout;
+}
+
+/** Allocates a workspace of `rows` × `classes` predictions (or predictions of `shape`) and a label per sample. */
 export function createWorkspace(options: WorkspaceOptions & { dtype: 'f32' }): Workspace<'f32'>;
 export function createWorkspace(options: WorkspaceOptions & { dtype?: 'f64' }): Workspace<'f64'>;
 export function createWorkspace(options: WorkspaceOptions): Workspace;
 export function createWorkspace(options: WorkspaceOptions): Workspace {
   const o = ownOptions(FN, options, KEYS);
-  if (options === undefined) throw fail(TypeError, FN)`expected an options object with rows and classes, got undefined`;
-  const rows = numberIn(FN, 'rows', o.rows, (v) => Number.isSafeInteger(v) && v >= 1, 'a positive integer');
-  const classes = numberIn(FN, 'classes', o.classes, (v) => Number.isSafeInteger(v) && v >= 1, 'a positive integer');
+  if (options === undefined) throw fail(TypeError, FN)`expected an options object with rows and classes (or shape), got undefined`;
+  const layout = layoutOf(o);
+  const { samples: rows, classes } = layout;
   const dtype = oneOf<Dtype>(FN, 'dtype', o.dtype, ['f64', 'f32'], 'f64');
   const defaultFromLogits = booleanOr(FN, 'fromLogits', o.fromLogits, false);
   const withGradients = booleanOr(FN, 'gradients', o.gradients, false);
@@ -88,7 +119,7 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
   return instance.exclusive(FN, () => {
     // The chunk buffers and class tables exist before the batch, so that loss() never allocates
     // and never detaches the caller's views.
-    reserve(FN, instance, classes, { losses: true, grad: true, perClass: false }, 4, 8, classes);
+    reserve(FN, instance, classes, { losses: true, grad: true, perClass: false }, 4, 8, classes, !layout.rowMajor);
     const regions: Region[] = [];
     const take = (what: string, bytes: number): Region => {
       try {
@@ -122,12 +153,14 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
           fn,
           n: rows,
           classes,
-          layout: new Layout(rows, classes),
+          layout,
           yTrue: instance.i32(labels, rows),
+          targets: false,
           trueRows: false,
           yPred: values(predictions),
           predRows: false,
           f32: dtype === 'f32',
+          images: layout.shape?.dims[layout.shape.axis === 0 ? 1 : 0] ?? rows,
           shape: ` (the workspace is ${rows} rows × ${classes} classes)`,
           trueName: 'labels',
           predName: 'predictions',

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  createBinaryFocalLossAccumulator, createFocalLossAccumulator, type AccumulatorSummary,
+  createBinaryFocalLossAccumulator, createFocalLossAccumulator,
 } from '../src/index.js';
 import { BACKENDS } from './helpers.js';
+import { close, expectDiagnostics } from './expect-diagnostics.js';
 import {
-  binarySamples, classWeights, focalSamples, reference, type FocalInput, type Reference, type Sample, type Settings,
+  binarySamples, classWeights, focalSamples, reference, type FocalInput, type Sample, type Settings,
 } from './diagnostics-reference.js';
 
 // Every field summary() adds with `diagnostics`, against test/diagnostics-reference.ts: the
@@ -16,46 +17,6 @@ function random(seed: number): () => number {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return s / 2 ** 32;
   };
-}
-
-const close = (a: number | null | undefined, b: number | null, what: string, tol = 1e-12) => {
-  if (b === null || a === null || a === undefined) {
-    expect(a, what).toBe(b);
-    return;
-  }
-  expect(Math.abs(a - b), `${what}: got ${a}, want ${b}`).toBeLessThanOrEqual(tol * Math.max(Math.abs(b), 1e-300));
-};
-
-/** Compares a summary's diagnostics with a reference; `count` and `sum` of the summary too when every sample was diagnosed. */
-function expectDiagnostics(s: AccumulatorSummary, ref: Reference, binary: boolean): void {
-  expect(s.diagnosed!.count).toBe(ref.count);
-  close(s.diagnosed!.lossSum, ref.lossSum, 'diagnosed.lossSum');
-  close(s.crossEntropySum, ref.crossEntropySum, 'crossEntropySum');
-  expect(s.easy!.threshold).toBe(0.5);
-  expect(s.easy!.count).toBe(ref.easy.count);
-  close(s.easy!.crossEntropySum, ref.easy.crossEntropySum, 'easy.crossEntropySum');
-  close(s.easy!.lossSum, ref.easy.lossSum, 'easy.lossSum');
-  expect(s.calibration!.bins.map((b) => b.count)).toEqual(ref.bins.map((b) => b.count));
-  s.calibration!.bins.forEach((b, k) => {
-    close(b.confidence, ref.bins[k].confidence, `bins[${k}].confidence`);
-    close(b.accuracy, ref.bins[k].accuracy, `bins[${k}].accuracy`);
-  });
-  // The ECE is a sum of differences: compared absolutely (it lies in [0, 1]).
-  if (ref.ece === null) expect(s.calibration!.ece).toBeNull();
-  else expect(Math.abs(s.calibration!.ece! - ref.ece)).toBeLessThanOrEqual(1e-12);
-  ref.perClass.forEach((c, k) => {
-    const got = s.perClass[k];
-    expect([got.correct, got.predicted], `perClass[${k}]`).toEqual([c.correct, c.predicted]);
-    if (binary) expect(got.positives).toBe(c.truths);
-    else expect(got.count).toBe(c.truths);
-    close(got.recall, c.recall, `perClass[${k}].recall`);
-    close(got.precision, c.precision, `perClass[${k}].precision`);
-  });
-  expect(s.hardest!.map((h) => [h.row, h.column, h.label])).toEqual(ref.hardest.map((h) => [h.row, h.column, h.label]));
-  s.hardest!.forEach((h, k) => {
-    close(h.loss, ref.hardest[k].loss, `hardest[${k}].loss`);
-    close(h.pt, ref.hardest[k].pt, `hardest[${k}].pt`);
-  });
 }
 
 /** An imbalanced batch: class c drawn with weight 2^-c (so the last classes are rare). */

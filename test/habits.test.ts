@@ -32,3 +32,38 @@ describe('habits from other libraries', () => {
     expect(() => binaryFocalLoss([1], [0.4], { ignore_index: 3 } as never)).toThrow(/unknown option "ignore_index"$/);
   });
 });
+
+describe('PyTorch\'s shapes and argument order', () => {
+  // Cross-entropy (gamma 0) of the rows above from the formula: -(ln 0.7 + ln 0.6) / 2.
+  const ce = -(Math.log(0.7) + Math.log(0.6)) / 2;
+  for (const backend of BACKENDS) {
+    it(`${backend}: labels as an (N, 1) column are class indices, as a [N, 1] tensor already was`, () => {
+      expect(Math.abs(focalLoss([[0], [1]], rows, { gamma: 0, backend }) - ce)).toBeLessThanOrEqual(1e-15);
+      expect(Math.abs(focalLoss([new Int32Array([0]), new Int32Array([1])], rows, { gamma: 0, backend }) - ce)).toBeLessThanOrEqual(1e-15);
+      expect(Math.abs(focalLoss([[0], [1]], new Float64Array(rows.flat()), { gamma: 0, backend }) - ce)).toBeLessThanOrEqual(1e-15);
+      expect(() => focalLoss([[0], [1, 0]], rows, { backend })).toThrow(/ragged yTrue: yTrue\[1\] is an array \[1, 0\] of length 2, but yTrue\[0\] holds one class index/);
+    });
+  }
+
+  it('focalLoss(pred, target) says the arguments look swapped', () => {
+    expect(() => focalLoss(rows, [0, 1])).toThrow(/yTrue holds 2 rows of 2 values and yPred 2 values: the arguments look swapped\. Labels go first, focalLoss\(yTrue, yPred, …\)/);
+    expect(() => focalLoss([[0.7, 0.2, 0.1], [0.4, 0.5, 0.1]], new Int32Array([0, 1]))).toThrow(RangeError);
+    expect(() => focalLoss([[0.7, 0.2, 0.1], [0.4, 0.5, 0.1]], new Int32Array([0, 1]))).toThrow(/the arguments look swapped/);
+    expect(() => focalLoss(new Float64Array([0.7, 0.2, 0.1, 0.4, 0.5, 0.1]), new Int32Array([0, 1]))).toThrow(
+      /flat yPred has length 2, which is not a positive multiple of the 6 labels in yTrue; if yTrue holds the predictions, the arguments are swapped: labels first, focalLoss\(yTrue, yPred, …\)/,
+    );
+  });
+
+  it('counts in messages take the right number: 1 sample, 1 class', () => {
+    const error = (() => {
+      try {
+        focalLoss([3], [[1]]);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
+    expect(error).toMatch(/1 sample × 1 class\b/);
+    expect(error).not.toMatch(/\b1 (samples|classes)\b/);
+  });
+});

@@ -993,9 +993,10 @@ describe('13. error messages name the argument and show the value honestly', () 
       expectError(() => binaryFocalLoss([0, Symbol('x')] as never, [0.5, 0.5], b), TypeError, 'binaryFocalLoss', /yTrue\[1\]/, /Symbol\(x\)/);
       expectError(() => focalLoss(labels, [rows[0], [0, Symbol('y'), 0]] as never, b), TypeError, 'focalLoss', /yPred\[1\]\[1\]/, /Symbol\(y\)/);
     });
-    it(`${backend}: BigInt64Array labels and predictions (flat)`, () => {
-      expectError(() => focalLoss(BigInt64Array.of(0n, 1n) as never, rows, b), TypeError, 'focalLoss', /yTrue/, /BigInt64Array/);
-      expectError(() => focalLoss(BigUint64Array.of(0n, 1n) as never, rows, b), TypeError, 'focalLoss', /yTrue/, /BigUint64Array/);
+    it(`${backend}: BigInt64Array predictions, binary targets and weights (flat); int64 labels are class indices`, () => {
+      expect(focalLoss(BigInt64Array.of(0n, 1n) as never, rows, b)).toBe(focalLoss([0, 1], rows, b));
+      expect(focalLoss(BigUint64Array.of(0n, 1n) as never, rows, b)).toBe(focalLoss([0, 1], rows, b));
+      expectError(() => focalLoss(BigInt64Array.of(0n, 3n) as never, rows, b), RangeError, 'focalLoss', /yTrue\[1\] = 3n/, /not a class index/);
       expectError(() => focalLoss(labels, BigInt64Array.of(0n, 1n, 0n, 0n, 1n, 0n) as never, b), TypeError, 'focalLoss', /yPred/, /BigInt64Array/);
       expectError(() => binaryFocalLoss(BigInt64Array.of(0n, 1n) as never, [0.5, 0.5], b), TypeError, 'binaryFocalLoss', /yTrue/, /BigInt64Array/);
       expectError(() => focalLoss(labels, rows, { ...b, sampleWeight: BigInt64Array.of(1n, 1n) as never }), TypeError, 'focalLoss', /sampleWeight/, /BigInt64Array/);

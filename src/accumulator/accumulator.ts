@@ -1,3 +1,4 @@
+import type { BinaryValues, Predictions, Targets } from '../inputs.js';
 import type { FocalLossPool } from '../pool/pool.js';
 import { fail } from '../errors/detail.js';
 import { show } from '../errors/show.js';
@@ -58,23 +59,21 @@ export interface FocalLossAccumulator<Y = unknown, P = unknown> {
   merge(other: FocalLossAccumulator<Y, P> | AccumulatorState): this;
 }
 
-type Values = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
-
 /** A streaming accumulator of focalLoss. */
-export function createFocalLossAccumulator(options?: FocalLossAccumulatorOptions): FocalLossAccumulator<Values, Values> {
+export function createFocalLossAccumulator(options?: FocalLossAccumulatorOptions): FocalLossAccumulator<Targets, Predictions> {
   return create(focal, 'createFocalLossAccumulator', options);
 }
 createFocalLossAccumulator.fromState = (state: AccumulatorState) => fromState(focal, 'createFocalLossAccumulator.fromState', state);
 
 /** A streaming accumulator of binaryFocalLoss, with statistics per label column. */
-export function createBinaryFocalLossAccumulator(options?: BinaryFocalLossAccumulatorOptions): FocalLossAccumulator<Values, Values> {
+export function createBinaryFocalLossAccumulator(options?: BinaryFocalLossAccumulatorOptions): FocalLossAccumulator<BinaryValues, BinaryValues> {
   return create(binaryFocal, 'createBinaryFocalLossAccumulator', options);
 }
 createBinaryFocalLossAccumulator.fromState = (state: AccumulatorState) =>
   fromState(binaryFocal, 'createBinaryFocalLossAccumulator.fromState', state);
 
 /** A streaming accumulator of asymmetricLoss, with statistics per label column. */
-export function createAsymmetricLossAccumulator(options?: AsymmetricLossAccumulatorOptions): FocalLossAccumulator<Values, Values> {
+export function createAsymmetricLossAccumulator(options?: AsymmetricLossAccumulatorOptions): FocalLossAccumulator<BinaryValues, BinaryValues> {
   return create(asymmetric, 'createAsymmetricLossAccumulator', options);
 }
 createAsymmetricLossAccumulator.fromState = (state: AccumulatorState) =>
@@ -187,7 +186,7 @@ class Accumulator {
     this.notPending(fn);
     const weights = arrayOption(fn, 'sampleWeight', sampleWeight, 'an array of per-sample weights');
     const s = { ...this.settings, fn, sampleWeight: weights, reduction: 'sum' as const };
-    const batch = describeBatch(fn, yTrue, yPred, this.classes ?? undefined, this.spec.reduces === 'elements');
+    const batch = describeBatch(fn, yTrue, yPred, { classes: this.classes ?? undefined, axis: this.settings.axis }, this.spec.reduces === 'elements');
     // epsilon 'auto' follows the first chunk's dtype, so every chunk is clipped alike.
     const epsilon = this.epsilon ?? epsilonFor('auto', batch.f32);
     const exponent = weights === undefined ? 0 : weightExponent(fn, weights);
@@ -197,7 +196,7 @@ class Accumulator {
       throw fail(RangeError, fn)`this update holds rows ${rows[0]}–${rows[1] - 1} of ${own.source}, which has ${own.totalRows} (totalRows)`;
     }
     // Target rows have no class index, so no diagnostics (see DiagnosticsSummary.diagnosed).
-    const tally = !this.elements && batch.trueRows ? null : this.newTally(batch.classes);
+    const tally = !this.elements && batch.targets ? null : this.newTally(batch.classes);
     return { s, batch, epsilon, exponent, rows, tally };
   }
 

@@ -16,6 +16,8 @@ export interface FocalLossAccumulatorOptions {
   poly1?: number;
   /** C; otherwise taken from the first update. */
   classes?: number;
+  /** The class axis of each update's yPred, where it has dimensions (a tensor, nested array or { data, shape }): as focalLoss's. */
+  axis?: number;
   /** Check each row of every update, as focalLoss's checkRows does. */
   checkRows?: boolean | number;
   backend?: BackendChoice;
@@ -44,6 +46,8 @@ export interface BinaryFocalLossAccumulatorOptions {
   poly1?: number;
   /** K, the labels per sample; otherwise taken from the first update. */
   classes?: number;
+  /** The label axis of each update's yPred, where it has dimensions: as binaryFocalLoss's. */
+  axis?: number;
   backend?: BackendChoice;
   /** As for {@link FocalLossAccumulatorOptions.source}. */
   source?: string;
@@ -63,6 +67,8 @@ export interface AsymmetricLossAccumulatorOptions {
   epsilon?: number | 'auto';
   /** K, the labels per sample; otherwise taken from the first update. */
   classes?: number;
+  /** The label axis of each update's yPred, where it has dimensions: as binaryFocalLoss's. */
+  axis?: number;
   backend?: BackendChoice;
   /** As for {@link FocalLossAccumulatorOptions.source}. */
   source?: string;

@@ -34,6 +34,9 @@ export abstract class KernelInstance implements Memory {
     grad: Values | null,
   ): number;
 
+  /** Writes `rows` × `cols` values of `from` into `to` as cols × rows (both views of this instance's memory, one type). */
+  abstract transpose(from: Values, to: Values, rows: number, cols: number): void;
+
   /**
    * Runs `body` as this instance's one call in progress. The chunk buffers are shared by every
    * call on the instance, so a call made from inside another (a getter or Proxy on an input)

@@ -1,5 +1,6 @@
 import type { Frame, JsKernel, KernelName, Targets, Values } from '../kernels/frame.js';
 import { jsKernels } from '../kernels/index.js';
+import { transpose } from '../kernels/transpose.js';
 import { KernelInstance, type Region } from './instance.js';
 
 const MAX_BYTES = 2 ** 32;
@@ -49,6 +50,10 @@ export class JsInstance extends KernelInstance {
 
   reads(): boolean {
     return true;
+  }
+
+  transpose(from: Values, to: Values, rows: number, cols: number): void {
+    transpose(from, to, rows, cols);
   }
 
   call(

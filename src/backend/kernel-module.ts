@@ -10,7 +10,7 @@ import { WasmInstance, type Exports } from './wasm-instance.js';
 const EXPORTS = [
   'memory', 'heapBase', 'usesSimd', 'frameLayout', 'probabilityLoss', 'probabilityLossGrad', 'gatheredLoss', 'gatheredLossGrad',
   'logitLoss', 'logitLossGrad', 'targetRowLoss', 'targetRowLossGrad', 'binaryLoss', 'binaryLossGrad',
-  'asymmetricLoss', 'asymmetricLossGrad',
+  'asymmetricLoss', 'asymmetricLossGrad', 'transposeF32', 'transposeF64',
   'rowStats', 'elementStats', 'foldRows',
 ] as const satisfies ReadonlyArray<keyof Exports>;
 

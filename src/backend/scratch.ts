@@ -11,7 +11,8 @@ export function chunkRows(classes: number): number {
   return Math.max(1, Math.min(CHUNK_ROWS, Math.floor(ROW_BYTES / (8 * classes))));
 }
 
-type ChunkBuffer = 'pred' | 'target' | 'losses' | 'grad' | 'row' | 'stats' | 'fold';
+/** 'planes': a channels-first chunk as it lies (C planes), before and after its transpose into rows. */
+type ChunkBuffer = 'pred' | 'target' | 'losses' | 'grad' | 'row' | 'planes' | 'stats' | 'fold';
 
 /** A block of an instance's memory. Views over wasm memory must be re-taken after anything that allocates. */
 export interface Region {

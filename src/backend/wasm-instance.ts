@@ -62,6 +62,12 @@ export class WasmInstance extends KernelInstance {
     return view.buffer === this.exports.memory.buffer;
   }
 
+  transpose(from: Values, to: Values, rows: number, cols: number): void {
+    if (!this.reads(from) || !this.reads(to)) throw new Error('focal-loss-wasm: internal error: a transpose outside wasm memory');
+    const run = from instanceof Float32Array ? this.exports.transposeF32 : this.exports.transposeF64;
+    run(from.byteOffset, to.byteOffset, rows, cols);
+  }
+
   call(
     kernel: KernelName, frame: Frame, pred: ArrayLike<number>, target: Targets, n: number, classes: number,
     grad: Values | null,

@@ -24,7 +24,7 @@ export async function readFiles(input: EvaluationInput, loss: EvaluationLoss): P
     totalRows: await rowsIn(input.pred, CSV),
     async *rows(from, to) {
       const inputs = await openInputs({
-        ...input, range: { start: from, end: to }, shard: null, binary, chunkBytes: DEFAULT_CHUNK_BYTES, csv: CSV,
+        ...input, range: { start: from, end: to }, shard: null, binary, axis: -1, chunkBytes: DEFAULT_CHUNK_BYTES, csv: CSV,
       });
       try {
         const labels = new LabelConverter();

@@ -145,6 +145,11 @@ function checkedOptions(fn: string, loss: EvaluationLoss, options: unknown): Rec
     if (Object.hasOwn(options, key)) throw fail(TypeError, fn)`option ${show(key)} is set by each shard from the files it reads; leave it out`;
   }
   createAccumulator(LOSSES[loss], fn, options);
+  // Readers hand shards rows of C (ShardChunk): a map's classes must be its last axis.
+  const axis = (options as { axis?: unknown }).axis;
+  if (axis !== undefined && axis !== -1) {
+    throw fail(RangeError, fn)`option axis = ${show(axis)}: a flow's shards read rows with the classes last; save channels-first predictions channels-last (np.moveaxis(a, 1, -1)) and leave axis out`;
+  }
   return JSON.parse(JSON.stringify(options, (_, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v)));
 }
 

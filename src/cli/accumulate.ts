@@ -29,12 +29,16 @@ export function checkOptions(flags: LossFlags, classes: number): void {
   create(flags, classes);
 }
 
-/** The run's accumulator: C, what it covers (its first row names the hardest rows) and diagnostics besides the loss flags. */
-function create(flags: LossFlags, classes: number | undefined, covered?: Covered, diagnostics = false): FocalLossAccumulator {
+/**
+ * The run's accumulator: C, what it covers (its first row names the hardest rows) and
+ * diagnostics besides the loss flags. --axis says where the files keep the classes; the reader
+ * hands the accumulator rows of C, or channels-first chunks as C planes (`planes`), read with axis 1.
+ */
+function create(flags: LossFlags, classes: number | undefined, covered?: Covered, diagnostics = false, planes = false): FocalLossAccumulator {
   const spec = LOSSES[flags.loss];
   const coverage = covered === undefined ? {} : { ...covered, totalRows: covered.totalRows ?? undefined };
   try {
-    return createAccumulator(spec, `${spec.name}Accumulator`, { ...flags.options, classes, ...coverage, diagnostics });
+    return createAccumulator(spec, `${spec.name}Accumulator`, { ...flags.options, classes, ...coverage, diagnostics, axis: planes ? 1 : -1 });
   } catch (error) {
     throw optionError(error);
   }
@@ -55,10 +59,11 @@ export async function accumulate(
   let accumulator: FocalLossAccumulator | null = null;
   let rows = 0;
   for (let chunk = await inputs.next(); chunk !== null; chunk = await inputs.next()) {
-    accumulator ??= create(flags, inputs.classes, covered, diagnostics);
-    const yTrue = LOSSES[flags.loss].reduces === 'elements' ? chunk.labels : labels.convert(chunk.labels);
+    accumulator ??= create(flags, inputs.classes, covered, diagnostics, chunk.planes);
+    const shaped = (values: typeof chunk.preds) => (chunk.planes ? { data: values, shape: [1, inputs.classes, chunk.rows] } : values);
+    const yTrue = LOSSES[flags.loss].reduces === 'elements' ? shaped(chunk.labels) : labels.convert(chunk.labels);
     try {
-      accumulator.update(yTrue, chunk.preds);
+      accumulator.update(yTrue, shaped(chunk.preds));
     } catch (error) {
       throw chunkError(error, chunk.firstRow, inputs);
     }

@@ -2,19 +2,21 @@ import { shardRange } from './arguments.js';
 import { name, selectColumns } from './columns.js';
 import { CsvSource, type CsvOptions } from './csv.js';
 import { InputError } from './input-error.js';
-import { NpySource } from './npy.js';
+import { NpySource, type Reading } from './npy.js';
 import { openParquet, parquetRows } from './parquet-inputs.js';
 import { singleFile } from './single-file.js';
 import type { RowRange, RowSource, Values } from './source.js';
 import { count } from './words.js';
 
-/** One chunk of rows: labels (or binary targets) and predictions, row-major. */
+/** One chunk of rows (samples): labels (or binary targets) and predictions, row-major or as class planes. */
 export interface Chunk {
   labels: Values;
   preds: Values;
   rows: number;
   /** Index of the chunk's first row in the file(s). */
   firstRow: number;
+  /** Predictions (and binary targets) come as C planes of `rows` values (channels-first maps), not rows of C (absent: rows). */
+  planes?: boolean;
 }
 
 /**
@@ -50,6 +52,8 @@ export interface InputRequest {
   shard: { index: number; count: number } | null;
   /** The switch that chose an element-wise loss (--binary, --asymmetric), or false: targets of the predictions' shape. */
   binary: string | false;
+  /** The class axis of .npy predictions (binary: the label axis of targets and predictions); -1 is the last. */
+  axis: number;
   chunkBytes: number;
   /** How to read CSV files. */
   csv: CsvOptions;
@@ -68,16 +72,24 @@ function formatOf(path: string, flag = '--pred'): Format {
   throw new InputError(`${flag} ${path}: unknown file type; expected a NumPy .npy file, a .csv / .tsv file or a .parquet file`);
 }
 
-function open(path: string, range: RowRange | null, csv: CsvOptions): RowSource {
-  return formatOf(path) === 'npy' ? NpySource.open(path, range) : CsvSource.open(path, range, csv);
+function open(path: string, range: RowRange | null, csv: CsvOptions, reading: Reading): RowSource {
+  if (formatOf(path) === 'npy') return NpySource.open(path, range, reading);
+  // A CSV row holds a sample's classes: they are its last (and only) axis.
+  if (reading !== 'flat' && reading !== -1 && reading !== 1) {
+    throw new InputError(`--axis ${reading} applies to .npy files; the rows of ${path} hold the classes`);
+  }
+  return CsvSource.open(path, range, csv);
 }
 
-/** Rows in a file, for --shard: the .npy header's or the Parquet footer's, or a count of a CSV file's lines. */
-export async function rowsIn(path: string, csv: CsvOptions): Promise<number> {
+/**
+ * Rows (samples) in a file, for --shard: the .npy header's (a map's pixels, its classes on
+ * `reading`) or the Parquet footer's, or a count of a CSV file's lines.
+ */
+export async function rowsIn(path: string, csv: CsvOptions, reading: Reading = -1): Promise<number> {
   const format = formatOf(path);
   if (format === 'parquet') return parquetRows(path);
   if (format === 'csv') return CsvSource.countRows(path, csv);
-  const source = NpySource.open(path);
+  const source = NpySource.open(path, null, reading);
   source.close();
   return source.fileRows;
 }
@@ -91,13 +103,14 @@ export async function openInputs(request: InputRequest): Promise<Inputs> {
   if (request.predColumn !== null) throw new InputError(`--pred-column names a list column of a Parquet file; ${request.pred} is not one`);
   const range = request.shard === null
     ? request.range
-    : shardRange(request.shard.index, request.shard.count, await rowsIn(request.pred, request.csv));
+    : shardRange(request.shard.index, request.shard.count, await rowsIn(request.pred, request.csv, request.axis));
   if (request.labels === null) return singleFile(request, range);
   const opened: RowSource[] = [];
   try {
-    const labels = open(request.labels, range, request.csv);
+    // Class indices: one per sample, whatever the file's rank; binary targets: the predictions' shape.
+    const labels = open(request.labels, range, request.csv, request.binary ? request.axis : 'flat');
     opened.push(labels);
-    const preds = open(request.pred, range, request.csv);
+    const preds = open(request.pred, range, request.csv, request.axis);
     opened.push(preds);
     return pair(request, labels, preds, range?.start ?? 0);
   } catch (error) {
@@ -151,42 +164,24 @@ function pair(request: InputRequest, labels: RowSource, preds: RowSource, firstR
   const { binary } = request;
   const notes = selectPairColumns(request, labels, preds);
   checkPredictions(preds, binary);
-  if (labels instanceof NpySource && preds instanceof NpySource && labels.fileRows !== preds.fileRows) {
+  const map = preds instanceof NpySource && (preds.shape.length > 2 || preds.planes !== null);
+  if (map && labels instanceof NpySource) checkMap(labels, preds as NpySource, binary, request.axis);
+  else if (!map) checkRows(labels, preds, binary);
+  else if (binary) throw new InputError(`${binary} with ${preds.path} ${preds.description} needs targets of its shape in a .npy file`);
+  if (!binary && labels.kind === 'float' && labels instanceof NpySource) {
     throw new InputError(
-      `shape mismatch: ${labels.path} is ${labels.description} (${count(labels.fileRows, 'row')}) but ${preds.path} is ` +
-      `${preds.description} (${count(preds.fileRows, 'row')})`,
+      `${labels.path} holds ${labels.dtype} values; class indices must be integers (int8/16/32/64, uint8/16/32/64): ` +
+      'convert with y.astype(np.int64), or pass --binary for binary targets',
     );
-  }
-  if (binary) {
-    if (labels.width !== preds.width) {
-      throw new InputError(
-        `shape mismatch: ${binary} needs targets of the predictions' shape, but ${labels.path} is ${labels.description} ` +
-        `and ${preds.path} is ${preds.description}`,
-      );
-    }
-  } else {
-    if (labels.width !== 1) {
-      const hint = labels.width === preds.width
-        ? ': one-hot or soft target rows are not supported by the CLI; save class indices (np.argmax(y, axis=1))'
-        : '';
-      throw new InputError(`${labels.path} is ${labels.description}; expected one class index per row, (N,) or (N, 1)${hint}`);
-    }
-    if (labels.kind === 'float' && labels instanceof NpySource) {
-      throw new InputError(
-        `${labels.path} holds ${labels.dtype} values; class indices must be integers (int8/16/32/64, uint8/16/32/64): ` +
-        'convert with y.astype(np.int64), or pass --binary for binary targets',
-      );
-    }
   }
   const chunkRows = rowsPerChunk(request.chunkBytes / preds.rowBytes, preds);
   const classes = preds.width;
   let done = 0;
   const csvName = (source: CsvSource, row: number, column: number | null) =>
     `${source.name(row)}${column === null || source.fileWidth === 1 ? '' : `, column ${source.fileColumn(column)}`}`;
-  const npyName = (source: RowSource, row: number, column: number | null) =>
-    `${source.path}[${row}${column === null || source.flat ? '' : `, ${column}`}]`;
   const name = (source: RowSource) => (row: number, column: number | null) =>
-    (source instanceof CsvSource ? csvName(source, row, column) : npyName(source, row, column));
+    (source instanceof CsvSource ? csvName(source, row, column) : (source as NpySource).name(row, column));
+  const planes = preds instanceof NpySource && preds.planes !== null;
   return {
     classes,
     firstRow,
@@ -213,7 +208,7 @@ function pair(request: InputRequest, labels: RowSource, preds: RowSource, firstR
         );
       }
       if (l === null || p === null) return null;
-      const chunk = { labels: l, preds: p, rows: lr, firstRow: firstRow + done };
+      const chunk = { labels: l, preds: p, rows: lr, firstRow: firstRow + done, planes };
       done += lr;
       return chunk;
     },
@@ -224,4 +219,62 @@ function pair(request: InputRequest, labels: RowSource, preds: RowSource, firstR
       preds.close();
     },
   };
+}
+
+/** Rows of predictions, (N, C) or (N,), and what goes with them: (N,) or (N, 1) class indices, or targets of their shape. */
+function checkRows(labels: RowSource, preds: RowSource, binary: string | false): void {
+  if (binary) {
+    if (labels.width !== preds.width) {
+      throw new InputError(
+        `shape mismatch: ${binary} needs targets of the predictions' shape, but ${labels.path} is ${labels.description} ` +
+        `and ${preds.path} is ${preds.description}`,
+      );
+    }
+  } else {
+    // .npy labels are read flat: (N,) and (N, 1) are one class index per row, anything wider is not.
+    const width = labels instanceof NpySource ? labels.shape.slice(1).reduce((a, b) => a * b, 1) : labels.width;
+    if (width !== 1) {
+      const hint = width === preds.width
+        ? ': one-hot or soft target rows are not supported by the CLI; save class indices (np.argmax(y, axis=1))'
+        : '';
+      throw new InputError(`${labels.path} is ${labels.description}; expected one class index per row, (N,) or (N, 1)${hint}`);
+    }
+  }
+  if (labels instanceof NpySource && preds instanceof NpySource && labels.fileRows !== preds.fileRows) {
+    throw new InputError(
+      `shape mismatch: ${labels.path} is ${labels.description} (${count(labels.fileRows, 'row')}) but ${preds.path} is ` +
+      `${preds.description} (${count(preds.fileRows, 'row')})`,
+    );
+  }
+}
+
+/**
+ * Map predictions (rank ≥ 3, or classes before the last axis) and what goes with them: class
+ * indices of their shape without the class axis (or with it of length 1), or, with --binary,
+ * targets of their shape. Shapes that do not fit name the axis that does.
+ */
+function checkMap(labels: NpySource, preds: NpySource, binary: string | false, axis: number): void {
+  const dims = preds.shape;
+  const got = labels.shape;
+  const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, k) => d === b[k]);
+  const shape = (d: readonly number[]) => `(${d.join(', ')}${d.length === 1 ? ',' : ''})`;
+  const on = `its classes on axis ${axis}${axis === -1 ? ' (the last)' : ''}`;
+  if (binary) {
+    if (!same(got, dims)) {
+      throw new InputError(`shape mismatch: ${binary} needs targets of the predictions' shape, but ${labels.path} is ${labels.description} and ${preds.path} is ${preds.description}`);
+    }
+    return;
+  }
+  const fits = (a: number) => same(got, dims.filter((_, d) => d !== a)) || same(got, dims.map((x, d) => (d === a ? 1 : x)));
+  if (fits(preds.axis!)) return;
+  if (same(got, dims)) {
+    throw new InputError(`${labels.path} is ${labels.description}, the predictions' shape: one-hot or soft targets are not supported by the CLI; ` +
+      `save class indices (np.argmax(y, axis=${preds.axis}))`);
+  }
+  const other = dims.map((_, d) => d).find((d) => d !== preds.axis && fits(d));
+  const advice = other === undefined
+    ? ''
+    : `; they fit classes on axis ${other}: pass --axis ${other}${other === dims.length - 1 ? '' : ` (or save the predictions channels-last: np.moveaxis(a, ${other}, -1))`}`;
+  throw new InputError(`${labels.path} is ${labels.description}, which does not fit ${preds.path} ${preds.description} with ${on}: ` +
+    `expected class indices of shape ${shape(dims.filter((_, d) => d !== preds.axis))}${advice}`);
 }

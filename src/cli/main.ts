@@ -63,7 +63,8 @@ async function loss(command: Extract<Command, { kind: 'loss' }>, io: Io): Promis
   const read: ReadFile[] = [{ flag: '--pred', path: command.pred }];
   if (command.labels !== null) read.push({ flag: '--labels', path: command.labels });
   checkStateOut(command, read);
-  const inputs = await openInputs({ ...command, binary: LOSSES[command.loss.loss].reduces === 'elements' && lossSwitch(command.loss.loss) });
+  const axis = (command.loss.options.axis as number | undefined) ?? -1;
+  const inputs = await openInputs({ ...command, binary: LOSSES[command.loss.loss].reduces === 'elements' && lossSwitch(command.loss.loss), axis });
   try {
     const show = command.progress === 'on' || (command.progress === 'auto' && io.stderrIsTTY && inputs.totalBytes >= PROGRESS_MIN_BYTES);
     const progress = show ? new Progress(io.stderr, basename(command.pred), inputs.totalBytes, io.columns) : null;
@@ -71,7 +72,7 @@ async function loss(command: Extract<Command, { kind: 'loss' }>, io: Io): Promis
     const covered: Covered = {
       source: dataSetName(command.pred, command.labels === null ? [] : [command.labels]),
       firstRow: inputs.firstRow,
-      totalRows: ranged ? await rowsIn(command.pred, command.csv) : null,
+      totalRows: ranged ? await rowsIn(command.pred, command.csv, axis) : null,
     };
     let accumulated;
     try {

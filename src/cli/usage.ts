@@ -13,9 +13,12 @@ chunks through a fixed buffer, so files larger than memory work.
 
 Inputs:
   --labels FILE          class indices, shape (N,) or (N, 1): int8/16/32/64, uint8/16/32/64 or bool;
+                         for maps, the predictions' shape without the class axis, e.g. (N, H, W);
                          with --binary, targets in [0, 1] of the predictions' shape (also float)
-  --pred FILE            predictions, shape (N, C) (or (N,) with --binary): float32 or float64
-                         probabilities (logits with --from-logits)
+  --pred FILE            predictions, shape (N, C) (or (N,) with --binary): float16, float32 or
+                         float64 probabilities (logits with --from-logits); .npy files of any rank
+                         are maps, one sample per pixel, classes on --axis: (N, H, W, C) by
+                         default, (N, C, H, W) with --axis 1
                          Files are NumPy .npy (format 1.0, 2.0, 3.0; C order, either byte order) or
                          .csv/.tsv (one row per sample, optional header line), or .parquet
                          (with the label as a column; needs npm install hyparquet

@@ -15,6 +15,8 @@ export interface EntryRef {
   readonly sample?: number;
   /** The class (binary: label column). */
   readonly class?: number;
+  /** Its coordinates in the argument's shape, for maps (null: every index along the class axis). */
+  readonly coords?: ReadonlyArray<number | null>;
 }
 
 /** A sample of the batch, as in "(sample 3)". */
@@ -74,9 +76,10 @@ export const option = (name: string, value?: unknown): OptionRef =>
 export const shapeAside = (text: string): ShapeRef => ({ ref: 'shape', text });
 export const advice = (what: AdviceRef['advice']): AdviceRef => ({ ref: 'advice', advice: what });
 
-/** The library's words: yPred[3][1], yPred[7] (sample 3, class 1), "pass fromLogits: true". */
+/** The library's words: yPred[3][1], yPred[7] (sample 3, class 1), yPred[0, 2, 1, 3], "pass fromLogits: true". */
 export const libraryNaming: Naming = {
-  entry({ argument, index, sample, class: c }) {
+  entry({ argument, index, sample, class: c, coords }) {
+    if (coords !== undefined) return `${argument}[${coords.map((x) => x ?? ':').join(', ')}]`;
     if (index !== undefined) return sample !== undefined && c !== undefined ? `${argument}[${index}] (sample ${sample}, class ${c})` : `${argument}[${index}]`;
     return `${argument}${sample === undefined ? '' : `[${sample}]`}${c === undefined ? '' : `[${c}]`}`;
   },

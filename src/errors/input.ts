@@ -9,16 +9,20 @@ export function notANumber(fn: string, at: EntryRef, value: unknown): TypeError 
   return fail(TypeError, fn)`${at} = ${show(value)} is not a number`;
 }
 
-/** A label that is not a class index (or the ignore index); `shape` describes the batch's N × C. */
+/**
+ * A label that is not a class index (or the ignore index); `shape` describes the batch's N × C.
+ * `int64`: it comes from a BigInt64Array or BigUint64Array, whose BigInts are class indices.
+ */
 export function labelError(
-  fn: string, at: EntryRef, label: unknown, classes: number, ignoreIndex: number | undefined, shape = '',
+  fn: string, at: EntryRef, label: unknown, classes: number, ignoreIndex: number | undefined, shape = '', int64 = false,
 ): Error {
   if (label === undefined) return fail(TypeError, fn)`${at} is missing (undefined): every sample needs a label`;
-  if (typeof label !== 'number') return notANumber(fn, at, label);
+  if (typeof label !== 'number' && !(typeof label === 'bigint' && int64)) return notANumber(fn, at, label);
   const ignore = ignoreIndex === undefined ? [] : words` (or the ${option('ignoreIndex')} ${ignoreIndex})`;
   // -100 is PyTorch's and kornia's ignore_index, 255 segmentation's "void": the option they mean.
-  const ignoreHint = ignoreIndex === undefined && (label === -100 || label === 255)
-    ? words`; to skip samples labelled ${label}, pass ${option('ignoreIndex', label)}`
+  const value = Number(label);
+  const ignoreHint = ignoreIndex === undefined && (value === -100 || value === 255)
+    ? words`; to skip samples labelled ${value}, pass ${option('ignoreIndex', value)}`
     : [];
   const hint = classes === 1 ? words`; ${advice('oneClass')}` : ignoreHint;
   return fail(RangeError, fn)`${at} = ${show(label)} is not a class index: expected an integer in [0, ${classes})${ignore}${shapeAside(shape)}${hint}`;

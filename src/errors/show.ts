@@ -1,3 +1,8 @@
+/** "1 row", "2 rows", "1 class", "3 classes": a count with its noun in the right number. */
+export function count(n: number, singular: string, plural = /(s|x|ch|sh)$/.test(singular) ? `${singular}es` : `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
 /** A value as an error message shows it; never throws (Symbols, BigInts and hostile Proxies included). */
 export function show(value: unknown): string {
   try {

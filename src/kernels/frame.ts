@@ -31,7 +31,7 @@ export interface Frame {
  * The kernels by name, as the wasm build declares its exports (assembly/index.ts): each
  * kind's loss and its gradient twin. The JS kernels must provide the same set.
  */
-export type KernelName = Exclude<keyof typeof KernelExports, 'memory' | 'heapBase' | 'usesSimd' | 'frameLayout'>;
+export type KernelName = Exclude<keyof typeof KernelExports, 'memory' | 'heapBase' | 'usesSimd' | 'frameLayout' | 'transposeF32' | 'transposeF64'>;
 
 /** What a kernel reads as its target: class indices, target rows or binary targets. */
 export type Targets = Int32Array | Values | ArrayLike<number>;

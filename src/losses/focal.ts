@@ -50,12 +50,12 @@ export const focal: LossSpec<FocalLossSettings> = {
     epsilon: epsilonFor(s.epsilon, batch.f32),
     classWeights: s.alpha,
     // Target rows arrive smoothed; class indices are smoothed by the kernel.
-    slots: [[GAMMA, s.gamma], [SMOOTHING, batch.trueRows ? 0 : s.labelSmoothing], [BINARY_ALPHA, -1], [POLY1, s.poly1]],
+    slots: [[GAMMA, s.gamma], [SMOOTHING, batch.targets ? 0 : s.labelSmoothing], [BINARY_ALPHA, -1], [POLY1, s.poly1]],
   }),
 
   plan(batch, s, instance, needs: Needs) {
     const { n, classes } = batch;
-    reserve(s.fn, instance, classes, needs, batch.trueRows ? 8 * classes : 4, 8, s.alpha instanceof Float64Array ? classes : 1);
+    reserve(s.fn, instance, classes, needs, batch.targets ? 8 * classes : 4, 8, s.alpha instanceof Float64Array ? classes : 1, !batch.layout.rowMajor);
     const scratch = instance.scratch;
     const check = s.rowTolerance > 0 ? rowChecks(batch, s.rowTolerance, s.fromLogits) : null;
     // The target-row kernels read f64 only; the others take f32 rows as they are.
@@ -63,16 +63,16 @@ export const focal: LossSpec<FocalLossSettings> = {
       rowSource(batch, 'yPred', batch.yPred, batch.predRows, instance, scratch.f64('pred'), f32 ? scratch.f32('pred') : null);
     const base = { n, classes, chunkLabels: null };
 
-    if (batch.trueRows || s.labelSmoothing > 0) {
-      if (batch.trueRows && s.ignoreIndex !== undefined) {
+    if (batch.targets || s.labelSmoothing > 0) {
+      if (batch.targets && s.ignoreIndex !== undefined) {
         throw fail(RangeError, s.fn)`${option('ignoreIndex')} applies to class-index targets, but yTrue holds target rows`;
       }
       const rows = pred(false);
       const alpha = s.alpha;
       // Poly-1's term is not weighed by alpha: with it, every class with a target is read.
       const reads = (c: number) => s.poly1 !== 0 || (typeof alpha === 'object' ? alpha[c] : (alpha ?? 1)) !== 0;
-      const targets = batch.trueRows
-        ? targetRowSource(batch, scratch.f64('target'), s.labelSmoothing)
+      const targets = batch.targets
+        ? targetRowSource(batch, instance, scratch.f64('target'), s.labelSmoothing)
         : labelSource(batch, instance, scratch.i32('target'), s.ignoreIndex);
       return {
         ...base,
@@ -83,7 +83,7 @@ export const focal: LossSpec<FocalLossSettings> = {
           check?.(start, m);
           return [rows.fill(start, m), targets.fill(start, m)];
         },
-        explain: (i) => explainTargetRow(batch, i, s.fromLogits, !batch.trueRows, s.ignoreIndex, reads),
+        explain: (i) => explainTargetRow(batch, i, s.fromLogits, !batch.targets, s.ignoreIndex, reads),
       };
     }
 

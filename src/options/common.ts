@@ -29,6 +29,18 @@ export interface LossOptions {
   normalizer?: number;
   /** Default 'auto'. */
   backend?: BackendChoice;
+  /**
+   * The class axis of yPred (binaryFocalLoss: its label axis), Keras' name: -1 (default) is
+   * the last, 1 is channels-first maps ([N, C, H, W]); negative values count from the end.
+   * It applies where yPred has dimensions: a tensor, a nested array of rank ≥ 3, or `shape`.
+   */
+  axis?: number;
+  /**
+   * yPred's dimensions when it is a flat buffer or flat array (their product must be its
+   * length), e.g. `[N, C, H, W]` with `axis: 1`. yTrue is then class indices of yPred's shape
+   * without the class axis (flat, or nested alike), or targets of yPred's shape.
+   */
+  shape?: readonly number[];
 }
 
 /** Options of both focal losses (focalLoss, binaryFocalLoss). */
@@ -54,6 +66,8 @@ export interface CommonSettings {
   normalizer: number | undefined;
   backend: BackendChoice;
   gradOut: Float64Array | Float32Array | undefined;
+  axis: number;
+  shape: number[] | undefined;
 }
 
 /** The options every loss takes, from what readOptions() checked, with the checks between options. */
@@ -67,6 +81,8 @@ export function commonSettings(fn: string, o: Record<string, unknown>): CommonSe
     normalizer: o.normalizer as number | undefined,
     backend: o.backend as BackendChoice,
     gradOut: o.gradOut as Float64Array | Float32Array | undefined,
+    axis: o.axis as number,
+    shape: o.shape as number[] | undefined,
   };
   if (s.normalizer !== undefined && s.reduction !== 'mean') {
     throw fail(RangeError, fn)`normalizer applies to reduction "mean" only, got reduction ${show(s.reduction)}`;

@@ -70,6 +70,20 @@ export function arrayLength(fn: string, name: string, value: unknown): number | 
   return n;
 }
 
+/**
+ * The dimensions of a shape as given (numbers, or BigInts as ONNX Runtime gives them), each
+ * checked to be a safe integer >= 0.
+ */
+export function readDims(fn: string, what: string, dims: readonly unknown[]): number[] {
+  return dims.map((d) => {
+    const n = typeof d === 'bigint' && d >= 0n && d <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(d) : d;
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
+      throw fail(RangeError, fn)`${what} has a dimension ${show(d)}; dimensions are integers >= 0`;
+    }
+    return n;
+  });
+}
+
 const isBigIntArray = (value: unknown): value is BigInt64Array | BigUint64Array =>
   value instanceof BigInt64Array || value instanceof BigUint64Array;
 

@@ -2,7 +2,7 @@ import { fail, option } from '../errors/detail.js';
 import { describe, show } from '../errors/show.js';
 import { readDiagnostics } from './diagnostics.js';
 import { ALL_LOSSES, type LossName } from './loss-names.js';
-import { arrayOption, booleanOr, finiteNonNegative, numberIn, numbers, oneOf } from './read.js';
+import { arrayOption, booleanOr, finiteNonNegative, numberIn, numbers, oneOf, readDims } from './read.js';
 
 // Every option of every loss, once: how it is checked, its default, which losses take it,
 // whether it changes the loss's value, where it is refused (and why), and its command-line
@@ -71,6 +71,12 @@ function checkRows(fn: string, value: unknown): number {
   return numberIn(fn, 'checkRows', value, (v) => v > 0 && v < 1, 'true, false or a tolerance in (0, 1)');
 }
 
+/** yPred's dimensions: numbers, or BigInts as ONNX Runtime gives them. */
+function dims(fn: string, value: unknown): number[] {
+  if (!Array.isArray(value)) throw fail(TypeError, fn)`shape must be an array of dimensions (yPred's), got ${show(value)}`;
+  return readDims(fn, 'shape', value);
+}
+
 function gradOut(fn: string, value: unknown): Float64Array | Float32Array {
   if (value instanceof Float64Array || value instanceof Float32Array) return value;
   throw fail(TypeError, fn)`gradOut must be a Float64Array or Float32Array, got ${show(value)}`;
@@ -131,7 +137,7 @@ export const OPTIONS = [
     losses: FOCAL,
     read: (fn, v) => numberIn(fn, 'ignoreIndex', v, Number.isSafeInteger, 'an integer'),
     identity: true,
-    cli: { flag: '--ignore-index', value: 'integer', placeholder: 'I', help: 'samples with this label are skipped (e.g. -100)' },
+    cli: { flag: '--ignore-index', value: 'integer', placeholder: 'I', help: 'samples with this label are skipped (e.g. -100, or 255 for void pixels)' },
   },
   {
     name: 'labelSmoothing',
@@ -201,6 +207,29 @@ export const OPTIONS = [
     read: (fn, v) => numberIn(fn, 'classes', v, positiveInteger, 'a positive integer'),
     identity: false,
     refused: { workspace: 'classes is fixed when the workspace is created' },
+  },
+  {
+    name: 'axis',
+    losses: ALL_LOSSES,
+    read: (fn, v) => numberIn(fn, 'axis', v, Number.isSafeInteger, 'an integer (negative counts from the end)'),
+    default: -1,
+    identity: false,
+    refused: { workspace: 'the layout is fixed when the workspace is created: createWorkspace({ shape, axis })' },
+    cli: {
+      flag: '--axis', value: 'integer', placeholder: 'A',
+      help: 'the class axis of .npy predictions of any rank (--binary: the label axis):\n1 for channels-first (N, C, H, W); default -1, the last',
+    },
+  },
+  {
+    name: 'shape',
+    losses: ALL_LOSSES,
+    read: dims,
+    identity: false,
+    refused: {
+      accumulator: 'chunks differ in size: pass each chunk to update() as a tensor or as { data, shape }',
+      tfjs: 'tensors carry their shape',
+      workspace: 'the layout is fixed when the workspace is created: createWorkspace({ shape, axis })',
+    },
   },
   {
     name: 'checkRows',

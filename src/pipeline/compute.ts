@@ -28,11 +28,11 @@ export function computeLoss(
 
 /** What a one-shot call returns: the loss, and the gradient when asked for. */
 export function lossOf(spec: LossSpec, s: LossSettings, yTrue: unknown, yPred: unknown): number | Float64Array {
-  return computeLoss(spec, s, describeBatch(s.fn, yTrue, yPred, s.classes, spec.reduces === 'elements'), null).loss;
+  return computeLoss(spec, s, describeBatch(s.fn, yTrue, yPred, s, spec.reduces === 'elements'), null).loss;
 }
 
 export function lossAndGradOf(spec: LossSpec, s: LossSettings, yTrue: unknown, yPred: unknown): LossAndGradient<number | Float64Array> {
-  const batch = describeBatch(s.fn, yTrue, yPred, s.classes, spec.reduces === 'elements');
+  const batch = describeBatch(s.fn, yTrue, yPred, s, spec.reduces === 'elements');
   const { loss, grad } = computeLoss(spec, s, batch, gradientOutput(s, batch));
   return { loss, grad: grad! };
 }

@@ -13,7 +13,7 @@ export function elementPlan(
   kind: KernelKind, batch: Batch, fn: string, fromLogits: boolean, instance: KernelInstance, needs: Needs,
 ): Plan {
   const { n, classes } = batch;
-  reserve(fn, instance, classes, needs, 8 * classes, 8 * classes, 1);
+  reserve(fn, instance, classes, needs, 8 * classes, 8 * classes, 1, !batch.layout.rowMajor);
   const scratch = instance.scratch;
   const pred = rowSource(batch, 'yPred', batch.yPred, batch.predRows, instance, scratch.f64('pred'), null);
   const targets = rowSource(batch, 'yTrue', batch.yTrue, batch.trueRows, instance, scratch.f64('target'), null);

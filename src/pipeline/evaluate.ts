@@ -9,7 +9,7 @@ import { finishGradient, gradientScale, type GradientScale } from './gradient-sc
 import type { Needs } from './plan.js';
 import { reduce, totalsOf, type Totals } from './reduce.js';
 import { runPlan, type ChunkObserver, type Job, type Outputs } from './run.js';
-import { checkWeightCount, weightExponent as exponentOf } from './sample-weights.js';
+import { weightExponent as exponentOf, weightRepeat } from './sample-weights.js';
 
 /** A loss with its gradient with respect to yPred (in yPred's layout). */
 export interface LossAndGradient<L extends number | Float64Array = number, G extends Values = Values> {
@@ -38,7 +38,7 @@ export function prepare(
   weightExponent?: number,
 ): PreparedJob {
   const plan = spec.plan(batch, s, instance, needs);
-  checkWeightCount(s.fn, s.sampleWeight, batch.n);
+  const repeat = weightRepeat(s.fn, s.sampleWeight, batch.n, batch.images);
   const frame = spec.frame(batch, s);
   if (epsilon !== undefined) frame.epsilon = epsilon;
   const alpha = frame.classWeights;
@@ -58,7 +58,7 @@ export function prepare(
     samples: batch.n * (elements ? batch.classes : 1),
     sampleWeights: weights === undefined
       ? null
-      : { fn: s.fn, values: weights.values, exponent: weightExponent ?? (s.reduction === 'weightedMean' ? exponentOf(s.fn, weights) : 0) },
+      : { fn: s.fn, values: weights.values, exponent: weightExponent ?? (s.reduction === 'weightedMean' ? exponentOf(s.fn, weights) : 0), repeat },
   };
 }
 

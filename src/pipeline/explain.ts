@@ -1,6 +1,7 @@
 import { entry, fail, type EntryRef } from '../errors/detail.js';
 import { labelError, logitError, probabilityError, targetError } from '../errors/input.js';
 import { show } from '../errors/show.js';
+import { isBigIntArray } from '../layout/argument.js';
 import type { Batch } from '../shape.js';
 
 // A kernel reports only which row it stopped at; these look at that row as the caller gave
@@ -18,9 +19,12 @@ const predRow = (batch: Batch, i: number): ArrayLike<unknown> =>
     : Array.from({ length: batch.classes }, (_, c) => batch.yPred[batch.layout.index(i, c)]);
 
 function label(batch: Batch, i: number, ignoreIndex: number | undefined): Error | number {
-  const t = batch.yTrue[i];
+  const given = batch.yTrue[i];
+  // Int64 labels (a BigInt64Array) are read as the numbers they hold.
+  const int64 = isBigIntArray(batch.yTrue);
+  const t = int64 && (given as bigint) >= 0n && (given as bigint) < BigInt(batch.classes) ? Number(given) : given;
   if (typeof t === 'number' && Number.isInteger(t) && t >= 0 && t < batch.classes) return t;
-  return labelError(batch.fn, entry(batch.trueName, { sample: i }), t, batch.classes, ignoreIndex, batch.shape);
+  return labelError(batch.fn, batch.layout.sampleEntry(batch.trueName, i), t, batch.classes, ignoreIndex, batch.shape, int64);
 }
 
 export function explainProbability(batch: Batch, i: number, ignoreIndex: number | undefined): Error {
@@ -55,9 +59,9 @@ export function explainTargetRow(
 function explainLogitRow(batch: Batch, i: number): Error {
   const at = (c: number) => cell(batch, batch.yPred, batch.predRows, batch.predName, i, c)[1];
   const { layout } = batch;
-  const row = batch.predRows || !layout.rowMajor
-    ? entry(batch.predName, { sample: i })
-    : entry(`${batch.predName}[${layout.index(i, 0)}..${layout.index(i, batch.classes - 1)}]`);
+  let row = layout.rowEntry(batch.predName, i);
+  if (batch.predRows) row = entry(batch.predName, { sample: i });
+  else if (layout.rowMajor && !layout.coordinates) row = entry(`${batch.predName}[${layout.index(i, 0)}..${layout.index(i, batch.classes - 1)}]`);
   return logitError(batch.fn, i, predRow(batch, i), at, row);
 }
 

@@ -1,6 +1,8 @@
-import { entry } from '../errors/detail.js';
+import { entry, type EntryRef } from '../errors/detail.js';
 import { labelError, notANumber, rowError } from '../errors/input.js';
+import { isBigIntArray } from '../layout/argument.js';
 import type { Batch } from '../shape.js';
+import { bigIntLabels } from './labels.js';
 
 /** p_t and the label of each sample, gathered on the host into the chunk buffers. */
 export interface GatherSource {
@@ -19,7 +21,32 @@ export function gatherSource(batch: Batch, p: Float64Array, labels: Int32Array, 
   const { fn, classes, shape, layout } = batch;
   const y = batch.yTrue;
   const hasIgnore = ignoreIndex !== undefined;
-  const badLabel = (i: number, t: unknown) => labelError(fn, entry('yTrue', { sample: i }), t, classes, ignoreIndex, shape);
+  const badLabel = (i: number, t: unknown) =>
+    labelError(fn, layout.sampleEntry(batch.trueName, i), t, classes, ignoreIndex, shape, isBigIntArray(y));
+  if (isBigIntArray(y)) {
+    const at = (i: number, t: number): [unknown, EntryRef] => {
+      if (!batch.predRows) return [batch.yPred[layout.index(i, t)], layout.entry('yPred', i, t)];
+      const row = batch.yPred[i] as ArrayLike<unknown>;
+      if (typeof row !== 'object' || row === null || row.length !== classes) throw rowError(fn, 'yPred', i, row, classes, shape);
+      return [row[t], entry('yPred', { sample: i, class: t })];
+    };
+    return {
+      ignore: -1,
+      hasIgnore,
+      fill(start, m) {
+        bigIntLabels(y, start, m, labels, classes, ignoreIndex, badLabel);
+        for (let j = 0; j < m; j++) {
+          if (labels[j] < 0) {
+            p[j] = 1;
+            continue;
+          }
+          const [x, where] = at(start + j, labels[j]);
+          if (typeof x !== 'number') throw notANumber(fn, where, x);
+          p[j] = x;
+        }
+      },
+    };
+  }
   if (batch.predRows) {
     const rows = batch.yPred as ArrayLike<ArrayLike<unknown>>;
     return {

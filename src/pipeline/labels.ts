@@ -1,6 +1,6 @@
 import type { KernelInstance } from '../backend/instance.js';
-import { entry } from '../errors/detail.js';
 import { labelError } from '../errors/input.js';
+import { isBigIntArray } from '../layout/argument.js';
 import type { Batch } from '../shape.js';
 
 /** Class indices as the kernels read them, with the ignore rule that applies to them. */
@@ -40,8 +40,12 @@ export function labelSource(batch: Batch, instance: KernelInstance, view: Int32A
     };
   }
   // Anything else may hold anything: every label is checked here, and ignored ones become -1.
-  const { fn, classes, shape } = batch;
+  const { fn, classes, shape, layout } = batch;
   const hasIgnore = ignoreIndex !== undefined;
+  const bad = (i: number, t: unknown) => labelError(fn, layout.sampleEntry(batch.trueName, i), t, classes, ignoreIndex, shape, isBigIntArray(y));
+  if (isBigIntArray(y)) {
+    return { ignore: -1, hasIgnore, fill: (start, m) => bigIntLabels(y, start, m, view, classes, ignoreIndex, bad) };
+  }
   return {
     ignore: -1,
     hasIgnore,
@@ -50,9 +54,28 @@ export function labelSource(batch: Batch, instance: KernelInstance, view: Int32A
         const t = y[start + j];
         if (hasIgnore && t === ignoreIndex) view[j] = -1;
         else if (typeof t === 'number' && t >>> 0 === t && t < classes) view[j] = t;
-        else throw labelError(fn, entry('yTrue', { sample: start + j }), t, classes, ignoreIndex, shape);
+        else throw bad(start + j, t);
       }
       return view;
     },
   };
+}
+
+/**
+ * Int64 class indices (ONNX Runtime's labels, NumPy's int64) of samples [start, start + m)
+ * into `view`, -1 where ignored: each one checked to be a class index or the ignore index.
+ */
+export function bigIntLabels(
+  y: BigInt64Array | BigUint64Array, start: number, m: number, view: Int32Array, classes: number, ignoreIndex: number | undefined,
+  bad: (i: number, t: unknown) => Error,
+): Int32Array {
+  const ignore = ignoreIndex === undefined ? null : BigInt(ignoreIndex);
+  const C = BigInt(classes);
+  for (let j = 0; j < m; j++) {
+    const t = y[start + j];
+    if (t === ignore) view[j] = -1;
+    else if (t >= 0n && t < C) view[j] = Number(t);
+    else throw bad(start + j, t);
+  }
+  return view;
 }

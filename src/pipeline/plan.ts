@@ -18,10 +18,12 @@ export interface Needs {
 /**
  * Reserves a plan's chunk buffers before any view is taken: bytes per row of predictions,
  * targets and per-row losses (binary: K of them), gradients if asked for, a class-weight
- * table of `weights` entries, and for diagnostics STATS_SLOTS values per loss and foldRows' output.
+ * table of `weights` entries, for diagnostics STATS_SLOTS values per loss and foldRows' output,
+ * and for channels-first batches (`planes`) the buffer their chunks are transposed through.
  */
 export function reserve(
   fn: string, instance: KernelInstance, classes: number, needs: Needs, targetBytes: number, lossBytes: number, weights: number,
+  planes: boolean,
 ): void {
   instance.scratch.reserve(fn, 'yPred rows', classes, {
     pred: 8 * classes,
@@ -29,5 +31,6 @@ export function reserve(
     ...(needs.losses || needs.diagnostics ? { losses: lossBytes } : {}),
     ...(needs.diagnostics ? { stats: STATS_SLOTS * lossBytes, fold: foldBytes(classes) } : {}),
     ...(needs.grad ? { grad: 8 * classes, row: 16 * classes } : {}),
+    ...(planes ? { planes: 8 * classes } : {}),
   }, weights, needs.perClass);
 }

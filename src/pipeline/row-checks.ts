@@ -13,7 +13,7 @@ export function rowChecks(batch: Batch, tolerance: number, fromLogits: boolean):
   return (start, m) => {
     for (let i = start; i < start + m; i++) {
       const row = batch.predRows ? (yPred[i] as ArrayLike<unknown>) : null;
-      const at = entry(predName, { sample: i });
+      const at = row === null ? layout.rowEntry(predName, i) : entry(predName, { sample: i });
       let sum = 0;
       let probabilities = true;
       for (let c = 0; c < classes; c++) {

@@ -11,21 +11,32 @@ export interface RowSource {
 
 /**
  * Copies whole rows of `values` (N rows, or a flat buffer in the batch's layout) into the
- * chunk buffer, or lets the kernel read a typed array where it is. Values are only
- * type-checked here (a typed array's set() would turn "0.5" into 0.5); their ranges are the
- * kernel's to check. f32 receives rows that are all Float32Array, so they are copied as they
- * are; null makes them f64.
+ * chunk buffer, or lets the kernel read a typed array where it is (unless `copy`: the caller
+ * changes the rows). A channels-first chunk is copied as it lies, C planes, and the kernel
+ * instance transposes it into rows. Values are only type-checked here (a typed array's set()
+ * would turn "0.5" into 0.5); their ranges are the kernel's to check. f32 receives rows that
+ * are all Float32Array, so they are copied as they are; null makes them f64.
  */
 export function rowSource(
   batch: Batch, argument: string, values: ArrayLike<unknown>, rows: boolean, instance: KernelInstance, f64: Float64Array,
-  f32: Float32Array | null,
+  f32: Float32Array | null, copy = false,
 ): RowSource {
   const { fn, classes, shape, layout } = batch;
   if (!rows) {
     if (ArrayBuffer.isView(values)) {
       const typed = values as unknown as Float64Array | Float32Array;
-      const inPlace = layout.rowMajor && instance.reads(typed);
       const into = f32 !== null && values instanceof Float32Array ? f32 : f64;
+      if (!layout.rowMajor) {
+        const planes = into instanceof Float32Array ? instance.scratch.f32('planes') : instance.scratch.f64('planes');
+        return {
+          fill(start, m) {
+            layout.planes(typed, start, m, planes);
+            instance.transpose(planes, into, classes, m);
+            return into;
+          },
+        };
+      }
+      const inPlace = !copy && instance.reads(typed);
       return { fill: (start, m) => layout.rows(typed, start, m, into, inPlace) };
     }
     const bad = (i: number, c: number, v: unknown) => notANumber(fn, layout.entry(argument, i, c), v);

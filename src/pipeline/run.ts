@@ -104,10 +104,18 @@ export function runPlan(job: Job, frame: Frame, out: Outputs, from = 0, to = job
       throw error;
     }
     if (lossBuffer !== null) {
-      if (job.elements) here.writeRows(lossBuffer, losses!, at, m);
+      if (job.elements) writeBack(here, instance, lossBuffer, losses!, at, m);
       else losses!.set(lossBuffer.subarray(0, m), at);
     }
     if (gathered && grad !== null) here.scatter(gradBuffer!, plan.chunkLabels!, grad, at, m);
-    else if (gradBuffer !== null) here.writeRows(gradBuffer, grad!, at, m);
+    else if (gradBuffer !== null) writeBack(here, instance, gradBuffer, grad!, at, m);
   }
+}
+
+/** Rows of C (a chunk of samples [start, start + m)) into a buffer of `layout`: channels-first ones transposed back into planes first. */
+function writeBack(layout: Layout, instance: KernelInstance, rows: Values, into: Values, start: number, m: number): void {
+  if (layout.rowMajor) return layout.writeRows(rows, into, start, m);
+  const planes = rows instanceof Float32Array ? instance.scratch.f32('planes') : instance.scratch.f64('planes');
+  instance.transpose(rows, planes, m, layout.classes);
+  layout.writePlanes(planes, into, start, m);
 }

@@ -3,18 +3,24 @@ import { notANumber } from '../errors/input.js';
 import { show } from '../errors/show.js';
 import type { ArrayOption } from '../options/read.js';
 
-/** A call's sample weights, read chunk by chunk, multiplied by 2^exponent as they are copied. */
+/** A call's sample weights, read chunk by chunk, multiplied by 2^exponent as they are copied; `repeat` samples share each weight. */
 export interface SampleWeights {
   readonly fn: string;
   readonly values: ArrayLike<unknown>;
   readonly exponent: number;
+  readonly repeat: number;
 }
 
-/** One weight per sample, or a RangeError (checked before any row is read). */
-export function checkWeightCount(fn: string, sampleWeight: ArrayOption | undefined, n: number): void {
-  if (sampleWeight !== undefined && sampleWeight.length !== n) {
-    throw fail(RangeError, fn)`${entry('sampleWeight')} has ${sampleWeight.length} weights but the batch has ${n} samples`;
-  }
+/**
+ * How many samples share each weight: 1 for one weight per sample; for a map, the pixels of
+ * an image when there is one weight per image (`images` of them). Anything else is a
+ * RangeError (checked before any row is read).
+ */
+export function weightRepeat(fn: string, sampleWeight: ArrayOption | undefined, n: number, images: number): number {
+  if (sampleWeight === undefined || sampleWeight.length === n) return 1;
+  if (sampleWeight.length === images && images > 0) return n / images;
+  const perImage = images !== n ? `, or one per image (${images})` : '';
+  throw fail(RangeError, fn)`${entry('sampleWeight')} has ${sampleWeight.length} weights but the batch has ${n} samples: pass one per sample${perImage}`;
 }
 
 /**
@@ -38,8 +44,15 @@ export function scaleBy(x: number, e: number): number {
 
 /** Copies the weights of rows [start, start + m) into the frame's buffer, each checked and scaled. */
 export function copySampleWeights(weights: SampleWeights, start: number, m: number, into: Float64Array): void {
-  const { fn, values, exponent } = weights;
-  for (let j = 0; j < m; j++) into[j] = scaleBy(checked(fn, values[start + j], start + j), exponent);
+  const { fn, values, exponent, repeat } = weights;
+  if (repeat === 1) for (let j = 0; j < m; j++) into[j] = scaleBy(checked(fn, values[start + j], start + j), exponent);
+  else for (let j = 0; j < m; j++) into[j] = weightOf(weights, start + j);
+}
+
+/** Sample i's weight, checked and scaled. */
+function weightOf(weights: SampleWeights, i: number): number {
+  const k = Math.floor(i / weights.repeat);
+  return scaleBy(checked(weights.fn, weights.values[k], k), weights.exponent);
 }
 
 function checked(fn: string, w: unknown, i: number): number {

@@ -261,7 +261,7 @@ class Pool implements FocalLossPool, Workers {
     await this.open(fn);
     const s = read();
     if (this.threads === 'main-thread') return withGrad ? lossAndGradOf(spec, s, yTrue, yPred) : lossOf(spec, s, yTrue, yPred);
-    const described = describeBatch(fn, yTrue, yPred, s.classes, spec.reduces === 'elements');
+    const described = describeBatch(fn, yTrue, yPred, s, spec.reduces === 'elements');
     const gradOut = withGrad ? gradientOutput(s, described) : null;
     // What the one-shot call checks before it reads a row (backend, plan, weights, alpha's length), here.
     const main = selectInstance(s.backend, fn);

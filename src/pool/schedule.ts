@@ -12,7 +12,8 @@ import { failedChunk } from '../pipeline/run.js';
 import type { Batch } from '../shape.js';
 import type { DoneMessage, FailedMessage } from './protocol.js';
 import type { Thread } from './threads.js';
-import { isShared, part, type Buffers, type Take } from './transfer.js';
+import { Slice } from '../layout/layout.js';
+import { isShared, part, weightsOf, type Buffers, type Take } from './transfer.js';
 
 /** A call's part in a worker, waiting for its result. */
 export interface Task {
@@ -99,9 +100,26 @@ export function runParts(workers: Workers, call: PartCall): Promise<PartsResult>
   const take: Take = (bytes) => workers.buffers.take(bytes);
   const share = workers.share;
   const { instance } = job;
+  // Where a part's outputs go in the whole's: per-sample losses are a range; element losses and
+  // the gradient lie in yPred's layout (channels-first parts that cut images are several runs).
+  const slices = (from: number, to: number) => {
+    const pred = batch.layout.slice(from, to);
+    return { losses: width === 1 ? new Slice([[from, to]], pred.layout) : pred, grad: pred };
+  };
+  /** The part's outputs in its own layout: views of the whole's where contiguous, else buffers placed by done(). */
   const outputs = (from: number, to: number) => {
-    const { start, end } = batch.layout.slice(from, to);
-    return { losses: losses?.subarray(from * width, to * width) ?? null, grad: grad?.subarray(start, end) ?? null };
+    const at = slices(from, to);
+    const view = <T extends Values>(whole: T | null, slice: Slice): T | null => {
+      if (whole === null) return null;
+      const [start, end] = slice.runs[0];
+      return slice.contiguous ? (whole.subarray(start, end) as T) : (new (whole.constructor as Float64ArrayConstructor)(slice.length) as T);
+    };
+    const out = { losses: view(losses, at.losses), grad: view(grad, at.grad) };
+    const done = () => {
+      if (out.losses !== null && !at.losses.contiguous) at.losses.place(out.losses, losses!);
+      if (out.grad !== null && !at.grad.contiguous) at.grad.place(out.grad, grad!);
+    };
+    return { out, done };
   };
 
   const elements = spec.reduces === 'elements';
@@ -112,7 +130,9 @@ export function runParts(workers: Workers, call: PartCall): Promise<PartsResult>
   const here = (from: number, to: number): Outcome => {
     try {
       const part = diagnostics === null ? null : partTally(diagnostics, elements, batch, s, exponent);
-      const r = instance.exclusive(fn, () => evaluateRange(job, from, to, { ...outputs(from, to), observe: part?.observe }, call.gradScale));
+      const { out, done } = outputs(from, to);
+      const r = instance.exclusive(fn, () => evaluateRange(job, from, to, { ...out, observe: part?.observe }, call.gradScale));
+      done();
       return { ok: true, totals: r.totals, perClass: r.perClass, diagnostics: part?.tally.data() ?? null };
     } catch (error) {
       return { ok: false, chunk: failedChunk(error), error: error as Error, fromWorker: false };
@@ -176,26 +196,28 @@ export function runParts(workers: Workers, call: PartCall): Promise<PartsResult>
         const to = bound(k + 1);
         try {
           const transfer: Transferable[] = [];
+          const at = slices(from, to);
           const sampleWeight = s.sampleWeight === undefined
             ? undefined
-            : { values: part(s.sampleWeight.values, false, 1, from, to, share, take, transfer)[0] as ArrayLike<unknown>, length: to - from };
-          const [yTrue, trueWidth] = part(batch.yTrue, batch.trueRows, width, from, to, share, take, transfer);
-          const [yPred, predWidth] = part(batch.yPred, batch.predRows, batch.classes, from, to, share, take, transfer);
+            : { values: weightsOf(s.sampleWeight.values, job.sampleWeights!.repeat, from, to, share, take, transfer), length: to - from };
+          // yTrue: class indices by sample, or targets laid out as yPred.
+          const truth = batch.targets && !batch.trueRows ? at.grad : new Slice([[from * width, to * width]], at.grad.layout);
+          const [yTrue, trueWidth] = part(batch.yTrue, batch.trueRows, width, from, to, truth, share, take, transfer);
+          const [yPred, predWidth] = part(batch.yPred, batch.predRows, batch.classes, from, to, at.grad, share, take, transfer);
           // Packed rows go flat (the kernels read flat rows as they read rows, and making a view per row costs
           // more than the loss), except target rows of a class-reduced loss, which only rows can be: the worker views those.
           const targetRows = trueWidth > 0 && spec.reduces === 'classes';
           const delivered = { trueRows: batch.trueRows && (trueWidth === 0 || targetRows), predRows: batch.predRows && predWidth === 0 };
-          const out = outputs(from, to);
-          const lossBuffer = out.losses === null ? null : take(out.losses.byteLength);
-          const gradBuffer = out.grad === null ? null : take(out.grad.byteLength);
+          const lossBuffer = losses === null ? null : take(at.losses.length * 8);
+          const gradBuffer = grad === null ? null : take(at.grad.length * grad.BYTES_PER_ELEMENT);
           for (const b of [lossBuffer, gradBuffer]) if (b !== null) transfer.push(b);
           const id = workers.nextId();
           const settings = { ...s, sampleWeight, gradOut: undefined };
-          const slice = { ...batch, ...delivered, n: to - from, layout: batch.layout.slice(from, to).layout, yTrue, yPred } as Batch;
+          const slice = { ...batch, ...delivered, n: to - from, layout: at.grad.layout, yTrue, yPred, images: to - from } as Batch;
           slot.thread.post({
             type: 'run', id, loss: spec.name, settings, batch: slice, targetRows: targetRows ? trueWidth : 0,
             weightExponent: job.sampleWeights?.exponent ?? 0, losses: lossBuffer,
-            grad: gradBuffer === null ? null : { buffer: gradBuffer, f32: out.grad instanceof Float32Array, scale: call.gradScale },
+            grad: gradBuffer === null ? null : { buffer: gradBuffer, f32: grad instanceof Float32Array, scale: call.gradScale },
             perClass: call.perClass ?? false, diagnostics: diagnostics === null ? null : { ...diagnostics, firstRow: diagnostics.firstRow + from },
           }, transfer);
           slot.tasks.set(id, {
@@ -203,8 +225,8 @@ export function runParts(workers: Workers, call: PartCall): Promise<PartsResult>
               running--;
               inFlight.set(slot, inFlight.get(slot)! - 1);
               if (m.type === 'done') {
-                if (out.losses !== null) out.losses.set(new Float64Array(m.losses!, 0, out.losses.length));
-                if (out.grad !== null) out.grad.set(new (out.grad.constructor as Float64ArrayConstructor)(m.grad!, 0, out.grad.length));
+                if (losses !== null) at.losses.place(new Float64Array(m.losses!, 0, at.losses.length), losses);
+                if (grad !== null) at.grad.place(new (grad.constructor as Float64ArrayConstructor)(m.grad!, 0, at.grad.length), grad);
                 record(k, { ok: true, totals: m.totals, perClass: m.perClass, diagnostics: m.diagnostics });
                 workers.buffers.give([m.losses, m.grad, ...m.spare].filter((b): b is ArrayBuffer => b !== null));
               } else {

@@ -2,6 +2,8 @@
 // else copied into typed arrays whose buffers are transferred, and recycled when the worker
 // sends them back.
 
+import { Layout, Slice } from '../layout/layout.js';
+
 export const isShared = (view: ArrayBufferView): boolean => Object.prototype.toString.call(view.buffer) === '[object SharedArrayBuffer]';
 
 export type Typed = Float64Array | Float32Array;
@@ -50,31 +52,51 @@ export function sliceTyped(typed: Typed, a: number, b: number, share: boolean, t
 
 /**
  * Rows [from, to) of one argument as a worker gets them, and the width of the rows packed
- * into it, flat (0: as it is). Typed arrays on shared memory are viewed, not copied. Everything
- * else is copied into typed arrays that are transferred, as the structured clone of plain
- * arrays costs far more than the loss: numbers into a Float64Array (exact, so the worker
- * sees the same values), rows into one flat buffer. What is not
- * all numbers (an error, or entries the loss never reads) goes by structured clone.
+ * into it, flat (0: as it is). A flat argument's part is the runs of `slice` (one range, or a
+ * channels-first part's class planes). Typed arrays on shared memory are viewed, not copied,
+ * where the part is one range. Everything else is copied into typed arrays that are
+ * transferred, as the structured clone of plain arrays costs far more than the loss: numbers
+ * into a Float64Array (exact, so the worker sees the same values), rows into one flat buffer.
+ * What is not all numbers (an error, or entries the loss never reads) goes by structured clone.
  */
 export function part(
-  values: ArrayLike<unknown>, rows: boolean, width: number, from: number, to: number, share: boolean, take: Take,
+  values: ArrayLike<unknown>, rows: boolean, width: number, from: number, to: number, slice: Slice, share: boolean, take: Take,
   transfer: Transferable[],
 ): [unknown, number] {
   if (rows) {
     const packed = packRows(values, width, from, to, share, take, transfer);
     return packed === null ? [Array.prototype.slice.call(values, from, to), 0] : [packed, width];
   }
-  const a = from * width;
-  const b = to * width;
-  if (ArrayBuffer.isView(values)) return [sliceTyped(values as unknown as Typed, a, b, share, take, transfer), 0];
-  const copy = new Float64Array(take((b - a) * 8), 0, b - a);
-  for (let k = a; k < b; k++) {
-    const v = values[k];
-    if (typeof v !== 'number') return [Array.prototype.slice.call(values, a, b), 0];
-    copy[k - a] = v;
+  const [a, b] = slice.runs[0];
+  if (ArrayBuffer.isView(values)) {
+    const typed = values as unknown as Typed;
+    if (slice.contiguous) return [sliceTyped(typed, a, b, share, take, transfer), 0];
+    const copy = new (typed.constructor as TypedConstructor)(take(slice.length * typed.BYTES_PER_ELEMENT), 0, slice.length);
+    slice.take(typed, copy);
+    transfer.push(copy.buffer);
+    return [copy, 0];
   }
+  const all: unknown[] = new Array(slice.length);
+  slice.take(values, all);
+  return [numbers(all, take, transfer) ?? all, 0];
+}
+
+/** Sample weights of samples [from, to), one per sample (`repeat` samples share each of `values`). */
+export function weightsOf(
+  values: ArrayLike<unknown>, repeat: number, from: number, to: number, share: boolean, take: Take, transfer: Transferable[],
+): ArrayLike<unknown> {
+  if (repeat === 1) return part(values, false, 1, from, to, new Slice([[from, to]], new Layout(to - from, 1)), share, take, transfer)[0] as ArrayLike<unknown>;
+  const all = Array.from({ length: to - from }, (_, j) => values[Math.floor((from + j) / repeat)]);
+  return numbers(all, take, transfer) ?? all;
+}
+
+/** Values that are all numbers as a transferred Float64Array, else null. */
+function numbers(values: unknown[], take: Take, transfer: Transferable[]): Float64Array | null {
+  if (!values.every((v) => typeof v === 'number')) return null;
+  const copy = new Float64Array(take(values.length * 8), 0, values.length);
+  copy.set(values as number[]);
   transfer.push(copy.buffer);
-  return [copy, 0];
+  return copy;
 }
 
 /** Rows [from, to), each `width` numbers, in one typed array (Float32Array if every row is one), or null. */

@@ -17,9 +17,9 @@ export interface DocsCopy {
   height?: number;
 }
 
-const QUALITY = 0.6;
+const QUALITY = 0.5;
 /** Each picture's most bytes. */
-export const DOCS_IMAGE_BYTES = 60_000;
+export const DOCS_IMAGE_BYTES = 40_000;
 
 /** A PNG screenshot as docs/`name`.jpg, cut and scaled as `copy` says; returns its size in bytes. */
 export async function writeDocsImage(browser: Browser, png: Buffer, name: string, copy: DocsCopy): Promise<number> {

@@ -98,7 +98,7 @@ async function screenshot(page: Page, name: string, toDocs: boolean): Promise<vo
   const bottom = await page.$eval('#evaluate-class-table', (e) => e.getBoundingClientRect().bottom + scrollY);
   const width = await page.evaluate(() => document.documentElement.clientWidth);
   const png = await page.screenshot({ scale: 'css', fullPage: true, clip: { x: 0, y: top, width, height: bottom - top + 12 } });
-  expect(await writeDocsImage(browser, png, name, { width: 800 })).toBeLessThanOrEqual(DOCS_IMAGE_BYTES);
+  expect(await writeDocsImage(browser, png, name, { width: 640 })).toBeLessThanOrEqual(DOCS_IMAGE_BYTES);
 }
 
 describe('the Evaluate panel', () => {

@@ -73,7 +73,7 @@ describe('the --html report', () => {
       // The README's image: the heading, the per-class chart and table, and the reliability diagram.
       const bottom = await page.$eval('#calibration svg', (svg) => svg.getBoundingClientRect().bottom + scrollY);
       const png = await page.screenshot({ clip: { x: 0, y: 0, width: 900, height: bottom + 16 } });
-      expect(await writeDocsImage(browser, png, 'report', { width: 720 })).toBeLessThanOrEqual(DOCS_IMAGE_BYTES);
+      expect(await writeDocsImage(browser, png, 'report', { width: 560 })).toBeLessThanOrEqual(DOCS_IMAGE_BYTES);
     }
   });
 });

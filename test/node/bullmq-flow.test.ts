@@ -85,6 +85,10 @@ describe('evaluationFlow', () => {
     }
     expect(message(() => evaluationFlow({ ...spec, options: { source: 'mine' } } as never)))
       .toBe('TypeError: evaluationFlow: option "source" is set by each shard from the files it reads; leave it out');
+    // Shards read rows of C: a channels-first map's axis is refused, with what to do instead.
+    expect(message(() => evaluationFlow({ ...spec, options: { axis: 1 } } as never))).toBe('RangeError: evaluationFlow: option axis = 1: ' +
+      "a flow's shards read rows with the classes last; save channels-first predictions channels-last (np.moveaxis(a, 1, -1)) and leave axis out");
+    expect(() => evaluationFlow({ ...spec, options: { axis: -1 } } as never)).not.toThrow();
   });
 
   it('refuses a bad flow: what to read, how many shards, queue names, ids, retries', () => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cases, expectClose } from '../helpers.js';
@@ -133,6 +133,67 @@ describe('the published package', () => {
       node([tsc, '--noEmit', '--strict', '--module', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom', 'types.ts']);
     } catch (error) {
       throw new Error(`tsc rejected types.ts:\n${(error as { stdout?: string }).stdout ?? error}`);
+    }
+  });
+
+  it('types tensors structurally: TF.js and ONNX Runtime tensors, { data, shape }, int64 labels, maps (issue 16, item 21)', () => {
+    mkdirSync(join(dir, 'node_modules', '@tensorflow'), { recursive: true });
+    if (!existsSync(join(dir, 'node_modules', '@tensorflow', 'tfjs-core'))) {
+      symlinkSync(join(root, 'node_modules', '@tensorflow', 'tfjs-core'), join(dir, 'node_modules', '@tensorflow', 'tfjs-core'));
+    }
+    // An ONNX Runtime tensor as onnxruntime-common declares it (not a dependency here).
+    writeFileSync(
+      join(dir, 'tensors.ts'),
+      `import * as tf from '@tensorflow/tfjs-core';
+      import {
+        binaryFocalLoss, createBinaryFocalLossAccumulator, createFocalLossAccumulator, createFocalLossPool, createWorkspace, focalLoss,
+        focalLossGrad,
+      } from 'focal-loss-wasm';
+      interface OrtTensor {
+        readonly dims: readonly number[];
+        readonly type: 'float32' | 'int64' | 'float16' | 'string';
+        readonly data: Float32Array | BigInt64Array | Uint16Array | string[];
+        readonly size: number;
+      }
+      declare const logits: OrtTensor;
+      declare const labels: OrtTensor;
+      const t4 = tf.zeros([2, 3, 4, 5]);
+      const l3 = tf.zeros([2, 4, 5], 'int32');
+      const a: number = focalLoss(l3, t4, { axis: 1, fromLogits: true });
+      const b: number = focalLoss(labels, logits, { axis: 1 });
+      const c: number = focalLoss({ data: new Int32Array(40), shape: [2, 4, 5] }, { data: new Float32Array(120), shape: [2, 3, 4, 5] }, { axis: 1 });
+      const d: number = focalLoss(BigInt64Array.of(0n), new Float32Array(3), { shape: [1, 3] });
+      const e: number = binaryFocalLoss(t4, t4, { axis: 1 });
+      const f: Float64Array | Float32Array = focalLossGrad(l3, t4, { axis: 1 }).grad;
+      const g: number = focalLoss([[0, 1]], [[[0.5, 0.5], [0.2, 0.8]]]);
+      createFocalLossAccumulator({ axis: 1 }).update(l3, t4).update(labels, logits);
+      createBinaryFocalLossAccumulator().update(logits, logits);
+      const h: Promise<number> = createFocalLossPool().focalLoss(l3, t4, { axis: 1 });
+
+      // @ts-expect-error an object that is no tensor
+      focalLoss([0], { values: [0.5, 0.5] });
+      // @ts-expect-error a shape without values
+      focalLoss([0], { shape: [1, 2] });
+      // @ts-expect-error data that is not an array
+      focalLoss([0], { data: 'ab', shape: [2] });
+      // @ts-expect-error predictions are numbers, not BigInts
+      focalLoss([0], BigInt64Array.of(1n, 2n));
+      // @ts-expect-error binary targets are numbers, not BigInts
+      binaryFocalLoss(BigInt64Array.of(1n), [0.5]);
+      // @ts-expect-error accumulators take each chunk's shape from the chunk
+      createFocalLossAccumulator({ shape: [1, 2] });
+      // @ts-expect-error axis is a number
+      focalLoss([0], [[0.5, 0.5]], { axis: '1' });
+      // @ts-expect-error a workspace's layout is fixed when it is created
+      createWorkspace({ rows: 1, classes: 2 }).loss({ axis: 1 });
+      export { a, b, c, d, e, f, g, h };`,
+    );
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
+    const tsc = join(root, 'node_modules/typescript/bin/tsc');
+    try {
+      node([tsc, '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom', 'tensors.ts']);
+    } catch (error) {
+      throw new Error(`tsc rejected tensors.ts:\n${(error as { stdout?: string }).stdout ?? error}`);
     }
   });
 

@@ -130,6 +130,26 @@ const FOCAL_CASES: FocalCase[] = [
     },
   },
   {
+    name: 'rank 4 segmentation ([B, H, W, C] logits, sparse [B, H, W] labels, γ 2)',
+    options: { gamma: 2, fromLogits: true },
+    make: () => {
+      const l = labels(2 * 3 * 4, 5, 31);
+      return {
+        yTrue: tf.tensor(l, [2, 3, 4], 'int32'),
+        rows: tf.reshape(tf.oneHot(tf.tensor1d(l, 'int32'), 5), [2, 3, 4, 5]),
+        yPred: logits(24, 5, 32, [2, 3, 4, 5]),
+      };
+    },
+  },
+  {
+    name: 'rank 4 segmentation ([B, H, W, C] probabilities, one-hot [B, H, W, C] maps, α)',
+    options: { gamma: 2, alpha: [0.5, 1, 2] },
+    make: () => {
+      const rows = tf.reshape(tf.cast(tf.oneHot(tf.tensor1d(labels(18, 3, 33), 'int32'), 3), 'float32'), [2, 3, 3, 3]);
+      return { yTrue: rows, rows, yPred: probabilities(18, 3, 34, [2, 3, 3, 3]) };
+    },
+  },
+  {
     name: 'rank 3 ([B, T, C] logits, sparse [B, T] labels)',
     options: { gamma: 2, fromLogits: true, alpha: [1, 2, 0.5] },
     make: () => {
@@ -251,6 +271,24 @@ for (const backend of ['cpu', 'wasm'] as const) {
           });
         });
       }
+
+      it('channels-first maps with axis 1: [B, C, H, W] logits, [B, H, W] labels; the gradient in yPred\'s shape', () => {
+        tf.tidy(() => {
+          const l = labels(2 * 3 * 2, 4, 35);
+          const yTrue = tf.tensor(l, [2, 3, 2], 'int32');
+          const rows = tf.reshape(tf.oneHot(tf.tensor1d(l, 'int32'), 4), [2, 3, 2, 4]);
+          const yPred = logits(12, 4, 36, [2, 4, 3, 2]);
+          const options = { gamma: 2, fromLogits: true, axis: 1 };
+          const loss = tfFocalLoss(options);
+          const ref = (p: tf.Tensor) => focalReference(rows, tf.transpose(p, [0, 2, 3, 1]), options);
+          expectTensorClose(loss(yTrue, yPred), ref(yPred), 'loss');
+          const grad = tf.grad((p: tf.Tensor) => loss(yTrue, p))(yPred);
+          expect(grad.shape).toEqual([2, 4, 3, 2]);
+          expectTensorClose(grad, tf.grad(ref)(yPred), 'gradient');
+          expect(() => tfFocalLoss({ fromLogits: true })(yTrue, yPred)).toThrow(/yTrue has shape \[2, 3, 2\] but yPred has shape \[2, 4, 3, 2\]/);
+          expect(() => tfFocalLoss({ axis: 4 })(yTrue, yPred)).toThrow(/axis is 4, outside yPred \[2, 4, 3, 2\] of rank 4/);
+        });
+      });
 
       it('the value is the array API\'s float64 value, rounded to float32', () => {
         tf.tidy(() => {
