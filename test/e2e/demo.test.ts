@@ -1,105 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright';
 import { root } from '../packed.js';
-import { DOCS_IMAGE_BYTES, docs, writeDocsImage, type DocsCopy } from './docs-image.js';
-import { launch, serve } from './harness.js';
-import {
-  accessibleName, canvasPixels, clippedText, contrast, horizontalOverflow, labelsApart, openPage, settle, smallChartText,
-  smallTouchTargets,
-} from './page-checks.js';
+import { DEMO_SITE, useSite } from './harness.js';
+import { benchDefault, expectSlicedRun, screenshot, text, train } from './demo-page.js';
+import { accessibleName, clippedText, contrast, horizontalOverflow, openPage } from './page-checks.js';
 
-// Screenshots go to test/e2e/output. With UPDATE_SCREENSHOTS=1 the two the README shows are
-// written to docs/ too (docs/demo.jpg, docs/segmentation.jpg; docs-image.ts). DEMO_BENCH_N sets the
-// benchmark's size: below 2,000,000 one call is under 100 steps of the browser's 0.1 ms timer and
-// the page says so.
-const output = join(root, 'test/e2e/output');
+// The demo page at 1280 × 900, panel by panel: its numbers against the formula written out
+// here, its errors, its benchmark and a training run stopped and resumed, and accessibility.
+// The Segmentation panel and the phone layout have files of their own (demo-*.test.ts); the
+// page is built once for all of them (demo-site.ts). Screenshots go to test/e2e/output, with
+// UPDATE_SCREENSHOTS=1 the README's to docs/ too (docs-image.ts). DEMO_BENCH_N sets the
+// benchmark's size: below 2,000,000 one call is under 100 steps of the browser's 0.1 ms timer
+// and the page says so.
 const BENCH_N = process.env.DEMO_BENCH_N ?? '20000';
 
-let browser: Browser;
-let url = '';
-let close = () => {};
-
-beforeAll(async () => {
-  const outDir = join(output, 'demo');
-  await build({ configFile: join(root, 'demo/vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
-  const served = await serve(outDir);
-  url = served.url;
-  close = () => served.server.close();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  close();
-});
-
-/** The whole page, or one element with a 16 px margin, in CSS pixels, saved to test/e2e/output (and, as `copy` says, to docs/). */
-async function screenshot(page: Page, name: string, copy: DocsCopy | null, selector?: string): Promise<Buffer> {
-  const path = join(output, name);
-  let clip;
-  if (selector) {
-    const box = (await page.locator(selector).boundingBox())!;
-    const scrollY = await page.evaluate(() => scrollY);
-    clip = { x: box.x - 16, y: box.y + scrollY - 16, width: box.width + 32, height: box.height + 32 };
-  }
-  const png = await page.screenshot({ path, fullPage: true, clip, scale: 'css' });
-  if (docs !== null && copy !== null) {
-    expect(await writeDocsImage(browser, png, name.replace(/\.png$/, ''), copy), `${name} as JPEG`).toBeLessThanOrEqual(DOCS_IMAGE_BYTES);
-  }
-  return png;
-}
-
-const text = (page: Page, selector: string) => page.textContent(selector).then((t) => t ?? '');
+const site = useSite(DEMO_SITE);
 
 async function compute(page: Page, fields: Record<string, string>): Promise<{ result: string; error: string }> {
   for (const [selector, value] of Object.entries(fields)) await page.fill(selector, value);
   await page.click('#compute');
   return { result: await text(page, '#compute-result'), error: await text(page, '#compute-error') };
-}
-
-const STOP_AT = 6;
-
-/**
- * Trains, stopped at epoch 6 exactly (Stop clicked from inside the page as the frame that
- * reaches it ends, before another frame can run), then to the end. Returns the focal model's
- * canvas at both points, and each frame's epoch with the button's label then: no timer decides
- * where anything is sampled.
- */
-async function train(page: Page): Promise<{ early: string; later: string; frames: Array<{ epoch: number; button: string }> }> {
-  await page.evaluate((stopAt) => {
-    const w = window as unknown as { frames: Array<{ epoch: number; button: string }> };
-    w.frames = [];
-    const stats = document.getElementById('train-focal-stats')!;
-    const button = document.getElementById('train-run')!;
-    new MutationObserver(() => {
-      const epoch = Number(/^epoch (\d+):/.exec(stats.textContent!)?.[1]);
-      if (!(epoch > 0)) return;
-      w.frames.push({ epoch, button: button.textContent! });
-      if (epoch === stopAt) button.click();
-    }).observe(stats, { childList: true, characterData: true, subtree: true });
-  }, STOP_AT);
-  await page.click('#train-run');
-  await page.waitForFunction(() => /^Stopped/.test(document.getElementById('train-status')!.textContent!));
-  const early = await canvasPixels(page, '#train-focal');
-  // Stop holds the run where it is (nothing changes over the next two frames); Start carries on from there.
-  const stopped = await text(page, '#train-status');
-  expect(stopped).toMatch(new RegExp(`^Stopped at epoch ${STOP_AT}: minority recall`));
-  await settle(page);
-  expect(await text(page, '#train-status')).toBe(stopped);
-  expect(await text(page, '#train-run')).toBe('Start');
-  await page.click('#train-run');
-  await page.waitForSelector('#train-status[data-done="true"]', { timeout: 60_000 });
-  const later = await canvasPixels(page, '#train-focal');
-  const frames = await page.evaluate(() => (window as unknown as { frames: Array<{ epoch: number; button: string }> }).frames);
-  return { early, later, frames };
-}
-
-/** Each frame trains 2 epochs (so the page stays responsive); the button says Stop until the last one ends the run. */
-function expectSlicedRun(frames: Array<{ epoch: number; button: string }>): void {
-  expect(frames.map((f) => f.epoch)).toEqual(Array.from({ length: 150 }, (_, k) => 2 * (k + 1)));
-  expect(frames.filter((f) => f.button !== 'Stop')).toEqual([{ epoch: 300, button: 'Start' }]);
 }
 
 /** The Compute panel's per-sample table: one record per sample, keyed by column title. */
@@ -156,21 +78,9 @@ function classBalanced(counts: number[], beta: number): number[] {
   return raw.map((w) => (counts.length * w) / total);
 }
 
-const BENCH_ABOUT =
-  /^Runs focalLoss on the wasm kernel, focalLoss on its JS path and a textbook loop over nested arrays on one random batch \(samples × 10 classes, γ = 2\): 5 interleaved rounds, the median shown\. ([\d,]+) samples hold about (\d+) MB of memory\. Default here: ([\d,]+) samples \(.+\)\.$/;
-
-/** The benchmark's default size and what the page says of it. */
-async function benchDefault(page: Page): Promise<{ n: number; megabytes: number }> {
-  const about = BENCH_ABOUT.exec(await text(page, '#bench-about'));
-  expect(about, await text(page, '#bench-about')).not.toBeNull();
-  const n = Number(await page.inputValue('#bench-n'));
-  expect([about![1], about![3]]).toEqual([n.toLocaleString('en'), n.toLocaleString('en')]);
-  return { n, megabytes: Number(about![2]) };
-}
-
 describe('the demo page', () => {
   it('at 1280 × 900: curves, checked fields, Compute with α, benchmark table, Train, accessibility', async () => {
-    const { page, errors } = await openPage(browser, url, { viewport: { width: 1280, height: 900 } });
+    const { page, errors } = await openPage(site.browser, site.url, { viewport: { width: 1280, height: 900 } });
 
     // Intro, and the documentation link: the README beside the page (a build copies it there).
     expect(await text(page, 'header .intro')).toMatch(/Focal loss down-weights/);
@@ -350,108 +260,10 @@ describe('the demo page', () => {
     await page.mouse.move(0, 0);
     // docs/demo.jpg, which the README shows, is the page's column down to the first screen's end:
     // the whole page would not fit the package's size budget.
-    const png = await screenshot(page, 'demo.png', { width: 640, height: 900 }, 'body');
+    const png = await screenshot(site.browser, page, 'demo.png', { width: 640, height: 900 }, 'body');
     // A blank page compresses to a few KiB; curves, text, bars and regions do not.
     expect(png.length).toBeGreaterThan(100_000);
-    await screenshot(page, 'train.png', null, '#train-panel');
-    expect(errors).toEqual([]);
-  });
-
-  it('Segmentation: image, mask, confidence and both heat maps render, and the focal-loss map follows γ', async () => {
-    const { page, errors } = await openPage(browser, url, { viewport: { width: 1100, height: 900 } });
-    const maps = ['#seg-image', '#seg-mask', '#seg-confidence', '#seg-ce', '#seg-focal'];
-    // Drawn at the scene's 96 × 64 pixels, none blank (a blank canvas is one colour).
-    const colours = await page.$$eval(maps.join(', '), (canvases) => canvases.map((c) => {
-      const canvas = c as HTMLCanvasElement;
-      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      const seen = new Set<number>();
-      for (let k = 0; k < data.length; k += 4) seen.add((data[k] << 16) | (data[k + 1] << 8) | data[k + 2]);
-      return { size: `${canvas.width}×${canvas.height}`, colours: seen.size };
-    }));
-    for (const c of colours) expect(c).toMatchObject({ size: '96×64' });
-    expect(colours.map((c) => c.colours > 2)).toEqual([true, true, true, true, true]);
-    expect(await accessibleName(page, '#seg-gamma')).toBe('γ of the focal-loss heat map');
-
-    // γ = 2 (the default): focal loss puts more of its weight on the rare object and the edges than cross-entropy.
-    const share = async () => {
-      const stats = await text(page, '#seg-stats');
-      const m = /rare object \(\d+% of the pixels\) (\d+)% → (\d+)%; object edges \(\d+%\) (\d+)% → (\d+)%; everything else, mostly easy interior, (\d+)% → (\d+)%/.exec(stats);
-      expect(m, stats).not.toBeNull();
-      return { rare: [Number(m![1]), Number(m![2])], edges: [Number(m![3]), Number(m![4])], rest: [Number(m![5]), Number(m![6])] };
-    };
-    const atTwo = await share();
-    expect(atTwo.rare[1]).toBeGreaterThan(atTwo.rare[0]);
-    expect(atTwo.edges[1]).toBeGreaterThan(atTwo.edges[0]);
-    expect(atTwo.rest[1]).toBeLessThan(atTwo.rest[0]);
-    const focalAtTwo = await canvasPixels(page, '#seg-focal');
-
-    // γ = 0 is cross-entropy: the two heat maps are the same picture, and the shares equal.
-    await page.fill('#seg-gamma', '0');
-    await page.dispatchEvent('#seg-gamma', 'input');
-    expect(await text(page, '#seg-gamma-value')).toBe('0');
-    expect(await text(page, '#seg-focal-title')).toBe('Focal loss, γ = 0');
-    expect(await canvasPixels(page, '#seg-focal')).toBe(await canvasPixels(page, '#seg-ce'));
-    const atZero = await share();
-    expect(atZero.rare[1]).toBe(atZero.rare[0]);
-    // γ = 5 moves the weight further still.
-    await page.fill('#seg-gamma', '5');
-    await page.dispatchEvent('#seg-gamma', 'input');
-    const atFive = await share();
-    expect(atFive.rare[1]).toBeGreaterThanOrEqual(atTwo.rare[1]);
-    expect(await canvasPixels(page, '#seg-focal')).not.toBe(focalAtTwo);
-
-    await page.fill('#seg-gamma', '2');
-    await page.dispatchEvent('#seg-gamma', 'input');
-    expect(await horizontalOverflow(page)).toEqual({ scrollWidth: 1100, innerWidth: 1100, wide: [] });
-    await page.mouse.move(0, 0);
-    // The README's copy: the maps and their captions (the README's text gives the key).
-    await screenshot(page, 'segmentation.png', { width: 720, height: 172 }, '#seg-figure');
-    expect(errors).toEqual([]);
-  });
-
-  it('at 390 × 844 (a phone): legible chart text, no horizontal scrolling, labels beside inputs, 32 px targets', async () => {
-    const { page, errors } = await openPage(browser, url, {
-      viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
-    });
-    await settle(page);
-    expect(await smallChartText(page, 11)).toEqual([]);
-    expect(await horizontalOverflow(page)).toEqual({ scrollWidth: 390, innerWidth: 390, wide: [] });
-    expect(await labelsApart(page)).toEqual([]);
-    expect(await smallTouchTargets(page, 32)).toEqual([]);
-    expect(await clippedText(page, 'select, #train-alpha')).toEqual([]);
-    // A phone's benchmark starts small: at most 64 MB, as the page says.
-    const bench = await benchDefault(page);
-    expect(bench.n).toBeLessThanOrEqual(200_000);
-    expect(bench.megabytes).toBeLessThanOrEqual(64);
-
-    // A benchmark too small for the timer: a warning, and the results still fit. The page's timer
-    // is made a 1 ms one (as some browsers' are), so the page warns when a call takes under 100 ms:
-    // at 5,000 samples, unless the machine is about 1000 times slower than usual; checked either way.
-    await page.evaluate(() => {
-      const now = performance.now.bind(performance);
-      performance.now = () => Math.floor(now());
-    });
-    await page.fill('#bench-n', '5000');
-    await page.click('#bench-run');
-    await page.waitForSelector('#bench-status[data-done="true"]', { timeout: 120_000 });
-    const msPerCall = await page.$$eval('#bench-table tbody tr', (trs) => trs.map((tr) => Number(tr.children[2].textContent)));
-    const warning = await text(page, '#bench-warning');
-    if (Math.min(...msPerCall) < 100) {
-      expect(warning).toMatch(/^Too few samples for this browser's timer: at 5,000 samples one call takes .* \(resolution 1 ms\).* Use [\d,]+ samples or more/);
-    } else {
-      expect(warning).toBe('');
-    }
-
-    const run = await train(page);
-    expect(run.later).not.toBe(run.early);
-    expectSlicedRun(run.frames);
-    await settle(page);
-    expect(await smallChartText(page, 11)).toEqual([]);
-    // Drawn at the rendered width, chart text is the 12 px it is drawn at, not scaled.
-    expect(await smallChartText(page, 11.99)).toEqual([]);
-    expect(await horizontalOverflow(page)).toEqual({ scrollWidth: 390, innerWidth: 390, wide: [] });
-    expect(await smallTouchTargets(page, 32)).toEqual([]);
-    await screenshot(page, 'demo-phone.png', null);
+    await screenshot(site.browser, page, 'train.png', null, '#train-panel');
     expect(errors).toEqual([]);
   });
 });

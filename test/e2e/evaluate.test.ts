@@ -1,13 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright';
 import { focalSamples, reference } from '../diagnostics-reference.js';
-import { npyFile } from '../node/cli-helpers.js';
+import { writeNpy } from '../node/cli-helpers.js';
 import { root } from '../packed.js';
 import { DOCS_IMAGE_BYTES, docs, writeDocsImage } from './docs-image.js';
-import { launch, serve } from './harness.js';
+import { DEMO_SITE, useSite } from './harness.js';
 import { horizontalOverflow, openPage, smallChartText, smallTouchTargets } from './page-checks.js';
 
 // The demo's "Evaluate your predictions" panel, driven with setInputFiles: files read in the
@@ -16,10 +15,6 @@ import { horizontalOverflow, openPage, smallChartText, smallTouchTargets } from 
 // test/e2e/output (with UPDATE_SCREENSHOTS=1 the wide one also to docs/evaluate.jpg, which the README shows).
 
 const output = join(root, 'test/e2e/output/evaluate');
-
-let browser: Browser;
-let url = '';
-let close = () => {};
 
 const N = 60_000;
 const C = 5;
@@ -35,30 +30,17 @@ const probabilities = logits.slice(0, CSV_ROWS).map((z) => {
   return e.map((v) => Number((v / sum).toPrecision(12)));
 });
 
-function npy(path: string, data: Float32Array | BigInt64Array, shape: number[]): void {
-  writeFileSync(path, npyFile(data, shape));
-}
-
 const file = (name: string) => join(output, name);
 
 beforeAll(async () => {
   mkdirSync(output, { recursive: true });
-  npy(file('labels.npy'), new BigInt64Array(labels.map(BigInt)), [N]);
-  npy(file('logits.npy'), Float32Array.from(logits.flat()), [N, C]);
+  writeNpy(file('labels.npy'), new BigInt64Array(labels.map(BigInt)), [N]);
+  writeNpy(file('logits.npy'), Float32Array.from(logits.flat()), [N, C]);
   writeFileSync(file('labels.csv'), `label\n${labels.slice(0, CSV_ROWS).join('\n')}\n`);
   writeFileSync(file('probabilities.csv'), `${Array.from({ length: C }, (_, c) => `p${c}`).join(',')}\n${probabilities.map((r) => r.join(',')).join('\n')}\n`);
   writeFileSync(file('short.csv'), 'label\n0\n1\n');
-  const site = join(output, 'site');
-  await build({ configFile: join(root, 'demo/vite.config.ts'), logLevel: 'silent', build: { outDir: site, emptyOutDir: true } });
-  const served = await serve(site);
-  url = served.url;
-  close = () => served.server.close();
-  browser = await launch();
 });
-afterAll(async () => {
-  await browser?.close();
-  close();
-});
+const site = useSite(DEMO_SITE);
 
 const text = (page: Page, selector: string) => page.textContent(selector).then((t) => t ?? '');
 /** 4 significant digits, as the panel shows numbers. */
@@ -98,12 +80,12 @@ async function screenshot(page: Page, name: string, toDocs: boolean): Promise<vo
   const bottom = await page.$eval('#evaluate-class-table', (e) => e.getBoundingClientRect().bottom + scrollY);
   const width = await page.evaluate(() => document.documentElement.clientWidth);
   const png = await page.screenshot({ scale: 'css', fullPage: true, clip: { x: 0, y: top, width, height: bottom - top + 12 } });
-  expect(await writeDocsImage(browser, png, name, { width: 640 })).toBeLessThanOrEqual(DOCS_IMAGE_BYTES);
+  expect(await writeDocsImage(site.browser, png, name, { width: 640 })).toBeLessThanOrEqual(DOCS_IMAGE_BYTES);
 }
 
 describe('the Evaluate panel', () => {
   it('at 1280 × 900: .npy and .csv files through the pool, with a progress bar, the numbers of the definitions', async () => {
-    const { page, errors } = await openPage(browser, url, { viewport: { width: 1280, height: 900 } });
+    const { page, errors } = await openPage(site.browser, site.url, { viewport: { width: 1280, height: 900 } });
     expect(await page.isVisible('#evaluate-results')).toBe(false);
 
     // Logits in .npy: the box must be ticked, and the library's message says so in the panel's words.
@@ -154,7 +136,7 @@ describe('the Evaluate panel', () => {
   });
 
   it('at 390 × 844: the generated example, legible charts, nothing wider than the screen', async () => {
-    const { page, errors } = await openPage(browser, url, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const { page, errors } = await openPage(site.browser, site.url, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     await evaluate(page, null);
     expect(await text(page, '#evaluate-status')).toMatch(/^done: a generated imbalanced example \(logits\), 200,000 samples × 6 classes/);
     expect(await page.isChecked('#evaluate-logits')).toBe(true);

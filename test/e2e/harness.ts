@@ -4,7 +4,12 @@ import { readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { chromium as launcher, type Browser, type Page } from 'playwright';
+import { afterAll, beforeAll } from 'vitest';
 import { chromiumLaunchOptions } from '../chromium.js';
+import { root } from '../packed.js';
+
+/** The demo as the e2e project's global setup (demo-site.ts) builds it, once per run. */
+export const DEMO_SITE = join(root, 'test/e2e/output/demo-site');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
@@ -49,4 +54,30 @@ export async function open(browser: Browser, url: string): Promise<{ page: Page;
   page.on('pageerror', (error) => errors.push(String(error)));
   await page.goto(url);
   return { page, errors };
+}
+
+/** A served directory and the Chromium that opens it, for the test file that asked (useSite). */
+export interface Site {
+  readonly url: string;
+  readonly browser: Browser;
+}
+
+/**
+ * Serves `dir` and launches Chromium before the calling file's tests (after the beforeAll hooks
+ * registered earlier, which may write `dir`), and stops both after them.
+ */
+export function useSite(dir: string): Site {
+  const site = { url: '', browser: undefined as unknown as Browser };
+  let server: Server | undefined;
+  beforeAll(async () => {
+    const served = await serve(dir);
+    server = served.server;
+    site.url = served.url;
+    site.browser = await launch();
+  });
+  afterAll(async () => {
+    await site.browser?.close();
+    server?.close();
+  });
+  return site;
 }

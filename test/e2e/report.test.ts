@@ -1,27 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright';
-import { npyFile } from '../node/cli-helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { writeNpy } from '../node/cli-helpers.js';
 import { root } from '../packed.js';
 import { DOCS_IMAGE_BYTES, docs, writeDocsImage } from './docs-image.js';
-import { launch, serve } from './harness.js';
+import { useSite } from './harness.js';
 import { horizontalOverflow, openPage, smallChartText } from './page-checks.js';
 
 // The CLI's --html report in Chromium: it renders with no console error, and its screenshot
 // goes to test/e2e/output (with UPDATE_SCREENSHOTS=1 also to docs/report.jpg, which the README shows).
 
 const output = join(root, 'test/e2e/output/report');
-
-let browser: Browser;
-let url = '';
-let close = () => {};
-
-/** An .npy file of float32 logits or int64 labels. */
-function npy(path: string, data: Float32Array | BigInt64Array, shape: number[]): void {
-  writeFileSync(path, npyFile(data, shape));
-}
 
 beforeAll(async () => {
   mkdirSync(output, { recursive: true });
@@ -39,24 +29,17 @@ beforeAll(async () => {
     labels[i] = BigInt(c);
     for (let j = 0; j < C; j++) logits[i * C + j] = (rand() - 0.5) * 4 + (j === c ? 2.2 : 0) + (C - j) * 0.25;
   }
-  npy(join(output, 'labels.npy'), labels, [n]);
-  npy(join(output, 'preds.npy'), logits, [n, C]);
+  writeNpy(join(output, 'labels.npy'), labels, [n]);
+  writeNpy(join(output, 'preds.npy'), logits, [n, C]);
   execFileSync(process.execPath, [
     join(root, 'dist/cli.js'), '--labels', 'labels.npy', '--pred', 'preds.npy', '--from-logits', '--html', 'index.html',
   ], { cwd: output });
-  const served = await serve(output);
-  url = served.url;
-  close = () => served.server.close();
-  browser = await launch();
 });
-afterAll(async () => {
-  await browser?.close();
-  close();
-});
+const site = useSite(output);
 
 describe('the --html report', () => {
   it('renders in Chromium with no console error, its charts drawn, nothing wider than the page', async () => {
-    const { page, errors } = await openPage(browser, url, { viewport: { width: 900, height: 900 } });
+    const { page, errors } = await openPage(site.browser, site.url, { viewport: { width: 900, height: 900 } });
     const charts = await page.$$eval('svg', (svgs) => svgs.map((s) => ({ label: s.getAttribute('aria-label'), ...s.getBoundingClientRect().toJSON() })));
     expect(charts.map((c) => c.label)).toEqual([
       expect.stringMatching(/^Per class: samples and mean loss/),
@@ -73,7 +56,7 @@ describe('the --html report', () => {
       // The README's image: the heading, the per-class chart and table, and the reliability diagram.
       const bottom = await page.$eval('#calibration svg', (svg) => svg.getBoundingClientRect().bottom + scrollY);
       const png = await page.screenshot({ clip: { x: 0, y: 0, width: 900, height: bottom + 16 } });
-      expect(await writeDocsImage(browser, png, 'report', { width: 560 })).toBeLessThanOrEqual(DOCS_IMAGE_BYTES);
+      expect(await writeDocsImage(site.browser, png, 'report', { width: 560 })).toBeLessThanOrEqual(DOCS_IMAGE_BYTES);
     }
   });
 });

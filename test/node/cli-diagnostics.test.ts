@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { focalSamples, reference, binarySamples, type Reference } from '../diagnostics-reference.js';
-import { npyFile, requireBuild, run, runJson } from './cli-helpers.js';
+import { requireBuild, run, runJson, writeNpy } from './cli-helpers.js';
 
 // --diagnostics and --html, against test/diagnostics-reference.ts (the definitions, sample by
 // sample) on files written here: the JSON's fields, the text's numbers, shards merged.
@@ -22,11 +22,7 @@ const labels = Array.from({ length: N }, () => Math.min(C - 1, Math.floor(-Math.
 const logits = labels.map((t) => Array.from({ length: C }, (_, c) => (rand() - 0.5) * 5 + (c === t ? 1.5 : 0)));
 const f32 = logits.map((r) => Array.from(Float32Array.from(r)));
 
-function npy(name: string, data: Float64Array | Float32Array | BigInt64Array, shape: number[]): string {
-  const path = join(dir, name);
-  writeFileSync(path, npyFile(data, shape));
-  return path;
-}
+const npy = (name: string, data: Float64Array | Float32Array | BigInt64Array, shape: number[]) => writeNpy(join(dir, name), data, shape);
 
 let labelsPath = '';
 let predsPath = '';

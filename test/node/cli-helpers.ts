@@ -108,6 +108,12 @@ export function npyFile(data: Float64Array | Float32Array | BigInt64Array | Int3
   return npyBytes(header, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
 }
 
+/** Writes npyFile(data, shape) to `path`; returns the path. */
+export function writeNpy(path: string, data: Float64Array | Float32Array | BigInt64Array | Int32Array, shape: number[]): string {
+  writeFileSync(path, npyFile(data, shape));
+  return path;
+}
+
 /** A temporary folder for a test file's inputs: numbered files written into it, removed at the end. */
 export function scratch(prefix: string): { dir: string; file(contents: string | Uint8Array, extension?: string): string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
