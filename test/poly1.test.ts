@@ -7,7 +7,7 @@ import {
 import { BACKENDS } from './helpers.js';
 
 // Poly-1's laws, beside its mpmath values (test/fixtures/generate-family.py, checked in
-// gradients.test.ts): eps -> 0 is the focal loss, the term is linear in eps and blind to alpha,
+// gradient-reference.test.ts): eps -> 0 is the focal loss, the term is linear in eps and blind to alpha,
 // sample weights weigh all of it, one-hot rows agree with class indices, and everything stays
 // finite at the extremes.
 
