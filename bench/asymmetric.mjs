@@ -6,7 +6,7 @@
 // the mean over all N·K elements dividing both.
 import * as tf from '@tensorflow/tfjs-core';
 import { asymmetricLossGrad } from '../dist/index.js';
-import { useTf } from './lineup.mjs';
+import { useTf } from './contenders.mjs';
 
 /**
  * What a careful user writes: one flat loop, ln p and ln q from a stable softplus, powers by

@@ -7,6 +7,15 @@ import '@tensorflow/tfjs-layers';
 
 const EPS = 1e-7;
 
+/** Switches TensorFlow.js to `name`; a backend that cannot initialise is an error, not a warning. */
+export async function useTf(name) {
+  if (tf.getBackend() !== name) {
+    const ok = await tf.setBackend(name);
+    if (!ok) throw new Error(`TensorFlow.js ${name} backend failed to initialise`);
+  }
+  await tf.ready();
+}
+
 /** The textbook loop over nested rows: what "pure JS" users compare against. */
 export function textbook(yTrue, rows, gamma, alpha, fromLogits) {
   let sum = 0;

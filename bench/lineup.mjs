@@ -13,17 +13,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { backendInfo, createFocalLossAccumulator, createWorkspace, focalLoss, focalLossGrad } from '../dist/index.js';
 import { asymmetricLineup } from './asymmetric.mjs';
-import { gatherFloor, handFlat, handFlatGrad, textbook, tfLoss, tfLossAndGrad, tfOneHot } from './contenders.mjs';
+import { gatherFloor, handFlat, handFlatGrad, textbook, tfLoss, tfLossAndGrad, tfOneHot, useTf } from './contenders.mjs';
 import { mapLineup } from './maps.mjs';
-
-/** Switches TensorFlow.js to `name`; a backend that cannot initialise is an error, not a warning. */
-export async function useTf(name) {
-  if (tf.getBackend() !== name) {
-    const ok = await tf.setBackend(name);
-    if (!ok) throw new Error(`TensorFlow.js ${name} backend failed to initialise`);
-  }
-  await tf.ready();
-}
 
 /** Where the suite records the memory of one-shot calls (before the first workspace exists). */
 export const memory = { oneShot: undefined };
@@ -256,7 +247,7 @@ function polyLineup(w, data) {
  */
 export function lineup(w, data, { tfBackends = ['cpu', 'wasm'], keys = null } = {}) {
   const make = w.map ? mapLineup : w.asymmetric ? asymmetricLineup : w.poly1 ? polyLineup : w.grad ? gradLineup : w.accumulator ? accumulatorLineup : lossLineup;
-  const { list, release } = make(w, data, { tfBackends, useTf });
+  const { list, release } = make(w, data, { tfBackends });
   const contenders = keys ? list.filter((c) => keys.includes(c.key)) : list;
   const dispose = () => {
     for (const c of list) {

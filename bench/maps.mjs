@@ -6,6 +6,7 @@
 // are checked against the float64 reference of the channels-last values (bench/contenders.mjs).
 import * as tf from '@tensorflow/tfjs-core';
 import { focalLoss, focalLossGrad } from '../dist/index.js';
+import { useTf } from './contenders.mjs';
 import { random } from './random.mjs';
 
 /** yPred's dimensions for N pixels: the workload's own, or 4 images of N / 4 pixels (quick mode). */
@@ -98,8 +99,8 @@ function tfFocal(logitsLast, oneHot, gamma) {
   return tf.mean(tf.mul(tf.pow(tf.sub(1, tf.exp(tf.neg(ce))), gamma), ce));
 }
 
-/** The contenders of D1 (loss) and D2 (loss + gradient); `useTf` switches TensorFlow.js' backend. */
-export function mapLineup(w, data, { tfBackends, useTf }) {
+/** The contenders of D1 (loss) and D2 (loss + gradient). */
+export function mapLineup(w, data, { tfBackends }) {
   const d = () => data.current;
   const base = () => ({ gamma: w.gamma, fromLogits: true });
   const first = () => ({ ...base(), shape: d().dims, axis: 1 });

@@ -12,8 +12,7 @@ export {
   evaluationFlow, type EvaluationFlowSpec, type EvaluationInput, type EvaluationJobData, type EvaluationLoss,
   type EvaluationOptions, type ShardJobData,
 } from './bullmq/flow.js';
-export {
-  createShardProcessor, shardProcessor, type ShardChunk, type ShardProcessor, type ShardReader, type ShardSource,
-} from './bullmq/shard.js';
+export { createShardProcessor, shardProcessor, type ShardProcessor } from './bullmq/shard.js';
+export type { ShardChunk, ShardReader, ShardSource } from './bullmq/source.js';
 export { mergeProcessor, type EvaluationResult, type MergeProcessor } from './bullmq/merge.js';
 export { readFiles } from './bullmq/files.js';

@@ -21,11 +21,12 @@ import { describeBatch, type Batch } from '../shape.js';
 import { accumulateOn } from '../pool/pool.js';
 import type { Totals } from '../pipeline/reduce.js';
 import {
-  checkState, FORMAT, identityOptions, identityValue, json, number, type AccumulatorState,
+  checkState, checkStateDiagnostics, FORMAT, identityOptions, identityValue, partnerTally, type AccumulatorState,
 } from './state.js';
+import { json, number } from './json-number.js';
 import type { DiagnosticsSettings } from '../options/diagnostics.js';
 import { observer, Tally } from '../pipeline/diagnostics.js';
-import { checkStateDiagnostics, partnerTally, tallyToJson } from './diagnostics-state.js';
+import { tallyToJson } from './diagnostics-state.js';
 import { summarize } from './diagnostics-summary.js';
 import type { AccumulatorSummary, ClassSummary, CoverageSummary } from './summary.js';
 import type { AsymmetricLossAccumulatorOptions, BinaryFocalLossAccumulatorOptions, FocalLossAccumulatorOptions } from './options.js';

@@ -4,8 +4,7 @@ import { readDiagnostics, type DiagnosticsSettings } from '../options/diagnostic
 import { BIN_SLOTS, CLASS_SLOTS, Tally } from '../pipeline/diagnostics.js';
 import { ranksBefore, type HardSample } from '../pipeline/hardest.js';
 import type { Compensated } from '../math/compensated.js';
-import { LOSSES } from '../losses/registry.js';
-import { checkSum, json, number, type AccumulatorState, type JsonNumber } from './state.js';
+import { checkSum, json, number, type JsonNumber } from './json-number.js';
 
 // The diagnostics as an accumulator state records them (state.diagnostics), and the checks
 // that a state read back holds nothing a tally could not have written.
@@ -179,26 +178,4 @@ export function checkDiagnostics(fn: string, value: unknown, facts: StateFacts):
     }
   });
   return { ...(s as unknown as DiagnosticsState), settings };
-}
-
-/** What a state says that its diagnostics must agree with. */
-const factsOf = (s: AccumulatorState): StateFacts => ({
-  elements: LOSSES[s.loss].reduces === 'elements', classes: s.classes ?? 0, count: s.count, classCounts: s.perClass.map((e) => e[2]),
-});
-
-/** A state's diagnostics, every field checked (it must have them). */
-export const checkStateDiagnostics = (fn: string, s: AccumulatorState): DiagnosticsState => checkDiagnostics(fn, s.diagnostics, factsOf(s));
-
-/**
- * The diagnostics of a partial to merge, checked: both partials must have them, with the same
- * settings (`mine`; false: none), or neither. null when there is nothing to add.
- */
-export function partnerTally(fn: string, mine: DiagnosticsSettings | false, state: AccumulatorState): Tally | null {
-  const here = mine === false ? null : JSON.stringify(mine);
-  const theirs = state.diagnostics === undefined ? null : checkStateDiagnostics(fn, state);
-  const there = theirs === null ? null : JSON.stringify(theirs.settings);
-  if (here !== there) {
-    throw fail(RangeError, fn)`the partials were made with different options: diagnostics is ${here ?? 'false'} here and ${there ?? 'false'} there`;
-  }
-  return theirs === null || state.classes === null ? null : tallyFromJson(theirs, LOSSES[state.loss].reduces === 'elements', state.classes);
 }

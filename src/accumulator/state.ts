@@ -1,13 +1,13 @@
 import { fail } from '../errors/detail.js';
 import { describe, show } from '../errors/show.js';
 import { isLossName, type LossName } from '../options/loss-names.js';
+import type { DiagnosticsSettings } from '../options/diagnostics.js';
+import type { Tally } from '../pipeline/diagnostics.js';
 import { LOSSES } from '../losses/registry.js';
 import { OPTIONS, type OptionSpec } from '../options/schema.js';
 import type { Coverage } from './coverage.js';
-import type { DiagnosticsState } from './diagnostics-state.js';
-
-/** A number in JSON: non-finite ones are written as the strings "Infinity", "-Infinity", "NaN". */
-export type JsonNumber = number | 'Infinity' | '-Infinity' | 'NaN';
+import { checkDiagnostics, tallyFromJson, type DiagnosticsState, type StateFacts } from './diagnostics-state.js';
+import { checkSum, number, type JsonNumber } from './json-number.js';
 
 /**
  * An accumulator's whole state as plain JSON: the options that decide the numbers, and every
@@ -45,9 +45,6 @@ export const FORMAT = 'focal-loss-wasm/accumulator@1';
 
 /** Weights from 2^-1074 to 2^1024 are scaled into [1, 2) by at most this power of two. */
 const MAX_EXPONENT = 1074;
-
-export const json = (x: number): JsonNumber => (Number.isFinite(x) ? x : (String(x) as JsonNumber));
-export const number = (x: JsonNumber): number => (typeof x === 'number' ? x : Number(x));
 
 /** The schema's options that decide a loss's value: what a state records and what must agree to merge. */
 export function identityOptions(loss: LossName): OptionSpec[] {
@@ -148,21 +145,6 @@ function checkCoverage(fn: string, coverage: unknown): void {
   }
 }
 
-/**
- * A compensated sum: a non-negative sum (losses and weights are >= 0), and a carry (the
- * rounding errors of adding non-negative terms) no larger than the sum, unless the sum is infinite.
- */
-export function checkSum(fn: string, field: string, pair: unknown): void {
-  if (!Array.isArray(pair) || pair.length !== 2 || !pair.every(isJsonNumber)) {
-    throw fail(TypeError, fn)`state.${field} = ${show(pair)} must be a [sum, carry] pair of numbers`;
-  }
-  const [sum, carry] = pair.map(number);
-  if (!(sum >= 0)) throw fail(RangeError, fn)`state.${field} = ${show(pair[0])} must be a sum >= 0`;
-  if (Number.isFinite(sum) && !(Math.abs(carry) <= sum)) {
-    throw fail(RangeError, fn)`state.${field} carry = ${show(pair[1])} must be finite and no larger than the sum ${show(pair[0])}`;
-  }
-}
-
 /** The recorded options: exactly the loss's identity options, each a value its schema entry accepts. */
 function checkOptions(fn: string, loss: LossName, options: unknown): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
@@ -183,5 +165,24 @@ function checkOptions(fn: string, loss: LossName, options: unknown): void {
   }
 }
 
-const isJsonNumber = (v: unknown): v is JsonNumber =>
-  typeof v === 'number' || v === 'Infinity' || v === '-Infinity' || v === 'NaN';
+/** What a state says that its diagnostics must agree with. */
+const factsOf = (s: AccumulatorState): StateFacts => ({
+  elements: LOSSES[s.loss].reduces === 'elements', classes: s.classes ?? 0, count: s.count, classCounts: s.perClass.map((e) => e[2]),
+});
+
+/** A state's diagnostics, every field checked (it must have them). */
+export const checkStateDiagnostics = (fn: string, s: AccumulatorState): DiagnosticsState => checkDiagnostics(fn, s.diagnostics, factsOf(s));
+
+/**
+ * The diagnostics of a partial to merge, checked: both partials must have them, with the same
+ * settings (`mine`; false: none), or neither. null when there is nothing to add.
+ */
+export function partnerTally(fn: string, mine: DiagnosticsSettings | false, state: AccumulatorState): Tally | null {
+  const here = mine === false ? null : JSON.stringify(mine);
+  const theirs = state.diagnostics === undefined ? null : checkStateDiagnostics(fn, state);
+  const there = theirs === null ? null : JSON.stringify(theirs.settings);
+  if (here !== there) {
+    throw fail(RangeError, fn)`the partials were made with different options: diagnostics is ${here ?? 'false'} here and ${there ?? 'false'} there`;
+  }
+  return theirs === null || state.classes === null ? null : tallyFromJson(theirs, LOSSES[state.loss].reduces === 'elements', state.classes);
+}

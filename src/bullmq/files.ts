@@ -5,7 +5,7 @@ import { LabelConverter } from '../cli/labels.js';
 import { lossSwitch } from '../cli/loss-flags.js';
 import { LOSSES } from '../losses/registry.js';
 import type { EvaluationInput, EvaluationLoss } from './flow.js';
-import type { ShardSource } from './shard.js';
+import type { ShardSource } from './source.js';
 
 /** How CSV files are read: the layout told from the file, as the CLI does by default. */
 const CSV = { header: null, delimiter: null };

@@ -1,7 +1,7 @@
 import { createAccumulator, type FocalLossAccumulator } from '../accumulator/accumulator.js';
 import { LOSSES } from '../losses/registry.js';
 import { InputError } from './input-error.js';
-import type { Inputs } from './inputs.js';
+import type { Inputs } from './input-request.js';
 import { LabelConverter } from './labels.js';
 import { chunkError, optionError } from './library-errors.js';
 import type { LossFlags } from './loss-flags.js';

@@ -3,7 +3,7 @@ import type { AsyncBuffer, Compressors, ParquetChunk, ParquetColumn } from '../p
 import { shardRange } from './arguments.js';
 import { column, name, selectColumns, type Columns } from './columns.js';
 import { InputError, quote } from './input-error.js';
-import type { Chunk, InputRequest, Inputs } from './inputs.js';
+import type { Chunk, InputRequest, Inputs } from './input-request.js';
 import { checkPredColumns } from './single-file.js';
 import { closeFile, openFile, readExact, resolveRange, type OpenFile } from './source.js';
 import { count } from './words.js';

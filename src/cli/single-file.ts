@@ -2,7 +2,7 @@ import { column, name, selectColumns, type Columns } from './columns.js';
 import { delimiterName } from './csv-dialect.js';
 import { CsvSource } from './csv.js';
 import { InputError } from './input-error.js';
-import type { Chunk, InputRequest, Inputs } from './inputs.js';
+import type { Chunk, InputRequest, Inputs } from './input-request.js';
 import type { RowRange } from './source.js';
 import { count } from './words.js';
 
