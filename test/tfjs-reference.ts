@@ -1,6 +1,6 @@
 // Focal losses composed from TensorFlow.js ops, written from the definitions and independent
 // of this package, for tf.grad to differentiate: the reference of the tfjs adapter's tests
-// (test/node/tfjs.test.ts, test/browser/tfjs.test.ts). float32 throughout, as tfjs computes.
+// (test/node/tfjs-*.test.ts, test/browser/tfjs.test.ts). float32 throughout, as tfjs computes.
 import * as tf from '@tensorflow/tfjs-core';
 
 interface ReferenceOptions {

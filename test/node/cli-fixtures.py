@@ -1,4 +1,5 @@
-"""Writes the input files of test/node/cli.test.ts into a directory, with NumPy.
+"""Writes the input files of the CLI tests (test/node/cli-losses.test.ts, cli-files.test.ts,
+cli-merge.test.ts and others, through cli-helpers.ts) into a directory, with NumPy.
 
     python3 test/node/cli-fixtures.py OUT_DIR [--big ROWS]
 

@@ -1,9 +1,11 @@
 // Shared by the CLI tests: the NumPy fixtures (written at test time by cli-fixtures.py), a
-// way to run the built CLI, and an independent reader of the fixtures' data.
+// way to run the built CLI and check its input errors, and an independent reader of the
+// fixtures' data.
 import { execFileSync, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 export const root = new URL('../../', import.meta.url).pathname;
 export const cli = join(root, 'dist/cli.js');
@@ -41,6 +43,15 @@ export function run(args: string[], options: SpawnSyncOptions & { node?: string[
   return { code: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
+/** Exit code 2, a message on stderr that matches, nothing on stdout. */
+export function expectInputError(args: string[], message: RegExp): void {
+  const r = run(args);
+  expect(r.stderr).toMatch(message);
+  expect(r.stderr).toMatch(/^focal-loss-wasm: /);
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe('');
+}
+
 /** The --json report of a successful run. */
 export function runJson(args: string[]): Record<string, any> {
   const r = run([...args, '--json']);
@@ -76,6 +87,22 @@ export function load(dir: string, manifest: Manifest, name: string): ArrayLike<n
   const copy = new ArrayBuffer(length);
   new Uint8Array(copy).set(bytes.subarray(bytes.length - length));
   return ARRAYS[dtype](copy);
+}
+
+/**
+ * The fixtures for a describe block's tests, written before them into a new temporary folder
+ * and removed after them: `f` gives a fixture's path, `data` its values, `files` the manifest.
+ */
+export function useFixtures(prefix: string): { f: (name: string) => string; data: (name: string) => ArrayLike<number>; files: Manifest } {
+  let dir = '';
+  const files: Manifest = {};
+  beforeAll(() => {
+    const written = writeFixtures(prefix);
+    dir = written.dir;
+    Object.assign(files, written.manifest);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return { f: (name) => join(dir, name), data: (name) => load(dir, files, name), files };
 }
 
 /** |a - b| <= tolerance · |b|. */
