@@ -2,6 +2,7 @@
 // small one, its ground-truth mask, and a model's class maps as a segmentation network would
 // output them (logits, channels-first [1, C, H, W]): confident inside the objects, unsure at
 // their edges, weaker on the rare class, and fooled by a textured band of background.
+import { random } from './dataset.js';
 
 export const WIDTH = 96;
 export const HEIGHT = 64;
@@ -18,16 +19,9 @@ export interface Scene {
   readonly edge: Uint8Array;
 }
 
-/** A seeded PRNG (mulberry32) and a normal deviate from it: the scene is the same on every load. */
+/** Normal deviates from a seeded generator (dataset.ts): the scene is the same on every load. */
 function gaussian(seed: number): () => number {
-  let s = seed >>> 0;
-  const uniform = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = random(seed);
   return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 

@@ -103,18 +103,6 @@ export function asymmetricReference(
   });
 }
 
-/** A seeded generator of numbers in [0, 1) (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** N rows of C probabilities (a softmax of scores spread by `spread`), flat, row-major. */
 export function softmaxRows(n: number, c: number, seed: number, spread: number): number[] {
   const next = random(seed);

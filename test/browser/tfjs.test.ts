@@ -4,7 +4,8 @@ import '@tensorflow/tfjs-backend-webgl';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tfBinaryFocalLoss, tfFocalLoss, type TfFocalLossOptions } from '../../src/tfjs.js';
-import { binaryReference, focalReference, random, softmaxRows } from '../tfjs-reference.js';
+import { random } from '../random.js';
+import { binaryReference, focalReference, softmaxRows } from '../tfjs-reference.js';
 
 // focal-loss-wasm/tfjs in Chromium, on the webgl backend when it initialises headless (Debian's
 // Chromium renders WebGL 2 with SwiftShader, on the CPU), else on the cpu backend. The last

@@ -10,22 +10,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readParquetColumns, readParquetSchema } from '../../src/parquet.js';
 import { relative, requireBuild, root, run, runJson } from './cli-helpers.js';
+import { random } from '../random.js';
 
 const N = 5000;
 const C = 4;
 let dir: string;
 let db: DuckDBConnection;
 const f = (name: string) => join(dir, name);
-
-/** A seeded generator (mulberry32), so the data is the same on every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const next = random(20261211);
 const labels = Array.from({ length: N }, () => Math.floor(next() * C));

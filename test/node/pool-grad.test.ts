@@ -4,17 +4,7 @@
 // merged in another order (within 1e-12). Uses the build (dist/), whose worker script it loads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asymmetricLossGrad, binaryFocalLossGrad, createFocalLossPool, focalLossGrad, type FocalLossPool } from '../../dist/index.js';
-
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from '../random.js';
 
 function shared<T extends Float64Array | Float32Array | Int32Array>(a: T): T {
   const copy = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));

@@ -2,18 +2,7 @@
 // comparison of a pool's result or error with the one-shot call's, and the pools they share.
 import { afterAll, beforeAll, expect } from 'vitest';
 import { createFocalLossPool, type FocalLossPool } from '../../dist/index.js';
-
-/** mulberry32, so every run sees the same batches. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from '../random.js';
 
 export function shared<T extends Float64Array | Float32Array | Int32Array>(a: T): T {
   const copy = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));

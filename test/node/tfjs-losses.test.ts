@@ -7,7 +7,8 @@ import { binaryFocalLoss, focalLoss } from '../../src/index.js';
 import {
   tfAsymmetricLoss, tfBinaryFocalLoss, tfFocalLoss, type TfAsymmetricLossOptions, type TfBinaryFocalLossOptions, type TfFocalLossOptions,
 } from '../../src/tfjs.js';
-import { asymmetricReference, binaryReference, focalReference, random, softmaxRows } from '../tfjs-reference.js';
+import { random } from '../random.js';
+import { asymmetricReference, binaryReference, focalReference, softmaxRows } from '../tfjs-reference.js';
 import { expectTensorClose, forEachBackend } from './tfjs-helpers.js';
 
 interface FocalCase {

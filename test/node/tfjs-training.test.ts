@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tfBinaryFocalLoss, tfFocalLoss, type TfFocalLossOptions } from '../../src/tfjs.js';
-import { focalReference, random } from '../tfjs-reference.js';
+import { random } from '../random.js';
+import { focalReference } from '../tfjs-reference.js';
 import { expectTensorClose, forEachBackend } from './tfjs-helpers.js';
 
 /** tfjs-layers' fit and the custom loops on a small 3-class problem. */
