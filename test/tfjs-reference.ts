@@ -2,6 +2,7 @@
 // of this package, for tf.grad to differentiate: the reference of the tfjs adapter's tests
 // (test/node/tfjs-*.test.ts, test/browser/tfjs.test.ts). float32 throughout, as tfjs computes.
 import * as tf from '@tensorflow/tfjs-core';
+import { random } from './random.js';
 
 interface ReferenceOptions {
   gamma?: number;
