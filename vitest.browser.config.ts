@@ -12,6 +12,7 @@ export default defineConfig({
         test: {
           name: 'chromium',
           include: ['test/*.test.ts', 'test/browser/**/*.test.ts'],
+          setupFiles: ['test/fast-check-seed.ts'],
           browser: {
             enabled: true,
             headless: true,

@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/*.test.ts', 'test/node/**/*.test.ts'],
+    setupFiles: ['test/fast-check-seed.ts'],
     testTimeout: 120_000,
   },
 });
