@@ -1,7 +1,9 @@
 // Focal losses composed from TensorFlow.js ops, written from the definitions and independent
 // of this package, for tf.grad to differentiate: the reference of the tfjs adapter's tests
-// (test/node/tfjs-*.test.ts, test/browser/tfjs.test.ts). float32 throughout, as tfjs computes.
+// (test/node/tfjs-*.test.ts, test/browser/tfjs.test.ts), and how a result is compared with it.
+// float32 throughout, as tfjs computes.
 import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
 import { random } from './random.js';
 
 interface ReferenceOptions {
@@ -114,4 +116,24 @@ export function softmaxRows(n: number, c: number, seed: number, spread: number):
     out.push(...e.map((v) => v / sum));
   }
   return out;
+}
+
+/**
+ * |got − want| ≤ rtol · (max |want| + |want|) + floor, element-wise. The default rtol is for
+ * float32 on the CPU (the reference computes in float32); a GPU (or SwiftShader) needs more.
+ */
+export function expectTensorClose(got: tf.Tensor, want: tf.Tensor, where: string, { rtol = 2e-5, floor = 1e-12 } = {}): void {
+  expect(got.shape, where).toEqual(want.shape);
+  const g = got.dataSync();
+  const w = want.dataSync();
+  let scale = 0;
+  for (const v of w) scale = Math.max(scale, Math.abs(v));
+  const bad: string[] = [];
+  for (let i = 0; i < w.length; i++) {
+    if (!Number.isFinite(w[i])) throw new Error(`${where}: the reference is not finite at ${i}; choose another case`);
+    const allowed = rtol * (scale + Math.abs(w[i])) + floor;
+    if (!(Math.abs(g[i] - w[i]) <= allowed)) bad.push(`[${i}] ${g[i]} vs ${w[i]} (± ${allowed.toPrecision(2)})`);
+    if (bad.length >= 6) break;
+  }
+  expect(bad, where).toEqual([]);
 }

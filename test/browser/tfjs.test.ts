@@ -5,7 +5,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tfBinaryFocalLoss, tfFocalLoss, type TfFocalLossOptions } from '../../src/tfjs.js';
 import { random } from '../random.js';
-import { binaryReference, focalReference, softmaxRows } from '../tfjs-reference.js';
+import { binaryReference, expectTensorClose, focalReference, softmaxRows } from '../tfjs-reference.js';
 
 // focal-loss-wasm/tfjs in Chromium, on the webgl backend when it initialises headless (Debian's
 // Chromium renders WebGL 2 with SwiftShader, on the CPU), else on the cpu backend. The last
@@ -24,20 +24,8 @@ beforeAll(async () => {
   console.log(`tfjs backend: ${tf.getBackend()}${backend === 'webgl' ? ` (WebGL ${tf.env().getNumber('WEBGL_VERSION')})` : ' (webgl did not initialise)'}`);
 });
 
-/** |got − want| ≤ rtol · (max |want| + |want|) element-wise; float32 on a GPU (or SwiftShader) is looser than on the CPU. */
-function expectClose(got: tf.Tensor, want: tf.Tensor, where: string, rtol = 1e-4): void {
-  expect(got.shape, where).toEqual(want.shape);
-  const g = got.dataSync();
-  const w = want.dataSync();
-  let scale = 0;
-  for (const v of w) scale = Math.max(scale, Math.abs(v));
-  const bad: string[] = [];
-  for (let i = 0; i < w.length; i++) {
-    const allowed = rtol * (scale + Math.abs(w[i])) + 1e-9;
-    if (!(Math.abs(g[i] - w[i]) <= allowed)) bad.push(`[${i}] ${g[i]} vs ${w[i]}`);
-  }
-  expect(bad, where).toEqual([]);
-}
+// float32 on a GPU (or SwiftShader) is looser than on the CPU.
+const GPU = { rtol: 1e-4, floor: 1e-9 };
 
 function scores(n: number, c: number, seed: number): tf.Tensor2D {
   const next = random(seed);
@@ -59,8 +47,8 @@ describe('focal-loss-wasm/tfjs in Chromium', () => {
       const loss = tfFocalLoss(options);
       const yTrue = tf.tensor1d(l, 'int32');
       const ref = (p: tf.Tensor) => focalReference(rows, p, options);
-      expectClose(loss(yTrue, yPred), ref(yPred), 'loss');
-      expectClose(tf.grad((p: tf.Tensor) => loss(yTrue, p))(yPred), tf.grad(ref)(yPred), 'gradient');
+      expectTensorClose(loss(yTrue, yPred), ref(yPred), 'loss', GPU);
+      expectTensorClose(tf.grad((p: tf.Tensor) => loss(yTrue, p))(yPred), tf.grad(ref)(yPred), 'gradient', GPU);
     });
   });
 
@@ -71,16 +59,16 @@ describe('focal-loss-wasm/tfjs in Chromium', () => {
       const options: TfFocalLossOptions = { gamma: 1.5, fromLogits: true, labelSmoothing: 0.1 };
       const loss = tfFocalLoss(options);
       const ref = (p: tf.Tensor) => focalReference(rows, p, options);
-      expectClose(loss(rows, logits), ref(logits), 'loss');
-      expectClose(tf.grad((p: tf.Tensor) => loss(rows, p))(logits), tf.grad(ref)(logits), 'gradient');
+      expectTensorClose(loss(rows, logits), ref(logits), 'loss', GPU);
+      expectTensorClose(tf.grad((p: tf.Tensor) => loss(rows, p))(logits), tf.grad(ref)(logits), 'gradient', GPU);
 
       const next = random(5);
       const targets = tf.tensor2d(Array.from({ length: 24 }, () => (next() < 0.3 ? 1 : 0)), [6, 4]);
       const multi = scores(6, 4, 6);
       const binary = tfBinaryFocalLoss({ gamma: 2, alpha: 0.25, fromLogits: true });
       const bref = (p: tf.Tensor) => binaryReference(targets, p, { gamma: 2, alpha: 0.25, fromLogits: true });
-      expectClose(binary(targets, multi), bref(multi), 'binary loss');
-      expectClose(tf.grad((p: tf.Tensor) => binary(targets, p))(multi), tf.grad(bref)(multi), 'binary gradient');
+      expectTensorClose(binary(targets, multi), bref(multi), 'binary loss', GPU);
+      expectTensorClose(tf.grad((p: tf.Tensor) => binary(targets, p))(multi), tf.grad(bref)(multi), 'binary gradient', GPU);
     });
   });
 

@@ -4,7 +4,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { tfBinaryFocalLoss, tfFocalLoss, type TfBinaryFocalLossOptions, type TfFocalLossOptions } from '../../src/tfjs.js';
-import { expectTensorClose, forEachBackend } from './tfjs-helpers.js';
+import { expectTensorClose } from '../tfjs-reference.js';
+import { forEachBackend } from './tfjs-helpers.js';
 
 forEachBackend(() => {
   describe('inputs checked at the call', () => {

@@ -8,8 +8,8 @@ import {
   tfAsymmetricLoss, tfBinaryFocalLoss, tfFocalLoss, type TfAsymmetricLossOptions, type TfBinaryFocalLossOptions, type TfFocalLossOptions,
 } from '../../src/tfjs.js';
 import { random } from '../random.js';
-import { asymmetricReference, binaryReference, focalReference, softmaxRows } from '../tfjs-reference.js';
-import { expectTensorClose, forEachBackend } from './tfjs-helpers.js';
+import { asymmetricReference, binaryReference, expectTensorClose, focalReference, softmaxRows } from '../tfjs-reference.js';
+import { forEachBackend } from './tfjs-helpers.js';
 
 interface FocalCase {
   name: string;

@@ -6,8 +6,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tfBinaryFocalLoss, tfFocalLoss, type TfFocalLossOptions } from '../../src/tfjs.js';
 import { random } from '../random.js';
-import { focalReference } from '../tfjs-reference.js';
-import { expectTensorClose, forEachBackend } from './tfjs-helpers.js';
+import { expectTensorClose, focalReference } from '../tfjs-reference.js';
+import { forEachBackend } from './tfjs-helpers.js';
 
 /** tfjs-layers' fit and the custom loops on a small 3-class problem. */
 function blobs(n: number, seed: number): { x: tf.Tensor2D; labels: number[]; y: tf.Tensor2D } {
